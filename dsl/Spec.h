@@ -1,0 +1,125 @@
+// The typed AST of an imageplan spec (schema version 1). Every node keeps the
+// source location it was parsed from, so later phases can point diagnostics at
+// the exact key or value a user wrote.
+#pragma once
+
+#include "llvm/Support/SMLoc.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace imageplan::dsl {
+
+/// A value and where it was written.
+template <typename T> struct Located {
+  T value{};
+  llvm::SMLoc loc;
+};
+using LString = Located<std::string>;
+using LInt = Located<long long>;
+using LBool = Located<bool>;
+using LDouble = Located<double>;
+/// Ordered key/value pairs, in the order the spec wrote them.
+using LPairs = std::vector<std::pair<LString, LString>>;
+
+/// How often something changes, as the spec says it (`changes:`). A named rate
+/// or an explicit probability per commit in [0, 1].
+struct ChangeSpec {
+  llvm::SMLoc loc;
+  double probability = 0; // already resolved from the name if a name was used
+  std::string word;       // "rarely", "sometimes", "often", "always", or "" for a number
+};
+
+struct BaseSpec {
+  llvm::SMLoc loc;
+  std::optional<LString> cuda;  // "11.8" -> nvidia/cuda:11.8.0-...
+  std::optional<LString> cudnn; // "8"
+  std::optional<LString> os;    // default ubuntu22.04
+  std::optional<LString> image; // any other base image, e.g. python:3.11-slim
+  std::optional<LString> digest; // sha256:... pin for the final base
+};
+
+struct PythonSpec {
+  llvm::SMLoc loc;
+  std::optional<LString> version;           // "3.10"
+  std::vector<LString> packages;            // inline pins, e.g. torch==2.0.1
+  std::vector<LString> requirements;        // requirement files, context-relative
+  std::vector<LString> indexUrls;           // first is --index-url, rest --extra-index-url
+  std::vector<LString> build;               // packages compiled in the builder stage
+  std::vector<LString> buildRequires;       // tools only the builder needs (packaging, ninja)
+};
+
+struct SystemSpec {
+  llvm::SMLoc loc;
+  std::vector<LString> packages;      // runtime apt packages
+  std::vector<LString> buildPackages; // builder-stage apt packages only
+};
+
+struct ModelSpec {
+  llvm::SMLoc loc;
+  LString id;                         // Hugging Face repo id, org/name
+  std::optional<LString> revision;    // default "main"
+  LString path;                       // absolute path in the image
+  LBool bake;                         // download at build time into its own stage
+  std::optional<LString> tokenSecret; // BuildKit secret id holding the hub token
+  std::optional<ChangeSpec> changes;
+};
+
+struct HealthcheckSpec {
+  llvm::SMLoc loc;
+  std::optional<LString> http;     // path ("/health") or URL probed with python
+  std::optional<LInt> port;        // default: first exposed port
+  std::vector<LString> cmd;        // exec-form command instead of http
+  std::optional<LString> interval; // durations as Docker writes them: 30s, 1m
+  std::optional<LString> timeout;
+  std::optional<LString> startPeriod;
+  std::optional<LInt> retries;
+};
+
+struct AppSpec {
+  llvm::SMLoc loc;
+  std::optional<LString> workdir; // default /app
+  std::vector<LString> copy;      // context paths copied into workdir
+  std::vector<LString> dirs;      // directories created (relative to workdir or absolute)
+  LPairs env;
+  std::optional<LString> user;    // default "app"; "root" opts out of the non-root user
+  std::vector<LInt> expose;
+  std::optional<HealthcheckSpec> healthcheck;
+  std::vector<LString> entrypoint;
+  std::vector<LString> cmd;
+  std::optional<ChangeSpec> changes;
+};
+
+/// A custom build step: the escape hatch for commands imageplan has no kind for.
+/// `run` is shell text the user authored and is emitted as written.
+struct StepSpec {
+  llvm::SMLoc loc;
+  LString name;
+  LString run;
+  std::vector<LString> inputs;  // context paths the step reads (bind-mounted)
+  std::vector<LString> outputs; // for builder steps: paths copied to the runtime stage
+  std::vector<LString> after;   // step names or built-in groups it depends on
+  std::optional<LString> stage; // "runtime" (default) or "builder"
+  std::optional<ChangeSpec> changes;
+  std::optional<LDouble> cost;  // estimated seconds, default 10
+};
+
+struct Spec {
+  std::string path;  // the spec file as named on the command line
+  LInt schema;       // imageplan: 1
+  LString name;
+  BaseSpec base;
+  std::optional<PythonSpec> python;
+  SystemSpec system;
+  std::vector<ModelSpec> models;
+  AppSpec app;
+  std::vector<StepSpec> steps;
+  LPairs labels; // extra OCI labels
+};
+
+/// Names `after:` may use besides step names: each stands for a group of nodes.
+inline constexpr const char *kBuiltinGroups[] = {"system", "python", "models", "app"};
+
+} // namespace imageplan::dsl

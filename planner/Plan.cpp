@@ -1,0 +1,37 @@
+// Small helpers over the plan types.
+#include "planner/Plan.h"
+
+namespace imageplan::plan {
+
+bool isRunOp(const Op &op) {
+  return !std::holds_alternative<CopyContext>(op) && !std::holds_alternative<CopyStage>(op) &&
+         !std::holds_alternative<SetEnv>(op) && !std::holds_alternative<SetWorkdir>(op);
+}
+
+const char *toString(ChangeClass c) {
+  switch (c) {
+  case ChangeClass::Rarely:
+    return "rarely";
+  case ChangeClass::Sometimes:
+    return "sometimes";
+  case ChangeClass::Often:
+    return "often";
+  case ChangeClass::Always:
+    return "always";
+  }
+  return "rarely";
+}
+
+// The bounds match the named rates of `changes:` (see dsl/Check.cpp): each name
+// falls in its own class.
+ChangeClass classify(double p) {
+  if (p <= 0.03)
+    return ChangeClass::Rarely;
+  if (p <= 0.2)
+    return ChangeClass::Sometimes;
+  if (p <= 0.6)
+    return ChangeClass::Often;
+  return ChangeClass::Always;
+}
+
+} // namespace imageplan::plan

@@ -1,0 +1,158 @@
+// The backend-neutral build plan: stages -> ordered layers -> typed operations.
+// This is the only type backends see. Every string here is data (a package
+// name, a path, a URL); backends decide how to quote it for their syntax.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace imageplan::plan {
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+/// apt-get install of `packages` (already deduplicated, in declaration order).
+struct AptInstall {
+  std::vector<std::string> packages;
+};
+
+/// Creates the virtual environment every later pip operation installs into.
+struct CreateVenv {
+  std::string python; // interpreter that creates it, e.g. python3 or python3.10
+  std::string path;   // /opt/venv
+};
+
+/// pip install into the venv. `requirementFiles` are context paths read through
+/// bind mounts; `wheelStage`/`wheelDir` name a stage whose wheels are installed
+/// with --find-links through a bind mount.
+struct PipInstall {
+  std::vector<std::string> packages;
+  std::vector<std::string> requirementFiles;
+  std::vector<std::string> indexUrls; // first: --index-url, rest: --extra-index-url
+  std::string wheelStage;
+  std::string wheelDir;
+};
+
+/// pip wheel of packages that need a compiler, written to `outDir`.
+struct PipWheel {
+  std::vector<std::string> packages;
+  std::vector<std::string> indexUrls;
+  std::string outDir;
+};
+
+/// Downloads a Hugging Face model snapshot into `path` using only the Python
+/// standard library, honouring HF_ENDPOINT. The token, if any, is read from the
+/// BuildKit secret `secretId` and never stored.
+struct ModelDownload {
+  std::string repo;
+  std::string revision;
+  std::string path;
+  std::string secretId; // empty: public model
+};
+
+/// COPY of context paths to `dest`.
+struct CopyContext {
+  std::vector<std::string> sources;
+  std::string dest;
+  std::string chown; // user[:group], empty for root
+};
+
+/// COPY --from another stage.
+struct CopyStage {
+  std::string stage;
+  std::string source;
+  std::string dest;
+  std::string chown;
+};
+
+/// mkdir -p of `paths`, then chown to `owner` when set.
+struct MakeDirs {
+  std::vector<std::string> paths;
+  std::string owner;
+};
+
+/// Creates the unprivileged user (and its group) the runtime runs as.
+struct CreateUser {
+  std::string name;
+  int uid = 10001;
+};
+
+/// A user-authored shell script (a custom step), emitted as written. Context
+/// files it reads are bind-mounted at their own relative paths.
+struct RunScript {
+  std::string name;
+  std::string script;
+  std::vector<std::string> bindInputs;
+};
+
+struct SetEnv {
+  Pairs vars;
+};
+
+struct SetWorkdir {
+  std::string path;
+};
+
+using Op = std::variant<AptInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
+                        CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
+                        SetWorkdir>;
+
+/// True for operations that run a command (and so can share one RUN).
+bool isRunOp(const Op &op);
+
+enum class ChangeClass { Rarely, Sometimes, Often, Always };
+const char *toString(ChangeClass c);
+ChangeClass classify(double changeProbability);
+
+/// One image layer (or one metadata instruction). Adjacent run operations of
+/// the same change class are merged into one layer by the planner.
+struct Layer {
+  std::vector<Op> ops;
+  std::vector<unsigned> nodes; // graph node ids this layer came from
+  std::string what;            // short human description, e.g. "python packages"
+  ChangeClass changeClass = ChangeClass::Rarely;
+  double changeProbability = 0; // of this layer's own inputs, per commit
+  double cost = 0;              // estimated seconds to rebuild this layer
+};
+
+struct Healthcheck {
+  std::vector<std::string> cmd; // exec form
+  std::string interval, timeout, startPeriod;
+  int retries = 0; // 0: engine default
+};
+
+/// Metadata of a final image stage.
+struct RuntimeConfig {
+  std::string user; // empty: root
+  std::vector<int> expose;
+  std::optional<Healthcheck> healthcheck;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  Pairs labels; // OCI labels, in order
+};
+
+struct Stage {
+  std::string name;
+  std::string from;         // image reference, or the name of an earlier stage
+  bool fromStage = false;   // `from` names a stage of this plan
+  std::string purpose;      // "builder", "model", "runtime", ... for comments
+  std::vector<std::string> args; // ARG names declared in the stage (HF_ENDPOINT)
+  Pairs env;                // the consolidated ENV block right after FROM; literal values
+  std::string pathPrepend;  // a directory put in front of the base image's PATH
+                            // (the venv's bin); emitted in the same ENV block
+  std::vector<Layer> layers;
+  std::optional<RuntimeConfig> runtime; // set on the final stage
+};
+
+struct Plan {
+  std::string name;
+  std::string specPath; // as the user named it; for the generated-file header
+  std::vector<Stage> stages;
+  /// Every context path the image reads (COPY sources, bind mounts), in first-use
+  /// order, deduplicated: the .dockerignore allowlist.
+  std::vector<std::string> contextPaths;
+};
+
+} // namespace imageplan::plan

@@ -1,0 +1,25 @@
+// Turns a checked spec into a build plan: builds the dependency graph, orders
+// each stage's steps by expected rebuild work, assigns stages and merges
+// adjacent steps into layers.
+#pragma once
+
+#include "dsl/Diagnostics.h"
+#include "dsl/Spec.h"
+#include "planner/Plan.h"
+
+#include "llvm/Support/Error.h"
+
+namespace imageplan::planner {
+
+struct PlanOptions {
+  /// Overrides the base image of every stage (tests that build for real use a
+  /// local image instead of CUDA bases that cannot be pulled).
+  std::string baseOverride;
+};
+
+/// Builds the plan. Errors found here (dependency cycles, python versions a base
+/// cannot provide) are reported through `diags` before the error is returned.
+llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+                                     const PlanOptions &options = {});
+
+} // namespace imageplan::planner
