@@ -1,1 +1,161 @@
-// placeholder
+// checkSpec: the rules that need the whole spec rather than one value, and the
+// ones that look at the build context on disk. Dependency cycles are left to
+// the planner, which builds the graph they live in.
+#include "dsl/Parser.h"
+
+#include "dsl/ValueRules.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace imageplan::dsl {
+
+namespace {
+
+bool isBuiltinGroup(llvm::StringRef name) {
+  return llvm::is_contained(kBuiltinGroups, name);
+}
+
+void checkStepNames(DiagnosticEngine &diags, const Spec &spec) {
+  llvm::StringMap<llvm::SMLoc> seen;
+  for (const StepSpec &step : spec.steps) {
+    const LString &name = step.name;
+    if (name.value.empty())
+      continue; // missing or invalid, reported by the parser
+    if (isBuiltinGroup(name.value)) {
+      diags.error(name.loc, "step name " + quoteValue(name.value) +
+                                " is reserved for the built-in group of the same name");
+      continue;
+    }
+    auto [it, inserted] = seen.try_emplace(name.value, name.loc);
+    if (!inserted) {
+      diags.error(name.loc, "duplicate step name " + quoteValue(name.value));
+      diags.note(it->second, "previous definition is here");
+    }
+  }
+}
+
+void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
+  llvm::SmallVector<llvm::StringRef, 16> targets;
+  for (const StepSpec &step : spec.steps)
+    if (!step.name.value.empty() && !llvm::is_contained(targets, step.name.value))
+      targets.push_back(step.name.value);
+  for (const char *group : kBuiltinGroups)
+    targets.push_back(group);
+
+  for (const StepSpec &step : spec.steps) {
+    for (const LString &target : step.after) {
+      if (target.value == step.name.value) {
+        diags.error(target.loc, "step " + quoteValue(step.name.value) + " cannot run after itself");
+        continue;
+      }
+      if (llvm::is_contained(targets, target.value))
+        continue;
+      std::string suggestion = closestMatch(target.value, targets);
+      diags.error(target.loc, "unknown step " + quoteValue(target.value) + " in 'after'" +
+                                  (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+    }
+  }
+}
+
+/// Model paths compared as directories: `/models/a/` and `/models//a` are the
+/// same place in the image.
+std::string normalizedImagePath(llvm::StringRef path) {
+  llvm::SmallString<128> normal(path);
+  llvm::sys::path::remove_dots(normal, /*remove_dot_dot=*/false, llvm::sys::path::Style::posix);
+  return std::string(normal.str());
+}
+
+void checkModelPaths(DiagnosticEngine &diags, const Spec &spec) {
+  llvm::StringMap<llvm::SMLoc> seen;
+  for (const ModelSpec &model : spec.models) {
+    if (model.path.value.empty())
+      continue;
+    auto [it, inserted] = seen.try_emplace(normalizedImagePath(model.path.value), model.path.loc);
+    if (!inserted) {
+      diags.error(model.path.loc, "duplicate model path " + quoteValue(model.path.value));
+      diags.note(it->second, "previous definition is here");
+    }
+  }
+}
+
+bool buildsSomething(const Spec &spec) {
+  return (spec.python && !spec.python->build.empty()) ||
+         llvm::any_of(spec.steps, [](const StepSpec &step) {
+           return step.stage && step.stage->value == "builder";
+         });
+}
+
+void checkBuildOnlyPackages(DiagnosticEngine &diags, const Spec &spec) {
+  if (buildsSomething(spec))
+    return;
+  const char *why = "; nothing is built (no 'python.build' and no step with 'stage: builder')";
+  if (spec.python && !spec.python->buildRequires.empty())
+    diags.warning(spec.python->buildRequires.front().loc,
+                  llvm::Twine("'build_requires' are unused") + why);
+  if (!spec.system.buildPackages.empty())
+    diags.warning(spec.system.buildPackages.front().loc,
+                  llvm::Twine("'build_packages' are unused") + why);
+}
+
+void checkModelSecrets(DiagnosticEngine &diags, const Spec &spec) {
+  for (const ModelSpec &model : spec.models)
+    if (model.tokenSecret && !model.bake.value)
+      diags.warning(model.tokenSecret->loc,
+                    "secret " + quoteValue(model.tokenSecret->value) +
+                        " is unused; a model is only downloaded at build time with 'bake: true'");
+}
+
+void checkHealthcheckPort(DiagnosticEngine &diags, const Spec &spec) {
+  const std::optional<HealthcheckSpec> &check = spec.app.healthcheck;
+  if (!check || !check->http || check->port || !spec.app.expose.empty())
+    return;
+  if (llvm::StringRef(check->http->value).startswith("/"))
+    diags.error(check->http->loc, "healthcheck path " + quoteValue(check->http->value) +
+                                      " needs a port; set 'port' or list one in 'expose'");
+}
+
+void checkRequirementFiles(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
+                           std::vector<std::string> *filesRead) {
+  if (!spec.python)
+    return;
+  for (const LString &file : spec.python->requirements) {
+    llvm::SmallString<256> path(contextDir);
+    llvm::sys::path::append(path, file.value);
+    if (llvm::sys::fs::is_regular_file(path)) {
+      if (filesRead)
+        filesRead->push_back(std::string(path.str()));
+      continue;
+    }
+    bool exists = llvm::sys::fs::exists(path);
+    diags.error(file.loc, "requirements file " + quoteValue(file.value) +
+                              (exists ? " is not a regular file" : " not found") +
+                              " in build context " + quoteValue(contextDir));
+  }
+}
+
+} // namespace
+
+llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
+                      std::vector<std::string> *filesRead) {
+  unsigned errorsBefore = diags.errorCount();
+  // The checks run in the order the schema lists its sections (python, system,
+  // models, app, steps), so messages come out roughly in document order.
+  if (!contextDir.empty())
+    checkRequirementFiles(diags, spec, contextDir, filesRead);
+  checkBuildOnlyPackages(diags, spec);
+  checkModelPaths(diags, spec);
+  checkModelSecrets(diags, spec);
+  checkHealthcheckPort(diags, spec);
+  checkStepNames(diags, spec);
+  checkAfter(diags, spec);
+  if (unsigned errors = diags.errorCount() - errorsBefore)
+    return diagnosticsReported(errors);
+  return llvm::Error::success();
+}
+
+} // namespace imageplan::dsl

@@ -41,10 +41,13 @@ public:
   unsigned errorCount() const { return errors; }
   unsigned warningCount() const { return warnings; }
   bool hasErrors() const { return errors != 0; }
-  /// Prints "N error(s) generated." when there were errors.
+  /// Prints "N error(s) generated." when there were errors, otherwise
+  /// "N warning(s) generated." when there were warnings, otherwise nothing.
   void printSummary();
 
 private:
+  void print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const llvm::Twine &msg);
+
   llvm::SourceMgr sm;
   llvm::raw_ostream &os;
   unsigned errors = 0;
@@ -54,6 +57,20 @@ private:
 /// The error a library returns after it has reported its diagnostics through
 /// the engine: the driver only needs to know that it failed.
 llvm::Error diagnosticsReported(unsigned count);
+
+/// The payload of diagnosticsReported(). Its messages are already printed, so a
+/// caller handles it (llvm::handleErrors, llvm::consumeError) instead of logging it.
+class DiagnosticsReported : public llvm::ErrorInfo<DiagnosticsReported> {
+public:
+  static char ID;
+  explicit DiagnosticsReported(unsigned count) : count(count) {}
+  unsigned errorCount() const { return count; }
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override;
+
+private:
+  unsigned count;
+};
 
 /// The closest candidate to `word` within a small edit distance, or "".
 std::string closestMatch(llvm::StringRef word, llvm::ArrayRef<llvm::StringRef> candidates);

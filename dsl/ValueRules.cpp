@@ -1,0 +1,344 @@
+// The value rules of ValueRules.h. Each check is a plain scan over the
+// characters: the patterns are simple, and a scan can say which part is wrong.
+#include "dsl/ValueRules.h"
+
+#include "dsl/Diagnostics.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+
+#include <algorithm>
+
+namespace imageplan::dsl {
+
+namespace {
+
+bool isLowerAlnum(char c) { return llvm::isDigit(c) || (c >= 'a' && c <= 'z'); }
+
+/// True when every character is alphanumeric (lowercase only if `lowerOnly`)
+/// or one of `punctuation`.
+bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly = false) {
+  return llvm::all_of(s, [&](char c) {
+    return (lowerOnly ? isLowerAlnum(c) : llvm::isAlnum(c)) || punctuation.contains(c);
+  });
+}
+
+bool isDigits(llvm::StringRef s) { return !s.empty() && llvm::all_of(s, llvm::isDigit); }
+
+bool hasWhitespace(llvm::StringRef s) { return s.find_first_of(" \t\n\r\f\v") != llvm::StringRef::npos; }
+
+bool hasQuote(llvm::StringRef s) { return s.find_first_of("'\"`") != llvm::StringRef::npos; }
+
+bool isHttpUrl(llvm::StringRef s) {
+  return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
+}
+
+bool isLegalUtf8(llvm::StringRef s) {
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
+  return llvm::isLegalUTF8String(&begin, begin + s.size());
+}
+
+/// A C1 control (U+0080..U+009F) starts at s[i]: UTF-8 C2 80..C2 9F.
+bool isC1At(llvm::StringRef s, size_t i) {
+  return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+         static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+}
+
+std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
+  if (v.empty() || !isLowerAlnum(v[0]) || !consistsOf(v, punctuation, /*lowerOnly=*/true))
+    return reason;
+  return "";
+}
+
+std::string checkImageName(llvm::StringRef v) {
+  return identifierCheck(v, "._-",
+                         "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
+}
+
+std::string checkCudaVersion(llvm::StringRef v) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  v.split(parts, '.');
+  if ((parts.size() != 2 && parts.size() != 3) || !llvm::all_of(parts, isDigits))
+    return "expected a version like '11.8' or '12.1.1'";
+  return "";
+}
+
+std::string checkCudnnVersion(llvm::StringRef v) {
+  return isDigits(v) ? "" : "expected a major version like '8'";
+}
+
+std::string checkOsName(llvm::StringRef v) {
+  return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04"});
+}
+
+std::string checkBaseImage(llvm::StringRef v) {
+  if (v.empty() || !llvm::isAlnum(v[0]) || !consistsOf(v, "._/:@-"))
+    return "expected an image reference like 'python:3.11-slim' (letters, digits and '._/:@-')";
+  return "";
+}
+
+std::string checkDigest(llvm::StringRef v) {
+  llvm::StringRef hex = v;
+  if (!hex.consume_front("sha256:") || hex.size() != 64 ||
+      !llvm::all_of(hex, [](char c) { return llvm::isDigit(c) || (c >= 'a' && c <= 'f'); }))
+    return "expected 'sha256:' followed by 64 lowercase hex digits";
+  return "";
+}
+
+std::string checkPythonVersion(llvm::StringRef v) {
+  llvm::StringRef minor = v;
+  if (!minor.consume_front("3.") || !isDigits(minor))
+    return "expected '3.N', like '3.11'";
+  return "";
+}
+
+/// What pip and apt packages share: no option injection, one word.
+std::string checkPackageWord(llvm::StringRef v, const char *tool) {
+  if (v.empty())
+    return "a package may not be empty";
+  if (v.startswith("-"))
+    return (llvm::Twine("a package may not start with '-', which ") + tool + " would read as an option")
+        .str();
+  if (hasWhitespace(v))
+    return "a package may not contain whitespace";
+  return "";
+}
+
+std::string checkPipPackage(llvm::StringRef v) { return checkPackageWord(v, "pip"); }
+
+std::string checkAptPackage(llvm::StringRef v) {
+  if (std::string problem = checkPackageWord(v, "apt"); !problem.empty())
+    return problem;
+  auto [name, version] = v.split('=');
+  bool pinned = name.size() != v.size();
+  if (name.empty() || !isLowerAlnum(name[0]) || !consistsOf(name, "+.-", /*lowerOnly=*/true) ||
+      (pinned && (version.empty() || !consistsOf(version, ".+~:-"))))
+    return "expected a Debian package name like 'libgl1' or 'curl=7.88.1-10'";
+  return "";
+}
+
+std::string checkIndexUrl(llvm::StringRef v) {
+  if (!isHttpUrl(v))
+    return "expected an http:// or https:// URL";
+  if (hasWhitespace(v) || hasQuote(v))
+    return "a URL may not contain whitespace or quotes";
+  return "";
+}
+
+enum class PathKind { Context, Copy, Image, Any };
+
+std::string checkPath(llvm::StringRef v, PathKind kind) {
+  if (v.empty())
+    return "a path may not be empty";
+  if (kind == PathKind::Copy && v == ".")
+    return "";
+  size_t bad = v.find_if([](char c) { return !llvm::isAlnum(c) && !llvm::StringRef("._/@+-").contains(c); });
+  if (bad != llvm::StringRef::npos) {
+    // Show a whole UTF-8 character, not its first byte.
+    unsigned width = std::max(1u, llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(v[bad])));
+    return quoteValue(v.substr(bad, width)) + " is not allowed in a path; use letters, digits and '._/@+-'";
+  }
+  if (v.startswith("-"))
+    return "a path may not start with '-'";
+  bool absolute = v.startswith("/");
+  if (absolute && (kind == PathKind::Context || kind == PathKind::Copy))
+    return "a path in the build context must be relative";
+  if (!absolute && kind == PathKind::Image)
+    return "a path in the image must be absolute, like '/opt/data'";
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  v.split(parts, '/', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  if (llvm::is_contained(parts, ".."))
+    return absolute ? "a path may not contain '..'" : "a path may not contain '..', which could leave the build context";
+  if (!absolute && llvm::all_of(parts, [](llvm::StringRef p) { return p == "."; }))
+    return kind == PathKind::Copy ? "use '.' for the whole build context"
+                                  : "a path must name a file or directory";
+  return "";
+}
+
+std::string checkContextPath(llvm::StringRef v) { return checkPath(v, PathKind::Context); }
+std::string checkCopyPath(llvm::StringRef v) { return checkPath(v, PathKind::Copy); }
+std::string checkImagePath(llvm::StringRef v) { return checkPath(v, PathKind::Image); }
+std::string checkAnyPath(llvm::StringRef v) { return checkPath(v, PathKind::Any); }
+
+std::string checkEnvName(llvm::StringRef v) {
+  if (v.empty() || llvm::isDigit(v[0]) || !consistsOf(v, "_"))
+    return "use letters, digits and '_', not starting with a digit";
+  return "";
+}
+
+std::string checkLabelKey(llvm::StringRef v) {
+  return identifierCheck(v, ".-", "use lowercase letters, digits, '.' and '-', starting with a letter or digit");
+}
+
+std::string checkUserName(llvm::StringRef v) {
+  if (v.empty() || !((v[0] >= 'a' && v[0] <= 'z') || v[0] == '_') ||
+      !consistsOf(v, "_-", /*lowerOnly=*/true))
+    return "use lowercase letters, digits, '_' and '-', starting with a letter or '_'";
+  return "";
+}
+
+std::string checkModelId(llvm::StringRef v) {
+  auto [org, name] = v.split('/');
+  auto isPart = [](llvm::StringRef p) {
+    return !p.empty() && p != "." && p != ".." && consistsOf(p, "._-");
+  };
+  if (org.size() == v.size() || !isPart(org) || !isPart(name))
+    return "expected a Hugging Face repo id like 'org/name' (letters, digits and '._-')";
+  return "";
+}
+
+std::string checkRevision(llvm::StringRef v) {
+  if (v.empty() || v.startswith("-") || !consistsOf(v, "._/-"))
+    return "expected a branch, tag or commit (letters, digits and '._/-', not starting with '-')";
+  return "";
+}
+
+std::string checkSecretId(llvm::StringRef v) {
+  if (v.empty() || !consistsOf(v, "_.-"))
+    return "expected a secret id (letters, digits and '_.-')";
+  return "";
+}
+
+std::string checkHealthUrl(llvm::StringRef v) {
+  if (!v.startswith("/") && !isHttpUrl(v))
+    return "expected a path like '/health' or an http:// or https:// URL";
+  if (hasWhitespace(v) || hasQuote(v))
+    return "a URL may not contain whitespace or quotes";
+  return "";
+}
+
+std::string checkDuration(llvm::StringRef v) {
+  const char *reason = "expected a duration like '30s', '1m30s' or '500ms'";
+  if (v.empty())
+    return reason;
+  while (!v.empty()) {
+    size_t digits = v.find_if_not(llvm::isDigit);
+    if (digits == 0 || digits == llvm::StringRef::npos)
+      return reason;
+    v = v.drop_front(digits);
+    if (!v.consume_front("ms") && !v.consume_front("s") && !v.consume_front("m") &&
+        !v.consume_front("h"))
+      return reason;
+  }
+  return "";
+}
+
+std::string checkStepName(llvm::StringRef v) {
+  return identifierCheck(v, "_-", "use lowercase letters, digits, '_' and '-', starting with a letter or digit");
+}
+
+std::string checkStage(llvm::StringRef v) { return checkOneOf(v, {"runtime", "builder"}); }
+
+} // namespace
+
+namespace rules {
+const ValueRule imageName{"name", checkImageName};
+const ValueRule cudaVersion{"CUDA version", checkCudaVersion};
+const ValueRule cudnnVersion{"cuDNN version", checkCudnnVersion};
+const ValueRule osName{"os", checkOsName};
+const ValueRule baseImage{"base image", checkBaseImage};
+const ValueRule digest{"digest", checkDigest};
+const ValueRule pythonVersion{"Python version", checkPythonVersion};
+const ValueRule pipPackage{"Python package", checkPipPackage};
+const ValueRule aptPackage{"apt package", checkAptPackage};
+const ValueRule indexUrl{"index URL", checkIndexUrl};
+const ValueRule contextPath{"context path", checkContextPath};
+const ValueRule copyPath{"context path", checkCopyPath};
+const ValueRule imagePath{"image path", checkImagePath};
+const ValueRule anyPath{"directory", checkAnyPath};
+const ValueRule envName{"environment variable name", checkEnvName};
+const ValueRule labelKey{"label key", checkLabelKey};
+const ValueRule userName{"user name", checkUserName};
+const ValueRule modelId{"model id", checkModelId};
+const ValueRule revision{"revision", checkRevision};
+const ValueRule secretId{"secret id", checkSecretId};
+const ValueRule healthUrl{"healthcheck URL", checkHealthUrl};
+const ValueRule duration{"duration", checkDuration};
+const ValueRule stepName{"step name", checkStepName};
+const ValueRule stage{"stage", checkStage};
+} // namespace rules
+
+std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {
+  if (llvm::is_contained(words, value))
+    return "";
+  std::string suggestion = closestMatch(value, words);
+  if (!suggestion.empty())
+    return "did you mean '" + suggestion + "'?";
+  std::string list;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i != 0)
+      list += i + 1 == words.size() ? " or " : ", ";
+    list += "'" + words[i].str() + "'";
+  }
+  return "expected " + list;
+}
+
+namespace {
+
+/// Appends `value` to `out` with control characters and invalid UTF-8 escaped,
+/// stopping after `limit` bytes (never inside a UTF-8 sequence). Returns
+/// whether all of `value` fit.
+bool appendEscaped(std::string &out, llvm::StringRef value, size_t limit) {
+  bool utf8 = isLegalUtf8(value);
+  size_t i = 0;
+  for (; i < value.size() && i < limit; ++i) {
+    unsigned char c = value[i];
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
+      out += "\\x";
+      out += llvm::hexdigit(c >> 4, /*LowerCase=*/true);
+      out += llvm::hexdigit(c & 0xF, /*LowerCase=*/true);
+    } else if (utf8 && isC1At(value, i)) {
+      unsigned char next = value[++i];
+      out += "\\u00";
+      out += llvm::hexdigit(next >> 4, /*LowerCase=*/true);
+      out += llvm::hexdigit(next & 0xF, /*LowerCase=*/true);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (utf8)
+    while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xC0) == 0x80)
+      out += value[i++];
+  return i >= value.size();
+}
+
+} // namespace
+
+std::string quoteValue(llvm::StringRef value) {
+  constexpr size_t kMaxShown = 60;
+  std::string out = "'";
+  if (!appendEscaped(out, value, kMaxShown))
+    out += "...";
+  return out + "'";
+}
+
+std::string escaped(llvm::StringRef text) {
+  std::string out;
+  appendEscaped(out, text, text.size());
+  return out;
+}
+
+std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
+  if (!isLegalUtf8(value))
+    return "invalid UTF-8";
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = value[i];
+    if (multiline && (c == '\n' || c == '\t'))
+      continue;
+    if (c < 0x20 || c == 0x7F)
+      return "control character " + quoteValue(value.substr(i, 1));
+    if (isC1At(value, i))
+      return "control character " + quoteValue(value.substr(i, 2));
+  }
+  return "";
+}
+
+} // namespace imageplan::dsl

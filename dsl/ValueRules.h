@@ -1,0 +1,62 @@
+// What a valid value looks like for each kind of string a spec holds. The rules
+// are strict because these strings end up in Dockerfile and shell text: a value
+// that could smuggle in an option, a path outside the context or a line break
+// is rejected here, at its source location, rather than escaped later.
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace imageplan::dsl {
+
+/// A kind of value: `what` names it in messages ("invalid <what> '<value>'; ...")
+/// and `check` returns why a value is not acceptable, or "" when it is.
+struct ValueRule {
+  const char *what;
+  std::string (*check)(llvm::StringRef value);
+};
+
+namespace rules {
+extern const ValueRule imageName;      // name: [a-z0-9][a-z0-9._-]*
+extern const ValueRule cudaVersion;    // 11.8, 12.1.1
+extern const ValueRule cudnnVersion;   // 8
+extern const ValueRule osName;         // ubuntu20.04, ubuntu22.04, ubuntu24.04
+extern const ValueRule baseImage;      // python:3.11-slim
+extern const ValueRule digest;         // sha256:<64 hex>
+extern const ValueRule pythonVersion;  // 3.11
+extern const ValueRule pipPackage;     // torch==2.0.1
+extern const ValueRule aptPackage;     // libgl1, curl=7.88.1-10
+extern const ValueRule indexUrl;       // https://download.pytorch.org/whl/cu118
+extern const ValueRule contextPath;    // src/app.py (relative, inside the context)
+extern const ValueRule copyPath;       // a context path, or "."
+extern const ValueRule imagePath;      // /models/llama (absolute, in the image)
+extern const ValueRule anyPath;        // relative to the workdir, or absolute
+extern const ValueRule envName;        // HF_HOME
+extern const ValueRule labelKey;       // org.opencontainers.image.source
+extern const ValueRule userName;       // app
+extern const ValueRule modelId;        // org/name
+extern const ValueRule revision;       // main, v1.0, a commit
+extern const ValueRule secretId;       // hf_token
+extern const ValueRule healthUrl;      // /health or http://localhost:8000/health
+extern const ValueRule duration;       // 30s, 1m30s, 500ms
+extern const ValueRule stepName;       // [a-z0-9][a-z0-9_-]*
+extern const ValueRule stage;          // runtime, builder
+} // namespace rules
+
+/// Why `value` is not a valid member of `words`, suggesting the closest one.
+std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words);
+
+/// `value` for a message: quoted, control characters and invalid UTF-8
+/// escaped, long values shortened, so a message is always one readable line.
+std::string quoteValue(llvm::StringRef value);
+/// The same escaping, unquoted and in full, for text from other libraries.
+std::string escaped(llvm::StringRef text);
+
+/// Names the first character of `value` no spec string may hold, such as
+/// "control character '\t'" or "invalid UTF-8", or returns "" when there is
+/// none. `multiline` admits newlines and tabs, for shell scripts.
+std::string findForbiddenCharacter(llvm::StringRef value, bool multiline);
+
+} // namespace imageplan::dsl

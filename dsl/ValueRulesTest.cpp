@@ -1,0 +1,127 @@
+// Tests for the value rules: what each kind of value accepts and rejects, and
+// how values are shown in messages.
+#include "dsl/ValueRules.h"
+
+#include <gtest/gtest.h>
+
+namespace imageplan::dsl {
+namespace {
+
+void expectValid(const ValueRule &rule, std::initializer_list<llvm::StringRef> values) {
+  for (llvm::StringRef v : values)
+    EXPECT_EQ(rule.check(v), "") << rule.what << " should accept '" << v.str() << "'";
+}
+
+void expectInvalid(const ValueRule &rule, std::initializer_list<llvm::StringRef> values) {
+  for (llvm::StringRef v : values)
+    EXPECT_NE(rule.check(v), "") << rule.what << " should reject '" << v.str() << "'";
+}
+
+TEST(ValueRulesTest, Names) {
+  expectValid(rules::imageName, {"app", "my-app", "a.b_c-1", "0x"});
+  expectInvalid(rules::imageName, {"", "My", "-app", ".app", "a b", "a/b"});
+  expectValid(rules::stepName, {"build", "build_ext-2"});
+  expectInvalid(rules::stepName, {"", "Build", "a.b", "_x"});
+  expectValid(rules::userName, {"app", "_svc", "root", "a-b_1"});
+  expectInvalid(rules::userName, {"", "1app", "App", "a.b"});
+  expectValid(rules::envName, {"HF_HOME", "_x", "a1"});
+  expectInvalid(rules::envName, {"", "1X", "A-B", "A B"});
+  expectValid(rules::labelKey, {"org.opencontainers.image.source", "a-b"});
+  expectInvalid(rules::labelKey, {"", "Org", ".a", "a_b"});
+  expectValid(rules::secretId, {"hf_token", "a.b-c"});
+  expectInvalid(rules::secretId, {"", "a b", "a/b"});
+}
+
+TEST(ValueRulesTest, Base) {
+  expectValid(rules::cudaVersion, {"11.8", "12.1.1"});
+  expectInvalid(rules::cudaVersion, {"", "11", "11.", "11.8.0.1", "v11.8", "11.x"});
+  expectValid(rules::cudnnVersion, {"8", "9"});
+  expectInvalid(rules::cudnnVersion, {"", "8.9", "cudnn8"});
+  expectValid(rules::osName, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04"});
+  EXPECT_EQ(rules::osName.check("ubuntu22.4"), "did you mean 'ubuntu22.04'?");
+  EXPECT_EQ(rules::osName.check("debian"),
+            "expected 'ubuntu20.04', 'ubuntu22.04' or 'ubuntu24.04'");
+  expectValid(rules::baseImage, {"python:3.11-slim", "ghcr.io/org/img@sha256:ab", "ubuntu"});
+  expectInvalid(rules::baseImage, {"", "-x", "a b", "img;rm"});
+  expectValid(rules::digest, {"sha256:" + std::string(64, 'a')});
+  expectInvalid(rules::digest, {"", "sha256:" + std::string(63, 'a'),
+                                "sha256:" + std::string(64, 'A'), "md5:" + std::string(64, 'a')});
+}
+
+TEST(ValueRulesTest, Packages) {
+  expectValid(rules::pythonVersion, {"3.10", "3.8"});
+  expectInvalid(rules::pythonVersion, {"", "3", "3.10.1", "2.7", "3.x"});
+  expectValid(rules::pipPackage, {"torch==2.0.1", "numpy", "pkg[extra]>=1,<2"});
+  EXPECT_EQ(rules::pipPackage.check("--index-url=http://x"),
+            "a package may not start with '-', which pip would read as an option");
+  EXPECT_EQ(rules::pipPackage.check("a b"), "a package may not contain whitespace");
+  expectValid(rules::aptPackage, {"libgl1", "g++", "curl=7.88.1-10", "libc6=2.36-9+deb12u1"});
+  expectInvalid(rules::aptPackage, {"", "Libgl", "-o=x", "a b", "=1", "curl=", "a:amd64"});
+  EXPECT_EQ(rules::aptPackage.check("-y"),
+            "a package may not start with '-', which apt would read as an option");
+  expectValid(rules::indexUrl, {"https://download.pytorch.org/whl/cu118", "http://x"});
+  expectInvalid(rules::indexUrl, {"", "ftp://x", "https://", "https://a b", "https://a'b"});
+}
+
+TEST(ValueRulesTest, Paths) {
+  expectValid(rules::contextPath, {"requirements.txt", "src/app", "./src", "a@b+c-d"});
+  EXPECT_EQ(rules::contextPath.check("/etc/passwd"), "a path in the build context must be relative");
+  EXPECT_EQ(rules::contextPath.check("../x"),
+            "a path may not contain '..', which could leave the build context");
+  EXPECT_EQ(rules::contextPath.check("a/../../x"),
+            "a path may not contain '..', which could leave the build context");
+  EXPECT_EQ(rules::contextPath.check("-rf"), "a path may not start with '-'");
+  EXPECT_EQ(rules::contextPath.check("a b"),
+            "' ' is not allowed in a path; use letters, digits and '._/@+-'");
+  EXPECT_EQ(rules::contextPath.check("caf\xC3\xA9"),
+            "'\xC3\xA9' is not allowed in a path; use letters, digits and '._/@+-'");
+  EXPECT_EQ(rules::contextPath.check("."), "a path must name a file or directory");
+  expectValid(rules::contextPath, {"..a", "a..b"});
+  expectValid(rules::copyPath, {".", "src"});
+  EXPECT_EQ(rules::copyPath.check("./"), "use '.' for the whole build context");
+  expectValid(rules::imagePath, {"/models/llama", "/", "/opt/a@b"});
+  expectInvalid(rules::imagePath, {"", "models", "/a/../b", "/a b", "/a$b"});
+  expectValid(rules::anyPath, {"logs", "/data"});
+  expectInvalid(rules::anyPath, {"", "../x", "/a/..", "-x"});
+}
+
+TEST(ValueRulesTest, ModelsAndHealthchecks) {
+  expectValid(rules::modelId, {"meta-llama/Llama-2-7b", "org/name.v1_2"});
+  expectInvalid(rules::modelId, {"", "name", "a/b/c", "/b", "a/", "../x", "a b/c"});
+  expectValid(rules::revision, {"main", "v1.0", "refs/pr/1", "0123abcd"});
+  expectInvalid(rules::revision, {"", "-x", "a b"});
+  expectValid(rules::healthUrl, {"/health", "http://localhost:8000/health", "https://x/y"});
+  expectInvalid(rules::healthUrl, {"", "health", "/a b", "/a\"b", "ftp://x"});
+  expectValid(rules::duration, {"30s", "1m30s", "500ms", "1h", "0s"});
+  expectInvalid(rules::duration, {"", "30", "s", "30 s", "1.5s", "30sec", "-1s"});
+  expectValid(rules::stage, {"runtime", "builder"});
+  EXPECT_EQ(rules::stage.check("buidler"), "did you mean 'builder'?");
+  EXPECT_EQ(rules::stage.check("final"), "expected 'runtime' or 'builder'");
+}
+
+TEST(ValueRulesTest, QuotedEscapesAndShortens) {
+  EXPECT_EQ(quoteValue("abc"), "'abc'");
+  EXPECT_EQ(quoteValue("a\tb\nc\rd\x1b"), "'a\\tb\\nc\\rd\\x1b'");
+  EXPECT_EQ(quoteValue("caf\xC3\xA9"), "'caf\xC3\xA9'");
+  EXPECT_EQ(quoteValue("bad\xFF"), "'bad\\xff'");
+  EXPECT_EQ(quoteValue("c1\xC2\x85"), "'c1\\u0085'");
+  EXPECT_EQ(quoteValue(std::string(100, 'x')), "'" + std::string(60, 'x') + "...'");
+  // A multi-byte character at the cut is kept whole.
+  EXPECT_EQ(quoteValue(std::string(59, 'x') + "\xC3\xA9z"), "'" + std::string(59, 'x') + "\xC3\xA9...'");
+  EXPECT_EQ(escaped("a\x01"), "a\\x01");
+}
+
+TEST(ValueRulesTest, ForbiddenCharacters) {
+  EXPECT_EQ(findForbiddenCharacter("plain text", false), "");
+  EXPECT_EQ(findForbiddenCharacter("a\tb", false), "control character '\\t'");
+  EXPECT_EQ(findForbiddenCharacter("a\nb", false), "control character '\\n'");
+  EXPECT_EQ(findForbiddenCharacter("a\nb\tc", true), "");
+  EXPECT_EQ(findForbiddenCharacter("a\rb", true), "control character '\\r'");
+  EXPECT_EQ(findForbiddenCharacter("a\x7f", true), "control character '\\x7f'");
+  EXPECT_EQ(findForbiddenCharacter("a\xC2\x9B", false), "control character '\\u009b'");
+  EXPECT_EQ(findForbiddenCharacter("a\xFF", false), "invalid UTF-8");
+  EXPECT_EQ(findForbiddenCharacter("caf\xC3\xA9", false), "");
+}
+
+} // namespace
+} // namespace imageplan::dsl
