@@ -1,1 +1,724 @@
-// placeholder
+// Builds the dependency graph from the AST: which nodes exist, in which stage,
+// what each does (its plan operations), what it reads, and which nodes it needs.
+#include "planner/Graph.h"
+
+#include "planner/Base.h"
+#include "planner/Costs.h"
+#include "planner/Planner.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <boost/graph/strong_components.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+namespace imageplan::planner {
+
+const char *toString(NodeKind kind) {
+  switch (kind) {
+  case NodeKind::SystemPackages: return "system-packages";
+  case NodeKind::Interpreter: return "interpreter";
+  case NodeKind::User: return "user";
+  case NodeKind::PythonPackages: return "python-packages";
+  case NodeKind::Requirements: return "requirements";
+  case NodeKind::BuildRequires: return "build-requires";
+  case NodeKind::WheelBuild: return "wheel-build";
+  case NodeKind::WheelInstall: return "wheel-install";
+  case NodeKind::ModelDownload: return "model-download";
+  case NodeKind::ModelCopy: return "model-copy";
+  case NodeKind::ModelDir: return "model-dir";
+  case NodeKind::StageArtifact: return "stage-artifact";
+  case NodeKind::AppEnv: return "app-env";
+  case NodeKind::Workdir: return "workdir";
+  case NodeKind::AppDirs: return "app-dirs";
+  case NodeKind::AppCopy: return "app-copy";
+  case NodeKind::CustomStep: return "step";
+  }
+  return "step";
+}
+
+const char *toString(RateSource source) {
+  switch (source) {
+  case RateSource::Default: return "default";
+  case RateSource::Spec: return "spec";
+  case RateSource::History: return "history";
+  }
+  return "default";
+}
+
+namespace {
+
+constexpr const char *kVenv = "/opt/venv";
+constexpr const char *kWheelDir = "/wheels";
+constexpr const char *kBuilderWorkdir = "/build";
+constexpr const char *kBuilderStage = "builder";
+constexpr const char *kRuntimeStage = "runtime";
+
+std::vector<std::string> values(const std::vector<dsl::LString> &list) {
+  std::vector<std::string> out;
+  out.reserve(list.size());
+  for (const dsl::LString &item : list)
+    out.push_back(item.value);
+  return out;
+}
+
+/// Sorted and without duplicates: apt does not care about order, reviewers do.
+std::vector<std::string> sortedUnique(std::vector<std::string> list) {
+  llvm::sort(list);
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+  return list;
+}
+
+/// "deepseek-ai/DeepSeek-OCR" -> "deepseek-ocr", for stage names.
+std::string modelSlug(llvm::StringRef id) {
+  llvm::StringRef name = id.contains('/') ? id.rsplit('/').second : id;
+  std::string slug;
+  for (char c : name.lower()) {
+    bool keep = llvm::isAlnum(c);
+    if (keep)
+      slug.push_back(c);
+    else if (!slug.empty() && slug.back() != '-')
+      slug.push_back('-');
+  }
+  while (!slug.empty() && slug.back() == '-')
+    slug.pop_back();
+  return slug.empty() ? "model" : slug;
+}
+
+/// The path a context path lands at under the workdir: "app/" -> "/app/app/".
+std::string destinationUnder(llvm::StringRef workdir, llvm::StringRef path) {
+  std::string base = workdir.rtrim('/').str() + "/";
+  if (path == ".")
+    return base;
+  path.consume_front("./");
+  return base + path.str();
+}
+
+class GraphBuilder {
+public:
+  GraphBuilder(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, const PlanOptions &options)
+      : diags(diags), spec(spec), base(resolveBase(spec.base, options.baseOverride)),
+        overridden(!options.baseOverride.empty()) {}
+
+  llvm::Expected<BuildGraph> build() {
+    checkBase();
+    if (needsBuilder())
+      addBuilderStage();
+    for (const dsl::ModelSpec &model : spec.models)
+      if (model.bake.value)
+        addModelStage(model);
+    addRuntimeStage();
+    addCustomSteps();
+    if (!failed)
+      checkCycles();
+    if (failed)
+      return dsl::diagnosticsReported(diags.errorCount());
+    return std::move(out);
+  }
+
+private:
+  // --- nodes and edges ---------------------------------------------------
+
+  Node &addNode(NodeKind kind, std::string name, unsigned stage, llvm::SMLoc loc,
+                double rate, double cost, std::vector<plan::Op> ops,
+                std::vector<std::string> groups = {}) {
+    Node node;
+    node.id = out.nodes.size();
+    node.kind = kind;
+    node.name = std::move(name);
+    node.stage = stage;
+    node.loc = loc;
+    node.changeRate = rate;
+    node.cost = cost;
+    node.ops = std::move(ops);
+    node.groups = std::move(groups);
+    boost::add_vertex(out.graph);
+    out.nodes.push_back(std::move(node));
+    return out.nodes.back();
+  }
+
+  void addEdge(unsigned from, unsigned to) {
+    if (!boost::edge(from, to, out.graph).second)
+      boost::add_edge(from, to, out.graph);
+  }
+
+  void needs(const Node &node, std::optional<unsigned> dependency) {
+    if (dependency)
+      addEdge(*dependency, node.id);
+  }
+
+  static void applyChanges(Node &node, const std::optional<dsl::ChangeSpec> &changes) {
+    if (!changes)
+      return;
+    node.changeRate = changes->probability;
+    node.rateSource = RateSource::Spec;
+  }
+
+  unsigned addStage(StageInfo info) {
+    out.stages.push_back(std::move(info));
+    return out.stages.size() - 1;
+  }
+
+  // --- base and interpreter ------------------------------------------------
+
+  void checkBase() {
+    llvm::SMLoc baseLoc = spec.base.image ? spec.base.image->loc : spec.base.loc;
+    if (!base.unsupportedPackageManager.empty())
+      error(baseLoc, "'" + base.runtime + "' uses " + base.unsupportedPackageManager +
+                         "; schema 1 plans apt-based images (Debian, Ubuntu, NVIDIA CUDA) only");
+    if (!spec.python || !spec.python->version || overridden || base.shippedPython.empty())
+      return;
+    const dsl::LString &version = *spec.python->version;
+    if (version.value != base.shippedPython)
+      error(version.loc, "python " + version.value + " is not the python " + base.distro +
+                             " ships (" + base.shippedPython + "); use version \"" +
+                             base.shippedPython + "\" or a base image that ships " +
+                             version.value);
+  }
+
+  bool hasPython() const { return spec.python.has_value(); }
+
+  /// Adds the node that gives `stage` a venv at /opt/venv.
+  Node &addInterpreter(unsigned stage, bool withHeaders) {
+    std::vector<plan::Op> ops;
+    std::vector<std::string> packages = interpreterPackages(base, withHeaders);
+    double cost = costs::kPipBase;
+    if (!packages.empty()) {
+      ops.push_back(plan::AptInstall{sortedUnique(packages)});
+      cost = costs::kInterpreter;
+    }
+    ops.push_back(plan::CreateVenv{"python3", kVenv});
+    std::string version = spec.python->version ? " " + spec.python->version->value : "";
+    return addNode(NodeKind::Interpreter, "python" + version + " venv", stage,
+                   spec.python->loc, costs::kInterpreterRate, cost, std::move(ops),
+                   {"python"});
+  }
+
+  plan::Pairs pythonEnv() const {
+    return {{"PYTHONUNBUFFERED", "1"},
+            {"PYTHONDONTWRITEBYTECODE", "1"},
+            {"PIP_DISABLE_PIP_VERSION_CHECK", "1"},
+            {"VIRTUAL_ENV", kVenv}};
+  }
+
+  std::vector<std::string> indexUrls() const {
+    return spec.python ? values(spec.python->indexUrls) : std::vector<std::string>{};
+  }
+
+  Node &addSystemPackages(unsigned stage, const std::vector<dsl::LString> &packages,
+                          llvm::SMLoc loc, llvm::StringRef name) {
+    double cost = costs::kAptBase + costs::kAptPerPackage * packages.size();
+    return addNode(NodeKind::SystemPackages, name.str(), stage, loc,
+                   costs::kSystemPackagesRate, cost,
+                   {plan::AptInstall{sortedUnique(values(packages))}}, {"system"});
+  }
+
+  // --- builder stage -------------------------------------------------------
+
+  bool needsBuilder() const {
+    if (spec.python && !spec.python->build.empty())
+      return true;
+    return llvm::any_of(spec.steps, [](const dsl::StepSpec &step) {
+      return step.stage && step.stage->value == kBuilderStage;
+    });
+  }
+
+  void addBuilderStage() {
+    StageInfo info;
+    info.name = kBuilderStage;
+    info.from = base.devel;
+    info.purpose = "compiles Python wheels and runs build steps with the full toolchain";
+    bool buildsWheels = hasPython() && !spec.python->build.empty();
+    if (buildsWheels) {
+      info.env = pythonEnv();
+      info.pathPrepend = std::string(kVenv) + "/bin";
+    }
+    builder = addStage(std::move(info));
+
+    std::optional<unsigned> system, interpreter, requires_;
+    if (!spec.system.buildPackages.empty())
+      system = addSystemPackages(*builder, spec.system.buildPackages, spec.system.loc,
+                                 "build packages")
+                   .id;
+    if (buildsWheels) {
+      interpreter = addInterpreter(*builder, /*withHeaders=*/true).id;
+      const dsl::PythonSpec &python = *spec.python;
+      std::vector<std::string> packages = values(python.packages);
+      llvm::append_range(packages, values(python.buildRequires));
+      if (!packages.empty()) {
+        double cost = costs::kPipBase;
+        for (const std::string &package : packages)
+          cost += costs::pipPackageCost(package);
+        Node &node = addNode(NodeKind::BuildRequires, "build requirements", *builder,
+                             python.loc, costs::kBuildRequiresRate, cost,
+                             {plan::PipInstall{packages, {}, indexUrls(), "", ""}},
+                             {"python"});
+        needs(node, interpreter);
+        needs(node, system);
+        requires_ = node.id;
+      }
+      {
+        double cost = 0;
+        for (const dsl::LString &package : python.build)
+          cost += costs::wheelBuildCost(package.value);
+        Node &node = addNode(NodeKind::WheelBuild, "wheels: " + llvm::join(values(python.build), " "),
+                             *builder, python.build.front().loc, costs::kWheelBuildRate, cost,
+                             {plan::PipWheel{values(python.build), indexUrls(), kWheelDir}},
+                             {"python"});
+        needs(node, system);
+        needs(node, interpreter);
+        needs(node, requires_);
+        wheelBuild = node.id;
+      }
+    }
+    if (llvm::any_of(spec.steps, [](const dsl::StepSpec &step) {
+          return step.stage && step.stage->value == kBuilderStage;
+        }))
+      builderWorkdir = addNode(NodeKind::Workdir, std::string("workdir ") + kBuilderWorkdir,
+                               *builder, spec.base.loc, costs::kWorkdirRate, 0,
+                               {plan::SetWorkdir{kBuilderWorkdir}})
+                           .id;
+  }
+
+  // --- model stages --------------------------------------------------------
+
+  std::string uniqueStageName(std::string name) {
+    auto taken = [&](const std::string &candidate) {
+      return llvm::any_of(out.stages,
+                          [&](const StageInfo &stage) { return stage.name == candidate; });
+    };
+    if (!taken(name))
+      return name;
+    for (unsigned suffix = 2;; ++suffix) {
+      std::string candidate = name + "-" + std::to_string(suffix);
+      if (!taken(candidate))
+        return candidate;
+    }
+  }
+
+  void addModelStage(const dsl::ModelSpec &model) {
+    StageInfo info;
+    info.name = uniqueStageName("model-" + modelSlug(model.id.value));
+    info.from = base.runtime;
+    info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
+    info.args = {"HF_ENDPOINT"};
+    unsigned stage = addStage(std::move(info));
+
+    std::optional<unsigned> interpreter;
+    if (base.python == PythonSource::Apt)
+      interpreter = addNode(NodeKind::Interpreter, "python for the download", stage, model.loc,
+                            costs::kInterpreterRate, costs::kInterpreter,
+                            {plan::AptInstall{{"ca-certificates", "python3"}}})
+                        .id;
+    std::string revision = model.revision ? model.revision->value : "main";
+    std::string secret = model.tokenSecret ? model.tokenSecret->value : "";
+    Node &download = addNode(NodeKind::ModelDownload, "download " + model.id.value, stage,
+                             model.loc, costs::kModelRate, costs::kModelDownload,
+                             {plan::ModelDownload{model.id.value, revision, model.path.value,
+                                                  secret}});
+    applyChanges(download, model.changes);
+    needs(download, interpreter);
+    modelStages.push_back({&model, stage});
+  }
+
+  // --- runtime stage -------------------------------------------------------
+
+  std::string runtimeUser() const {
+    std::string user = spec.app.user ? spec.app.user->value : "app";
+    return user == "root" ? "" : user;
+  }
+
+  void addRuntimeStage() {
+    StageInfo info;
+    info.name = kRuntimeStage;
+    info.from = base.runtime;
+    info.purpose = "the image that runs: runtime base, dependencies, models and the app";
+    if (hasPython()) {
+      info.env = pythonEnv();
+      info.pathPrepend = std::string(kVenv) + "/bin";
+    }
+    info.runtime = runtimeConfig();
+    runtime = addStage(std::move(info));
+    unsigned stage = *runtime;
+    std::string user = runtimeUser();
+
+    if (!spec.system.packages.empty())
+      runtimeSystem = addSystemPackages(stage, spec.system.packages, spec.system.loc,
+                                        "system packages")
+                          .id;
+    std::optional<unsigned> interpreter, pins, userNode;
+    if (hasPython())
+      interpreter = addInterpreter(stage, /*withHeaders=*/false).id;
+    if (!user.empty())
+      userNode = addNode(NodeKind::User, "user " + user, stage,
+                         spec.app.user ? spec.app.user->loc : spec.app.loc, costs::kUserRate,
+                         costs::kUser, {plan::CreateUser{user, 10001}})
+                     .id;
+    if (hasPython())
+      addPythonDependencies(stage, *interpreter, pins);
+    for (const auto &[model, modelStage] : modelStages) {
+      Node &copy = addNode(NodeKind::ModelCopy, "model " + model->id.value, stage, model->loc,
+                           0, costs::kModelCopy,
+                           {plan::CopyStage{out.stages[modelStage].name, model->path.value,
+                                            model->path.value, ""}},
+                           {"models"});
+      copy.consumesStage = modelStage;
+    }
+    for (const dsl::ModelSpec &model : spec.models) {
+      if (model.bake.value)
+        continue;
+      Node &dir = addNode(NodeKind::ModelDir, "model dir for " + model.id.value, stage,
+                          model.loc, costs::kDirsRate, costs::kDirs,
+                          {plan::MakeDirs{{model.path.value}, user}}, {"models"});
+      needs(dir, userNode);
+    }
+    addAppNodes(stage, user, userNode);
+  }
+
+  // Every pip step needs the system packages: an sdist may compile against
+  // them, and users expect what they list under `system` to be there.
+  void addPythonDependencies(unsigned stage, unsigned interpreter,
+                             std::optional<unsigned> &pins) {
+    const dsl::PythonSpec &python = *spec.python;
+    if (!python.packages.empty()) {
+      double cost = costs::kPipBase;
+      for (const dsl::LString &package : python.packages)
+        cost += costs::pipPackageCost(package.value);
+      Node &node = addNode(NodeKind::PythonPackages, "python packages", stage,
+                           python.packages.front().loc, costs::kPinnedPackagesRate, cost,
+                           {plan::PipInstall{values(python.packages), {}, indexUrls(), "", ""}},
+                           {"python"});
+      needs(node, interpreter);
+      needs(node, runtimeSystem);
+      pins = node.id;
+    }
+    for (const dsl::LString &file : python.requirements) {
+      Node &node = addNode(NodeKind::Requirements, file.value, stage, file.loc,
+                           costs::kRequirementsRate, costs::kRequirementsFile,
+                           {plan::PipInstall{{}, {file.value}, indexUrls(), "", ""}},
+                           {"python"});
+      node.inputs = {file.value};
+      needs(node, interpreter);
+      needs(node, pins);
+      needs(node, runtimeSystem);
+    }
+    if (!python.build.empty()) {
+      Node &node = addNode(NodeKind::WheelInstall, "built wheels", stage,
+                           python.build.front().loc, 0, costs::kWheelInstall,
+                           {plan::PipInstall{values(python.build), {}, indexUrls(),
+                                             kBuilderStage, kWheelDir}},
+                           {"python"});
+      node.consumesStage = builder;
+      needs(node, interpreter);
+      needs(node, pins);
+      needs(node, runtimeSystem);
+    }
+  }
+
+  void addAppNodes(unsigned stage, const std::string &user, std::optional<unsigned> userNode) {
+    const dsl::AppSpec &app = spec.app;
+    if (!app.env.empty()) {
+      plan::Pairs vars;
+      for (const auto &[key, value] : app.env)
+        vars.push_back({key.value, value.value});
+      appEnv = addNode(NodeKind::AppEnv, "app environment", stage, app.env.front().first.loc,
+                       costs::kEnvRate, 0, {plan::SetEnv{std::move(vars)}}, {"app"})
+                   .id;
+    }
+    std::string workdir = app.workdir ? app.workdir->value : "/app";
+    runtimeWorkdir = addNode(NodeKind::Workdir, "workdir " + workdir, stage,
+                             app.workdir ? app.workdir->loc : app.loc, costs::kWorkdirRate, 0,
+                             {plan::SetWorkdir{workdir}})
+                         .id;
+    if (!app.dirs.empty()) {
+      Node &dirs = addNode(NodeKind::AppDirs, "app directories", stage, app.dirs.front().loc,
+                           costs::kDirsRate, costs::kDirs,
+                           {plan::MakeDirs{values(app.dirs), user}}, {"app"});
+      needs(dirs, runtimeWorkdir);
+      needs(dirs, userNode);
+    }
+    for (const dsl::LString &path : app.copy) {
+      Node &copy = addNode(NodeKind::AppCopy, "app " + path.value, stage, path.loc,
+                           costs::kAppCodeRate, costs::kAppCopy,
+                           {plan::CopyContext{{path.value}, destinationUnder(workdir, path.value),
+                                              ""}},
+                           {"app"});
+      copy.inputs = {path.value};
+      applyChanges(copy, app.changes);
+      needs(copy, runtimeWorkdir);
+    }
+  }
+
+  plan::RuntimeConfig runtimeConfig() {
+    const dsl::AppSpec &app = spec.app;
+    plan::RuntimeConfig config;
+    config.user = runtimeUser();
+    for (const dsl::LInt &port : app.expose)
+      config.expose.push_back(static_cast<int>(port.value));
+    config.entrypoint = values(app.entrypoint);
+    config.cmd = values(app.cmd);
+    if (app.healthcheck)
+      config.healthcheck = healthcheck(*app.healthcheck);
+    config.labels = {{"org.opencontainers.image.title", spec.name.value},
+                     {"org.opencontainers.image.base.name", base.runtime}};
+    for (const auto &[key, value] : spec.labels) {
+      auto existing = llvm::find_if(config.labels, [&](const auto &label) {
+        return label.first == key.value;
+      });
+      if (existing != config.labels.end())
+        existing->second = value.value;
+      else
+        config.labels.push_back({key.value, value.value});
+    }
+    return config;
+  }
+
+  std::optional<plan::Healthcheck> healthcheck(const dsl::HealthcheckSpec &spec_) {
+    plan::Healthcheck check;
+    check.interval = spec_.interval ? spec_.interval->value : "";
+    check.timeout = spec_.timeout ? spec_.timeout->value : "";
+    check.startPeriod = spec_.startPeriod ? spec_.startPeriod->value : "";
+    check.retries = spec_.retries ? static_cast<int>(spec_.retries->value) : 0;
+    if (!spec_.http) {
+      check.cmd = values(spec_.cmd);
+      return check;
+    }
+    std::string url = spec_.http->value;
+    if (!llvm::StringRef(url).startswith("http")) {
+      long long port = spec_.port ? spec_.port->value
+                       : spec.app.expose.empty() ? 0
+                                                 : spec.app.expose.front().value;
+      if (port == 0) {
+        error(spec_.http->loc, "health check path '" + url +
+                                   "' needs a port: give 'port' or 'expose' one");
+        return std::nullopt;
+      }
+      url = "http://127.0.0.1:" + std::to_string(port) + url;
+    }
+    std::string python;
+    if (hasPython())
+      python = "python";
+    else if (base.python == PythonSource::Image)
+      python = "python3";
+    else {
+      error(spec_.http->loc, "an http health check runs python, and this image has none; add "
+                             "a 'python' section or give the check as 'cmd'");
+      return std::nullopt;
+    }
+    // The URL is an argument, not part of the program text, so it needs no escaping.
+    check.cmd = {python, "-c",
+                 "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)",
+                 url};
+    return check;
+  }
+
+  // --- custom steps --------------------------------------------------------
+
+  void addCustomSteps() {
+    for (const dsl::StepSpec &step : spec.steps) {
+      bool inBuilder = step.stage && step.stage->value == kBuilderStage;
+      unsigned stage = inBuilder ? *builder : *runtime;
+      double cost = step.cost ? step.cost->value : costs::kCustomStep;
+      Node &node = addNode(NodeKind::CustomStep, step.name.value, stage, step.name.loc,
+                           costs::kCustomStepRate, cost,
+                           {plan::RunScript{step.name.value, step.run.value, values(step.inputs)}});
+      node.inputs = values(step.inputs);
+      applyChanges(node, step.changes);
+      stepNodes[step.name.value] = {&step, node.id};
+    }
+    for (const dsl::StepSpec &step : spec.steps)
+      addStepEdges(step);
+    for (const dsl::StepSpec &step : spec.steps)
+      addStepOutputs(step);
+  }
+
+  /// Nodes of a built-in group in one stage, in id order.
+  std::vector<unsigned> groupMembers(llvm::StringRef group, unsigned stage) const {
+    std::vector<unsigned> members;
+    for (const Node &node : out.nodes)
+      if (node.stage == stage && node.kind != NodeKind::CustomStep &&
+          llvm::is_contained(node.groups, group))
+        members.push_back(node.id);
+    return members;
+  }
+
+  void addStepEdges(const dsl::StepSpec &step) {
+    unsigned id = stepNodes[step.name.value].second;
+    unsigned stage = out.nodes[id].stage;
+    // A step runs with its stage's system and Python dependencies installed,
+    // in its stage's workdir, with the app environment set.
+    for (llvm::StringRef group : {"system", "python"})
+      for (unsigned member : groupMembers(group, stage))
+        addEdge(member, id);
+    if (stage == *runtime) {
+      if (appEnv)
+        addEdge(*appEnv, id);
+      addEdge(*runtimeWorkdir, id);
+    } else if (builderWorkdir) {
+      addEdge(*builderWorkdir, id);
+    }
+    for (const dsl::LString &target : step.after)
+      addAfterEdge(step, id, stage, target);
+  }
+
+  void addAfterEdge(const dsl::StepSpec &step, unsigned id, unsigned stage,
+                    const dsl::LString &target) {
+    auto found = stepNodes.find(target.value);
+    if (found != stepNodes.end()) {
+      unsigned dependency = found->second.second;
+      if (out.nodes[dependency].stage == stage) {
+        addEdge(dependency, id);
+        afterLocs[{dependency, id}] = target.loc;
+        return;
+      }
+      if (stage == *builder) {
+        error(target.loc, "step '" + step.name.value + "' runs in stage 'builder' and cannot "
+                          "run after '" + target.value + "', which runs in stage 'runtime'");
+        return;
+      }
+      // A runtime step after a builder step needs what that step produced.
+      pendingArtifactAfter.push_back({&step, &target, id});
+      return;
+    }
+    std::vector<unsigned> members = groupMembers(target.value, stage);
+    if (members.empty()) {
+      // Unknown names were reported by checkSpec; this is a group with
+      // nothing in the step's stage.
+      if (llvm::is_contained(dsl::kBuiltinGroups, target.value))
+        error(target.loc, "'" + target.value + "' has nothing in stage '" +
+                              out.stages[stage].name + "' for step '" + step.name.value +
+                              "' to run after");
+      return;
+    }
+    for (unsigned member : members)
+      addEdge(member, id);
+  }
+
+  void addStepOutputs(const dsl::StepSpec &step) {
+    unsigned id = stepNodes[step.name.value].second;
+    std::vector<unsigned> copies;
+    for (const dsl::LString &output : step.outputs) {
+      Node &copy = addNode(NodeKind::StageArtifact, output.value + " from " + step.name.value,
+                           *runtime, output.loc, 0, costs::kArtifactCopy,
+                           {plan::CopyStage{kBuilderStage, output.value, output.value, ""}});
+      copy.consumesStage = builder;
+      copies.push_back(copy.id);
+    }
+    artifactCopies[id] = copies;
+    for (const auto &pending : pendingArtifactAfter) {
+      if (pending.target->value != step.name.value)
+        continue;
+      if (copies.empty())
+        error(pending.target->loc, "step '" + pending.step->name.value +
+                                       "' runs after builder step '" + step.name.value +
+                                       "', which has no 'outputs' to copy into the runtime stage");
+      for (unsigned copy : copies)
+        addEdge(copy, pending.node);
+    }
+  }
+
+  // --- cycles --------------------------------------------------------------
+
+  void checkCycles() {
+    std::vector<int> component(out.nodes.size());
+    int count = boost::strong_components(
+        out.graph, boost::make_iterator_property_map(component.begin(),
+                                                     boost::get(boost::vertex_index, out.graph)));
+    std::vector<unsigned> size(count, 0);
+    for (int c : component)
+      ++size[c];
+    std::vector<bool> reported(count, false);
+    for (const Node &node : out.nodes) {
+      int c = component[node.id];
+      if (size[c] < 2 || reported[c])
+        continue;
+      reported[c] = true;
+      reportCycle(node.id, component);
+    }
+  }
+
+  /// Reports the shortest cycle through `start` inside its component.
+  void reportCycle(unsigned start, const std::vector<int> &component) {
+    std::vector<int> parent(out.nodes.size(), -1);
+    std::deque<unsigned> queue;
+    std::optional<unsigned> last;
+    auto visit = [&](unsigned from) {
+      auto [begin, end] = boost::out_edges(from, out.graph);
+      std::vector<unsigned> next;
+      for (auto it = begin; it != end; ++it)
+        next.push_back(boost::target(*it, out.graph));
+      llvm::sort(next);
+      for (unsigned to : next) {
+        if (component[to] != component[start])
+          continue;
+        if (to == start && !last) {
+          last = from;
+          return;
+        }
+        if (parent[to] == -1 && to != start) {
+          parent[to] = from;
+          queue.push_back(to);
+        }
+      }
+    };
+    visit(start);
+    while (!queue.empty() && !last) {
+      unsigned from = queue.front();
+      queue.pop_front();
+      visit(from);
+    }
+    std::vector<unsigned> path = {start};
+    for (unsigned at = *last; at != start; at = parent[at])
+      path.insert(path.begin() + 1, at);
+    std::string text;
+    for (unsigned id : path)
+      text += "'" + out.nodes[id].name + "' -> ";
+    text += "'" + out.nodes[start].name + "'";
+    error(out.nodes[start].loc, "dependency cycle: " + text);
+    for (size_t i = 0; i < path.size(); ++i) {
+      unsigned from = path[i], to = path[(i + 1) % path.size()];
+      auto loc = afterLocs.find({from, to});
+      if (loc != afterLocs.end())
+        diags.note(loc->second, "'" + out.nodes[to].name + "' runs after '" +
+                                    out.nodes[from].name + "' here");
+    }
+  }
+
+  void error(llvm::SMLoc loc, const llvm::Twine &message) {
+    diags.error(loc, message);
+    failed = true;
+  }
+
+  struct PendingAfter {
+    const dsl::StepSpec *step;
+    const dsl::LString *target;
+    unsigned node;
+  };
+
+  dsl::DiagnosticEngine &diags;
+  const dsl::Spec &spec;
+  BaseImages base;
+  bool overridden;
+  bool failed = false;
+  BuildGraph out;
+  std::optional<unsigned> builder, runtime;
+  std::optional<unsigned> wheelBuild, builderWorkdir, runtimeWorkdir, runtimeSystem, appEnv;
+  std::vector<std::pair<const dsl::ModelSpec *, unsigned>> modelStages;
+  // Ordered maps: looked up only, but ordered keeps iteration safe if ever added.
+  std::map<std::string, std::pair<const dsl::StepSpec *, unsigned>> stepNodes;
+  std::map<std::pair<unsigned, unsigned>, llvm::SMLoc> afterLocs;
+  std::map<unsigned, std::vector<unsigned>> artifactCopies;
+  std::vector<PendingAfter> pendingArtifactAfter;
+};
+
+} // namespace
+
+llvm::Expected<BuildGraph> buildGraph(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+                                      const PlanOptions &options) {
+  return GraphBuilder(diags, spec, options).build();
+}
+
+} // namespace imageplan::planner

@@ -1,1 +1,77 @@
-// placeholder
+// Base image resolution and the cost tables behind the graph.
+#include "planner/Base.h"
+#include "planner/Costs.h"
+
+#include <gtest/gtest.h>
+
+namespace imageplan::planner {
+namespace {
+
+dsl::BaseSpec cuda(std::string version, std::string cudnn, std::string os) {
+  dsl::BaseSpec base;
+  base.cuda = dsl::LString{std::move(version), {}};
+  if (!cudnn.empty())
+    base.cudnn = dsl::LString{std::move(cudnn), {}};
+  base.os = dsl::LString{std::move(os), {}};
+  return base;
+}
+
+dsl::BaseSpec image(std::string ref, std::string digest = "") {
+  dsl::BaseSpec base;
+  base.image = dsl::LString{std::move(ref), {}};
+  if (!digest.empty())
+    base.digest = dsl::LString{std::move(digest), {}};
+  return base;
+}
+
+TEST(BaseTest, CudaTagsForRuntimeAndDevel) {
+  BaseImages images = resolveBase(cuda("11.8", "8", "ubuntu22.04"), "");
+  EXPECT_EQ(images.runtime, "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04");
+  EXPECT_EQ(images.devel, "nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04");
+  EXPECT_EQ(images.shippedPython, "3.10");
+  EXPECT_EQ(images.python, PythonSource::Apt);
+  BaseImages noCudnn = resolveBase(cuda("12.1.1", "", "ubuntu20.04"), "");
+  EXPECT_EQ(noCudnn.runtime, "nvidia/cuda:12.1.1-runtime-ubuntu20.04");
+  EXPECT_EQ(noCudnn.shippedPython, "3.8");
+}
+
+TEST(BaseTest, PythonImagesShipTheirInterpreter) {
+  BaseImages images = resolveBase(image("python:3.11-slim"), "");
+  EXPECT_EQ(images.python, PythonSource::Image);
+  EXPECT_EQ(images.shippedPython, "3.11");
+  EXPECT_TRUE(interpreterPackages(images, true).empty());
+  EXPECT_EQ(resolveBase(image("docker.io/library/python:3.12.1-bookworm"), "").shippedPython,
+            "3.12");
+}
+
+TEST(BaseTest, DigestPinsTheRuntimeBase) {
+  std::string digest = "sha256:" + std::string(64, 'a');
+  BaseImages images = resolveBase(image("debian:bookworm-slim", digest), "");
+  EXPECT_EQ(images.runtime, "debian:bookworm-slim@" + digest);
+  EXPECT_EQ(images.shippedPython, "3.11");
+  EXPECT_EQ(interpreterPackages(images, true),
+            (std::vector<std::string>{"python3", "python3-venv", "python3-dev"}));
+}
+
+TEST(BaseTest, NonAptImagesAreFlagged) {
+  EXPECT_EQ(resolveBase(image("alpine:3.19"), "").unsupportedPackageManager, "apk");
+  EXPECT_EQ(resolveBase(image("registry.access.redhat.com/ubi9/ubi-minimal"), "")
+                .unsupportedPackageManager,
+            "dnf");
+  EXPECT_EQ(resolveBase(image("ubuntu:22.04"), "").unsupportedPackageManager, "");
+}
+
+TEST(BaseTest, OverrideWins) {
+  BaseImages images = resolveBase(cuda("11.8", "8", "ubuntu22.04"), "localhost/base:1");
+  EXPECT_EQ(images.runtime, "localhost/base:1");
+  EXPECT_EQ(images.devel, "localhost/base:1");
+}
+
+TEST(CostsTest, HeavyPackagesCostMore) {
+  EXPECT_GT(costs::pipPackageCost("torch==2.0.1"), costs::pipPackageCost("einops==0.8.0"));
+  EXPECT_EQ(costs::pipPackageCost("Torch>=2"), costs::pipPackageCost("torch"));
+  EXPECT_GT(costs::wheelBuildCost("flash-attn==2.3.6"), costs::wheelBuildCost("mypkg"));
+}
+
+} // namespace
+} // namespace imageplan::planner

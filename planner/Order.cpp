@@ -1,1 +1,186 @@
-// placeholder
+// Ordering by expected rebuild work. With survival s_j = 1 - rate_j, the
+// expected work of an order is sum_i cost_i * (1 - prod_{j<=i} s_j). The term a
+// step adds depends only on the SET of steps before it, so the optimum over
+// dependency-respecting orders is a shortest path over the dependency-closed
+// subsets (order ideals): exact, and small for the sizes specs have.
+#include "planner/Order.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <queue>
+#include <unordered_map>
+
+namespace imageplan::planner {
+namespace {
+
+struct Dependencies {
+  std::vector<uint64_t> predecessorMask; // exact search only (n <= 64)
+  std::vector<std::vector<unsigned>> successors;
+  std::vector<unsigned> predecessorCount;
+};
+
+Dependencies collect(size_t n, llvm::ArrayRef<std::pair<unsigned, unsigned>> edges) {
+  Dependencies deps;
+  deps.predecessorMask.assign(n <= 64 ? n : 0, 0);
+  deps.successors.resize(n);
+  deps.predecessorCount.assign(n, 0);
+  for (auto [from, to] : edges) {
+    if (n <= 64)
+      deps.predecessorMask[to] |= uint64_t(1) << from;
+    deps.successors[from].push_back(to);
+    ++deps.predecessorCount[to];
+  }
+  return deps;
+}
+
+/// The ratio rule's key: for two independent adjacent steps, a before b is no
+/// worse exactly when key(a) <= key(b) (exchange argument, docs/planner.md).
+double ratioKey(const OrderItem &item) {
+  if (item.rate >= 1 || item.cost <= 0)
+    return item.rate > 0 ? std::numeric_limits<double>::infinity() : 0;
+  return item.rate / ((1 - item.rate) * item.cost);
+}
+
+class ExactSearch {
+public:
+  ExactSearch(llvm::ArrayRef<OrderItem> items, const Dependencies &deps, size_t limit)
+      : items(items), deps(deps), limit(limit),
+        full(items.size() == 64 ? ~uint64_t(0) : (uint64_t(1) << items.size()) - 1) {}
+
+  /// The optimal order, or an empty vector when the state limit was hit.
+  std::vector<unsigned> run() {
+    double best = remaining(0);
+    if (exhausted || !std::isfinite(best))
+      return {};
+    std::vector<unsigned> order;
+    uint64_t done = 0;
+    while (done != full) {
+      // Of the choices that keep the total optimal, the smallest index.
+      std::vector<std::pair<unsigned, double>> choices;
+      double least = std::numeric_limits<double>::infinity();
+      for (unsigned v = 0; v < items.size(); ++v) {
+        if (!ready(done, v))
+          continue;
+        double total = stepCost(done, v) + remaining(done | bit(v));
+        choices.push_back({v, total});
+        least = std::min(least, total);
+      }
+      for (auto [v, total] : choices) {
+        if (total <= least + tolerance(least)) {
+          order.push_back(v);
+          done |= bit(v);
+          break;
+        }
+      }
+    }
+    return order;
+  }
+
+private:
+  static uint64_t bit(unsigned v) { return uint64_t(1) << v; }
+
+  bool ready(uint64_t done, unsigned v) const {
+    return !(done & bit(v)) && (deps.predecessorMask[v] & ~done) == 0;
+  }
+
+  static double tolerance(double value) { return 1e-9 * std::max(1.0, std::fabs(value)); }
+
+  /// Survival of a prefix, multiplied in index order so it never depends on
+  /// the path that reached the set.
+  double survival(uint64_t set) const {
+    double s = 1;
+    for (unsigned v = 0; v < items.size(); ++v)
+      if (set & bit(v))
+        s *= 1 - items[v].rate;
+    return s;
+  }
+
+  double stepCost(uint64_t before, unsigned v) const {
+    return items[v].cost * (1 - survival(before) * (1 - items[v].rate));
+  }
+
+  /// Least expected work to build everything not in `done`, after `done`.
+  double remaining(uint64_t done) {
+    if (done == full)
+      return 0;
+    auto found = memo.find(done);
+    if (found != memo.end())
+      return found->second;
+    if (memo.size() >= limit) {
+      exhausted = true;
+      return 0;
+    }
+    double best = std::numeric_limits<double>::infinity();
+    for (unsigned v = 0; v < items.size() && !exhausted; ++v)
+      if (ready(done, v))
+        best = std::min(best, stepCost(done, v) + remaining(done | bit(v)));
+    memo.emplace(done, best);
+    return best;
+  }
+
+  llvm::ArrayRef<OrderItem> items;
+  const Dependencies &deps;
+  size_t limit;
+  uint64_t full;
+  bool exhausted = false;
+  // Looked up by key only, never iterated: cannot affect the output order.
+  std::unordered_map<uint64_t, double> memo;
+};
+
+} // namespace
+
+double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsigned> order) {
+  double survival = 1, work = 0;
+  for (unsigned v : order) {
+    survival *= 1 - items[v].rate;
+    work += items[v].cost * (1 - survival);
+  }
+  return work;
+}
+
+std::vector<unsigned> ratioRuleOrder(llvm::ArrayRef<OrderItem> items,
+                                     llvm::ArrayRef<std::pair<unsigned, unsigned>> edges) {
+  Dependencies deps = collect(items.size(), edges);
+  std::vector<double> key(items.size());
+  for (unsigned v = 0; v < items.size(); ++v)
+    key[v] = ratioKey(items[v]);
+  auto later = [&](unsigned a, unsigned b) {
+    if (key[a] != key[b])
+      return key[a] > key[b];
+    if (items[a].rate != items[b].rate)
+      return items[a].rate > items[b].rate;
+    return a > b;
+  };
+  std::priority_queue<unsigned, std::vector<unsigned>, decltype(later)> readyQueue(later);
+  for (unsigned v = 0; v < items.size(); ++v)
+    if (deps.predecessorCount[v] == 0)
+      readyQueue.push(v);
+  std::vector<unsigned> order;
+  order.reserve(items.size());
+  while (!readyQueue.empty()) {
+    unsigned v = readyQueue.top();
+    readyQueue.pop();
+    order.push_back(v);
+    for (unsigned next : deps.successors[v])
+      if (--deps.predecessorCount[next] == 0)
+        readyQueue.push(next);
+  }
+  return order;
+}
+
+std::vector<unsigned> orderForRebuildWork(llvm::ArrayRef<OrderItem> items,
+                                          llvm::ArrayRef<std::pair<unsigned, unsigned>> edges,
+                                          size_t exactStateLimit) {
+  if (items.size() <= 64) {
+    Dependencies deps = collect(items.size(), edges);
+    std::vector<unsigned> exact = ExactSearch(items, deps, exactStateLimit).run();
+    if (!exact.empty() || items.empty())
+      return exact;
+  }
+  return ratioRuleOrder(items, edges);
+}
+
+} // namespace imageplan::planner

@@ -1,1 +1,203 @@
-// placeholder
+// The planner's last phase: orders each stage's nodes, folds other stages'
+// change rates into the nodes that consume them, and merges adjacent steps
+// into layers.
+#include "planner/Planner.h"
+
+#include "planner/Costs.h"
+#include "planner/Graph.h"
+#include "planner/Order.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace imageplan::planner {
+namespace {
+
+/// Adds `op` to a layer's operations, folding it into an earlier operation of
+/// the same command where that changes nothing but the number of commands.
+void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
+  if (auto *apt = std::get_if<plan::AptInstall>(&op)) {
+    // One apt-get call per layer: install earlier, but never past a user script
+    // (it may add an apt source the packages need).
+    for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+      if (std::holds_alternative<plan::RunScript>(*it))
+        break;
+      if (auto *earlier = std::get_if<plan::AptInstall>(&*it)) {
+        llvm::append_range(earlier->packages, apt->packages);
+        llvm::sort(earlier->packages);
+        earlier->packages.erase(std::unique(earlier->packages.begin(), earlier->packages.end()),
+                                earlier->packages.end());
+        return;
+      }
+    }
+  }
+  if (auto *pip = std::get_if<plan::PipInstall>(&op); pip && !ops.empty()) {
+    // Adjacent installs from the same indexes resolve better as one pip call.
+    if (auto *earlier = std::get_if<plan::PipInstall>(&ops.back());
+        earlier && earlier->indexUrls == pip->indexUrls &&
+        earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir) {
+      for (std::string &package : pip->packages)
+        if (!llvm::is_contained(earlier->packages, package))
+          earlier->packages.push_back(std::move(package));
+      for (std::string &file : pip->requirementFiles)
+        if (!llvm::is_contained(earlier->requirementFiles, file))
+          earlier->requirementFiles.push_back(std::move(file));
+      return;
+    }
+  }
+  ops.push_back(std::move(op));
+}
+
+bool allRunOps(const std::vector<plan::Op> &ops) { return llvm::all_of(ops, plan::isRunOp); }
+
+/// A custom step keeps a RUN of its own: its script may `cd` or set shell
+/// state, and `explain` can then name its layer after it.
+bool hasScript(const std::vector<plan::Op> &ops) {
+  return llvm::any_of(ops, [](const plan::Op &op) {
+    return std::holds_alternative<plan::RunScript>(op);
+  });
+}
+
+class PlanBuilder {
+public:
+  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec) : graph(graph), spec(spec) {}
+
+  plan::Plan build() {
+    plan::Plan result;
+    result.name = spec.name.value;
+    result.specPath = spec.path;
+    stageChange.assign(graph.stages.size(), 0);
+    for (unsigned s = 0; s < graph.stages.size(); ++s)
+      result.stages.push_back(buildStage(s));
+    result.contextPaths = contextPaths(result);
+    return result;
+  }
+
+private:
+  /// The probability that a node must be rebuilt because of its own inputs or
+  /// of a stage it copies from.
+  double effectiveRate(const Node &node) const {
+    if (!node.consumesStage)
+      return node.changeRate;
+    return 1 - (1 - node.changeRate) * (1 - stageChange[*node.consumesStage]);
+  }
+
+  plan::Stage buildStage(unsigned s) {
+    const StageInfo &info = graph.stages[s];
+    plan::Stage stage;
+    stage.name = info.name;
+    stage.from = info.from;
+    stage.fromStage = info.fromStage;
+    stage.purpose = info.purpose;
+    stage.args = info.args;
+    stage.env = info.env;
+    stage.pathPrepend = info.pathPrepend;
+    stage.runtime = info.runtime;
+
+    std::vector<const Node *> members;
+    for (const Node &node : graph.nodes)
+      if (node.stage == s)
+        members.push_back(&node);
+    std::vector<OrderItem> items;
+    std::vector<unsigned> local(graph.nodes.size(), ~0u);
+    for (unsigned i = 0; i < members.size(); ++i) {
+      items.push_back({members[i]->cost, effectiveRate(*members[i])});
+      local[members[i]->id] = i;
+    }
+    std::vector<std::pair<unsigned, unsigned>> edges;
+    for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
+      unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
+      if (local[from] != ~0u && local[to] != ~0u)
+        edges.push_back({local[from], local[to]});
+    }
+    llvm::sort(edges);
+    std::vector<unsigned> order = orderForRebuildWork(items, edges);
+    spdlog::debug("stage {}: {} steps, expected rebuild work {:.2f}s per commit", info.name,
+                  items.size(), expectedRebuildWork(items, order));
+
+    double survival = 1; // of everything placed so far in this stage
+    for (unsigned i : order) {
+      const Node &node = *members[i];
+      double rate = items[i].rate;
+      if (!mergeInto(stage, node, rate, survival))
+        stage.layers.push_back(newLayer(node, rate));
+      survival *= 1 - rate;
+    }
+    stageChange[s] = 1 - survival;
+    return stage;
+  }
+
+  plan::Layer newLayer(const Node &node, double rate) const {
+    plan::Layer layer;
+    for (const plan::Op &op : node.ops)
+      appendOp(layer.ops, op);
+    layer.nodes = {node.id};
+    layer.what = node.name;
+    layer.changeProbability = rate;
+    layer.changeClass = plan::classify(rate);
+    layer.cost = node.cost;
+    return layer;
+  }
+
+  /// Merging node B into the previous layer A makes A rebuild whenever B's
+  /// inputs change: extra expected work cost(A) * P(nothing up to A changed) *
+  /// rate(B). Worth it only when that is below what a layer costs by existing.
+  bool mergeInto(plan::Stage &stage, const Node &node, double rate, double survival) const {
+    if (stage.layers.empty())
+      return false;
+    plan::Layer &last = stage.layers.back();
+    if (!allRunOps(last.ops) || !allRunOps(node.ops) || hasScript(last.ops) ||
+        hasScript(node.ops))
+      return false;
+    if (plan::classify(rate) != last.changeClass)
+      return false;
+    if (last.cost * survival * rate > costs::kLayerOverhead)
+      return false;
+    for (const plan::Op &op : node.ops)
+      appendOp(last.ops, op);
+    last.nodes.push_back(node.id);
+    last.what += ", " + node.name;
+    last.changeProbability = 1 - (1 - last.changeProbability) * (1 - rate);
+    last.cost += node.cost;
+    return true;
+  }
+
+  static std::vector<std::string> contextPaths(const plan::Plan &plan) {
+    std::vector<std::string> paths;
+    auto add = [&](const std::string &path) {
+      if (!llvm::is_contained(paths, path))
+        paths.push_back(path);
+    };
+    for (const plan::Stage &stage : plan.stages)
+      for (const plan::Layer &layer : stage.layers)
+        for (const plan::Op &op : layer.ops) {
+          if (auto *pip = std::get_if<plan::PipInstall>(&op))
+            llvm::for_each(pip->requirementFiles, add);
+          else if (auto *script = std::get_if<plan::RunScript>(&op))
+            llvm::for_each(script->bindInputs, add);
+          else if (auto *copy = std::get_if<plan::CopyContext>(&op))
+            llvm::for_each(copy->sources, add);
+        }
+    return paths;
+  }
+
+  const BuildGraph &graph;
+  const dsl::Spec &spec;
+  std::vector<double> stageChange;
+};
+
+} // namespace
+
+llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+                                     const PlanOptions &options) {
+  llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
+  if (!graph)
+    return graph.takeError();
+  return PlanBuilder(*graph, spec).build();
+}
+
+} // namespace imageplan::planner

@@ -1,1 +1,220 @@
-// placeholder
+// End-to-end planner tests: YAML in, plan (stages, layer order, merging) out.
+#include "planner/Planner.h"
+
+#include "dsl/Parser.h"
+
+#include <gtest/gtest.h>
+
+namespace imageplan::planner {
+namespace {
+
+struct Planned {
+  std::string diagnostics;
+  std::optional<plan::Plan> plan;
+};
+
+Planned planFor(llvm::StringRef yaml, PlanOptions options = {}) {
+  Planned result;
+  llvm::raw_string_ostream os(result.diagnostics);
+  dsl::DiagnosticEngine diags(os);
+  unsigned buffer = diags.addBuffer(yaml, "spec.yaml");
+  llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, buffer, "spec.yaml");
+  if (!spec) {
+    llvm::consumeError(spec.takeError());
+    return result;
+  }
+  llvm::Expected<plan::Plan> plan = buildPlan(diags, *spec, options);
+  if (!plan) {
+    llvm::consumeError(plan.takeError());
+    return result;
+  }
+  result.plan = std::move(*plan);
+  return result;
+}
+
+std::vector<std::string> layerNames(const plan::Stage &stage) {
+  std::vector<std::string> names;
+  for (const plan::Layer &layer : stage.layers)
+    names.push_back(layer.what);
+  return names;
+}
+
+const plan::Stage &stageNamed(const plan::Plan &plan, llvm::StringRef name) {
+  for (const plan::Stage &stage : plan.stages)
+    if (stage.name == name)
+      return stage;
+  ADD_FAILURE() << "no stage " << name.str();
+  return plan.stages.front();
+}
+
+constexpr const char *kOcr = R"(imageplan: 1
+name: ocr
+base: {cuda: "11.8", cudnn: "8", os: ubuntu22.04}
+system: {packages: [libgl1], build_packages: [git]}
+python:
+  version: "3.10"
+  packages: [torch==2.0.1]
+  requirements: [requirements.txt]
+  build: [flash-attn==2.3.6]
+models:
+  - {id: deepseek-ai/DeepSeek-OCR, path: /models/ocr, bake: true, token_secret: hf}
+app:
+  copy: [app/]
+  dirs: [uploads]
+  env: {MODEL_PATH: /models/ocr}
+  expose: [8000]
+  cmd: [uvicorn, app.main:app]
+)";
+
+TEST(PlannerTest, StagesOfAGpuServiceWithABakedModel) {
+  Planned planned = planFor(kOcr);
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Plan &plan = *planned.plan;
+  ASSERT_EQ(plan.stages.size(), 3u);
+  EXPECT_EQ(plan.stages[0].name, "builder");
+  EXPECT_EQ(plan.stages[0].from, "nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04");
+  EXPECT_EQ(plan.stages[1].name, "model-deepseek-ocr");
+  EXPECT_EQ(plan.stages[2].name, "runtime");
+  EXPECT_EQ(plan.stages[2].from, "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04");
+  EXPECT_EQ(plan.stages[2].runtime->user, "app");
+}
+
+TEST(PlannerTest, RuntimeLayersGoFromStableToVolatile) {
+  Planned planned = planFor(kOcr);
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  EXPECT_EQ(layerNames(stageNamed(*planned.plan, "runtime")),
+            (std::vector<std::string>{
+                "python 3.10 venv, system packages, python packages",
+                "model deepseek-ai/DeepSeek-OCR",
+                "user app",
+                "requirements.txt",
+                "built wheels",
+                "workdir /app",
+                "app directories",
+                "app app/",
+                "app environment",
+            }));
+}
+
+TEST(PlannerTest, MergedLayerInstallsAptPackagesOnce) {
+  Planned planned = planFor(kOcr);
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Layer &first = stageNamed(*planned.plan, "runtime").layers.front();
+  ASSERT_EQ(first.ops.size(), 3u);
+  const auto &apt = std::get<plan::AptInstall>(first.ops[0]);
+  EXPECT_EQ(apt.packages, (std::vector<std::string>{"libgl1", "python3", "python3-venv"}));
+  EXPECT_TRUE(std::holds_alternative<plan::CreateVenv>(first.ops[1]));
+  EXPECT_TRUE(std::holds_alternative<plan::PipInstall>(first.ops[2]));
+}
+
+TEST(PlannerTest, ContextHoldsOnlyWhatTheImageReads) {
+  Planned planned = planFor(kOcr);
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  EXPECT_EQ(planned.plan->contextPaths,
+            (std::vector<std::string>{"requirements.txt", "app/"}));
+}
+
+TEST(PlannerTest, BaseOverrideReplacesEveryBase) {
+  PlanOptions options;
+  options.baseOverride = "debian:bookworm-slim";
+  Planned planned = planFor(kOcr, options);
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  for (const plan::Stage &stage : planned.plan->stages)
+    EXPECT_EQ(stage.from, "debian:bookworm-slim");
+}
+
+TEST(PlannerTest, PythonVersionTheBaseDoesNotShip) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {cuda: "12.1.1", os: ubuntu22.04}
+python: {version: "3.12"}
+app: {}
+)");
+  EXPECT_FALSE(planned.plan);
+  EXPECT_EQ(planned.diagnostics,
+            "spec.yaml:4:19: error: python 3.12 is not the python ubuntu22.04 ships (3.10); use "
+            "version \"3.10\" or a base image that ships 3.12\n"
+            "python: {version: \"3.12\"}\n"
+            "                  ^\n");
+}
+
+TEST(PlannerTest, CyclesAreReportedWithEachEdge) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: debian:bookworm-slim}
+app: {}
+steps:
+  - {name: a, run: "true", after: [c]}
+  - {name: b, run: "true", after: [a]}
+  - {name: c, run: "true", after: [b]}
+)");
+  EXPECT_FALSE(planned.plan);
+  EXPECT_EQ(planned.diagnostics,
+            "spec.yaml:6:12: error: dependency cycle: 'a' -> 'b' -> 'c' -> 'a'\n"
+            "  - {name: a, run: \"true\", after: [c]}\n"
+            "           ^\n"
+            "spec.yaml:7:36: note: 'b' runs after 'a' here\n"
+            "  - {name: b, run: \"true\", after: [a]}\n"
+            "                                   ^\n"
+            "spec.yaml:8:36: note: 'c' runs after 'b' here\n"
+            "  - {name: c, run: \"true\", after: [b]}\n"
+            "                                   ^\n"
+            "spec.yaml:6:36: note: 'a' runs after 'c' here\n"
+            "  - {name: a, run: \"true\", after: [c]}\n"
+            "                                   ^\n");
+}
+
+TEST(PlannerTest, BuilderStepOutputsAreCopiedIntoTheRuntime) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: debian:bookworm-slim}
+system: {build_packages: [g++]}
+app: {copy: [src/]}
+steps:
+  - {name: tool, stage: builder, run: make, inputs: [tool/], outputs: [/opt/tool]}
+  - {name: check, run: /opt/tool/bin/check, after: [tool]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  std::vector<std::string> names = layerNames(runtime);
+  auto position = [&](llvm::StringRef name) {
+    return std::find(names.begin(), names.end(), name) - names.begin();
+  };
+  EXPECT_LT(position("/opt/tool from tool"), position("check"));
+  EXPECT_EQ(layerNames(stageNamed(*planned.plan, "builder")),
+            (std::vector<std::string>{"build packages", "workdir /build", "tool"}));
+}
+
+TEST(PlannerTest, GroupWithNothingInTheStepsStage) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: debian:bookworm-slim}
+app: {}
+steps:
+  - {name: tool, stage: builder, run: make, after: [models]}
+)");
+  EXPECT_FALSE(planned.plan);
+  EXPECT_NE(planned.diagnostics.find("error: 'models' has nothing in stage 'builder'"),
+            std::string::npos)
+      << planned.diagnostics;
+}
+
+TEST(PlannerTest, NonAptImagesAreRejected) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "alpine:3.19"}
+app: {}
+)");
+  EXPECT_FALSE(planned.plan);
+  EXPECT_NE(planned.diagnostics.find("error: 'alpine:3.19' uses apk"), std::string::npos)
+      << planned.diagnostics;
+}
+
+TEST(PlannerTest, SamePlanTwice) {
+  Planned first = planFor(kOcr), second = planFor(kOcr);
+  ASSERT_TRUE(first.plan && second.plan);
+  EXPECT_EQ(layerNames(first.plan->stages.back()), layerNames(second.plan->stages.back()));
+}
+
+} // namespace
+} // namespace imageplan::planner

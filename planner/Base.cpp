@@ -1,0 +1,124 @@
+// Base image resolution: NVIDIA CUDA tags, python:* images and the Python
+// version each distribution ships, so the planner can pick the interpreter
+// source and reject a version the base cannot provide.
+#include "planner/Base.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace imageplan::planner {
+namespace {
+
+struct DistroPython {
+  const char *marker; // a substring of the image tag or OS name
+  const char *distro;
+  const char *python;
+};
+
+// The python3 each release ships; tags are matched by codename or version.
+constexpr DistroPython kDistroPythons[] = {
+    {"ubuntu20.04", "ubuntu20.04", "3.8"}, {"ubuntu22.04", "ubuntu22.04", "3.10"},
+    {"ubuntu24.04", "ubuntu24.04", "3.12"}, {"ubuntu:20.04", "ubuntu20.04", "3.8"},
+    {"ubuntu:22.04", "ubuntu22.04", "3.10"}, {"ubuntu:24.04", "ubuntu24.04", "3.12"},
+    {"focal", "ubuntu20.04", "3.8"},        {"jammy", "ubuntu22.04", "3.10"},
+    {"noble", "ubuntu24.04", "3.12"},       {"bullseye", "debian11", "3.9"},
+    {"bookworm", "debian12", "3.11"},       {"trixie", "debian13", "3.13"},
+    {"debian:11", "debian11", "3.9"},       {"debian:12", "debian12", "3.11"},
+    {"debian:13", "debian13", "3.13"},
+};
+
+constexpr const char *kNonAptMarkers[][2] = {
+    {"alpine", "apk"}, {"wolfi", "apk"},  {"chainguard", "apk"}, {"ubi", "dnf"},
+    {"fedora", "dnf"}, {"centos", "dnf"}, {"rockylinux", "dnf"}, {"almalinux", "dnf"},
+    {"amazonlinux", "dnf"},
+};
+
+std::string cudaTag(llvm::StringRef version) {
+  // NVIDIA tags carry three components: 11.8 -> 11.8.0.
+  if (version.count('.') == 1)
+    return (version + ".0").str();
+  return version.str();
+}
+
+/// The repository name without registry or tag: "docker.io/library/python:3.11" -> "python".
+llvm::StringRef repositoryName(llvm::StringRef image) {
+  llvm::StringRef withoutDigest = image.split('@').first;
+  llvm::StringRef last = withoutDigest.rsplit('/').second;
+  if (last.empty())
+    last = withoutDigest;
+  return last.split(':').first;
+}
+
+llvm::StringRef imageTag(llvm::StringRef image) {
+  llvm::StringRef withoutDigest = image.split('@').first;
+  llvm::StringRef last = withoutDigest.rsplit('/').second;
+  if (last.empty())
+    last = withoutDigest;
+  return last.split(':').second;
+}
+
+void describeImage(BaseImages &out, llvm::StringRef image) {
+  std::string lower = image.lower();
+  llvm::StringRef repo = repositoryName(lower);
+  for (const auto &marker : kNonAptMarkers)
+    if (repo.contains(marker[0]))
+      out.unsupportedPackageManager = marker[1];
+  if (repo == "python") {
+    out.python = PythonSource::Image;
+    out.distro = "python image";
+    llvm::StringRef tag = imageTag(lower);
+    // python:3.11-slim, python:3.11.7-bookworm -> 3.11
+    llvm::StringRef major, rest, minor;
+    std::tie(major, rest) = tag.split('.');
+    minor = rest.take_while([](char c) { return llvm::isDigit(c); });
+    if (!major.empty() && llvm::all_of(major, llvm::isDigit) && !minor.empty())
+      out.shippedPython = (major + "." + minor).str();
+    return;
+  }
+  out.python = PythonSource::Apt;
+  for (const DistroPython &d : kDistroPythons) {
+    if (llvm::StringRef(lower).contains(d.marker)) {
+      out.distro = d.distro;
+      out.shippedPython = d.python;
+      return;
+    }
+  }
+  out.distro = repo.str();
+}
+
+} // namespace
+
+BaseImages resolveBase(const dsl::BaseSpec &base, llvm::StringRef override) {
+  BaseImages out;
+  if (!override.empty()) {
+    out.runtime = out.devel = override.str();
+    describeImage(out, override);
+    return out;
+  }
+  std::string digest = base.digest ? "@" + base.digest->value : "";
+  if (base.cuda) {
+    std::string os = base.os ? base.os->value : "ubuntu22.04";
+    std::string flavorPrefix = base.cudnn ? "cudnn" + base.cudnn->value + "-" : "";
+    std::string prefix = "nvidia/cuda:" + cudaTag(base.cuda->value) + "-" + flavorPrefix;
+    out.runtime = prefix + "runtime-" + os + digest;
+    out.devel = prefix + "devel-" + os;
+    describeImage(out, os);
+    return out;
+  }
+  std::string image = base.image ? base.image->value : "";
+  out.runtime = image + digest;
+  out.devel = out.runtime;
+  describeImage(out, image);
+  return out;
+}
+
+std::vector<std::string> interpreterPackages(const BaseImages &base, bool withHeaders) {
+  if (base.python == PythonSource::Image)
+    return {};
+  std::vector<std::string> packages = {"python3", "python3-venv"};
+  if (withHeaders)
+    packages.push_back("python3-dev");
+  return packages;
+}
+
+} // namespace imageplan::planner

@@ -1,0 +1,52 @@
+// Default estimates the planner uses where the spec (or, later, history) says
+// nothing: seconds to rebuild a step, and the probability that a step's inputs
+// change in a given commit. They only need to be right relative to each other:
+// they decide order and merging, and are reported by `explain`.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+
+namespace imageplan::planner::costs {
+
+// Change probabilities per commit, by kind.
+inline constexpr double kInterpreterRate = 0.005;
+inline constexpr double kSystemPackagesRate = 0.01;
+inline constexpr double kUserRate = 0.001;
+inline constexpr double kPinnedPackagesRate = 0.02;
+inline constexpr double kBuildRequiresRate = 0.01;
+inline constexpr double kWheelBuildRate = 0.01;
+inline constexpr double kRequirementsRate = 0.1;
+inline constexpr double kModelRate = 0.01;
+inline constexpr double kEnvRate = 0.05;
+inline constexpr double kWorkdirRate = 0.001;
+inline constexpr double kDirsRate = 0.01;
+inline constexpr double kAppCodeRate = 0.9;
+inline constexpr double kCustomStepRate = 0.1;
+
+// Seconds.
+inline constexpr double kAptBase = 10, kAptPerPackage = 2;
+inline constexpr double kInterpreter = 20;
+inline constexpr double kUser = 1;
+inline constexpr double kPipBase = 5;
+inline constexpr double kRequirementsFile = 60;
+inline constexpr double kWheelBuildPerPackage = 600;
+inline constexpr double kWheelInstall = 15;
+inline constexpr double kModelDownload = 600;
+inline constexpr double kModelCopy = 30;
+inline constexpr double kArtifactCopy = 5;
+inline constexpr double kAppCopy = 2;
+inline constexpr double kDirs = 1;
+inline constexpr double kCustomStep = 10;
+
+/// The expected extra rebuild work, in seconds per commit, below which two
+/// adjacent RUN steps of the same change class share a layer. It stands for
+/// what a layer costs by existing (snapshot, export, push, pull).
+inline constexpr double kLayerOverhead = 1.0;
+
+/// Estimated seconds to download and install one pinned Python package: a
+/// short table of well-known heavy packages, else a small default.
+double pipPackageCost(llvm::StringRef requirement);
+/// Seconds to compile one wheel from source.
+double wheelBuildCost(llvm::StringRef requirement);
+
+} // namespace imageplan::planner::costs

@@ -1,0 +1,91 @@
+// The dependency graph of build steps: one node per thing that goes into the
+// image (system packages, interpreter, each Python dependency group, wheel
+// builds, each model, app copies, custom steps), each with its inputs, stage,
+// estimated cost and change rate. Built from the AST; ordered by Order.h.
+#pragma once
+
+#include "dsl/Diagnostics.h"
+#include "dsl/Spec.h"
+#include "planner/Plan.h"
+
+#include "llvm/Support/Error.h"
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include <string>
+#include <vector>
+
+namespace imageplan::planner {
+
+enum class NodeKind {
+  SystemPackages,
+  Interpreter,
+  User,
+  PythonPackages,
+  Requirements,
+  BuildRequires,
+  WheelBuild,
+  WheelInstall,
+  ModelDownload,
+  ModelCopy,
+  ModelDir,
+  StageArtifact,
+  AppEnv,
+  Workdir,
+  AppDirs,
+  AppCopy,
+  CustomStep,
+};
+const char *toString(NodeKind kind);
+
+/// Where a node's change rate came from.
+enum class RateSource { Default, Spec, History };
+const char *toString(RateSource source);
+
+struct Node {
+  unsigned id = 0; // declaration order; the tie-breaker everywhere
+  NodeKind kind = NodeKind::CustomStep;
+  std::string name;  // what a person calls it: "requirements.txt", "flash-attn wheels"
+  unsigned stage = 0; // index into BuildGraph::stages
+  llvm::SMLoc loc;
+  std::vector<std::string> inputs; // build-context paths it reads
+  std::vector<std::string> groups; // built-in groups it belongs to (system, python, ...)
+  double changeRate = 0;           // probability that its own inputs change per commit
+  RateSource rateSource = RateSource::Default;
+  double cost = 0; // estimated seconds to (re)build it
+  std::vector<plan::Op> ops;
+  /// For nodes that consume another stage's output: that stage's index.
+  std::optional<unsigned> consumesStage;
+};
+
+/// A stage before ordering: where it starts and what it carries besides layers.
+struct StageInfo {
+  std::string name;
+  std::string from;
+  bool fromStage = false;
+  std::string purpose;
+  std::vector<std::string> args;
+  plan::Pairs env;
+  std::string pathPrepend;
+  std::optional<plan::RuntimeConfig> runtime;
+};
+
+/// Edge u -> v: v needs u (u must come first).
+using DependencyGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+
+struct BuildGraph {
+  std::vector<Node> nodes; // index == Node::id
+  DependencyGraph graph;
+  std::vector<StageInfo> stages; // in Dockerfile order: dependencies first
+};
+
+struct PlanOptions;
+
+/// Builds the graph. Reports problems (python versions a base cannot provide,
+/// `after:` targets that name nothing in the step's stage, cycles) through
+/// `diags` and returns an error when there were any.
+llvm::Expected<BuildGraph> buildGraph(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+                                      const PlanOptions &options);
+
+} // namespace imageplan::planner

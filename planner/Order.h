@@ -1,0 +1,36 @@
+// Orders the steps of one stage to minimise expected rebuild work under
+// Docker's cache rule: a layer is rebuilt when it or any layer before it
+// changes. See docs/planner.md for the model and the algorithm's guarantee.
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <utility>
+#include <vector>
+
+namespace imageplan::planner {
+
+struct OrderItem {
+  double cost = 0; // seconds to rebuild the step
+  double rate = 0; // probability per commit that the step's own inputs change
+};
+
+/// Expected seconds of rebuild work per commit for `items` built in `order`:
+/// sum over i of cost_i * (1 - prod_{j <= i} (1 - rate_j)).
+double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsigned> order);
+
+/// An order of 0..n-1 that respects `edges` (pairs (a, b): a before b) and
+/// minimises expectedRebuildWork. Exact (dynamic programming over the
+/// dependency-closed prefixes) when the number of such prefixes stays within
+/// `exactStateLimit`; otherwise a ratio-rule list schedule. Among optimal
+/// orders, the lexicographically smallest, so earlier-declared steps win ties.
+std::vector<unsigned> orderForRebuildWork(llvm::ArrayRef<OrderItem> items,
+                                          llvm::ArrayRef<std::pair<unsigned, unsigned>> edges,
+                                          size_t exactStateLimit = 1u << 18);
+
+/// The ratio-rule list schedule alone: repeatedly the ready step with the
+/// smallest rate / ((1 - rate) * cost), ties by lower rate, then lower index.
+std::vector<unsigned> ratioRuleOrder(llvm::ArrayRef<OrderItem> items,
+                                     llvm::ArrayRef<std::pair<unsigned, unsigned>> edges);
+
+} // namespace imageplan::planner
