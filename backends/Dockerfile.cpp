@@ -1,1 +1,176 @@
-// placeholder
+// The Dockerfile backend: a plan as a BuildKit Dockerfile. Each stage starts
+// with FROM, SHELL, ARG and one ENV block; each layer is a comment and its
+// instructions; the final stage ends with its runtime metadata.
+#include "backends/Backend.h"
+#include "backends/DockerfileSyntax.h"
+#include "backends/DockerfileWriter.h"
+#include "backends/RunOps.h"
+#include "backends/ShellQuote.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/ErrorHandling.h"
+
+namespace imageplan::backends {
+
+namespace {
+
+constexpr llvm::StringLiteral Indent = "    ";
+
+// bash with pipefail: a failing command on the left of a pipe fails the RUN,
+// and the $'...' quoting of ShellQuote.h is understood.
+constexpr llvm::StringLiteral Shell = R"(["/bin/bash", "-o", "pipefail", "-c"])";
+
+// `KEY=value` lines of one ENV or LABEL instruction.
+std::vector<std::string> keyValueLines(const plan::Pairs &pairs) {
+  std::vector<std::string> lines;
+  for (const auto &[key, value] : pairs)
+    lines.push_back(dockerfileWord(key) + "=" + dockerfileWord(value));
+  return lines;
+}
+
+void writeKeyValues(DockerfileWriter &w, llvm::StringRef keyword, std::vector<std::string> lines) {
+  if (lines.empty())
+    return;
+  for (size_t i = 1; i < lines.size(); ++i)
+    lines[i] = Indent.str() + lines[i];
+  w.instructionLines(keyword, lines);
+}
+
+// COPY's sources and destination: plain words when every one of them can be,
+// else the JSON form, which keeps spaces. Both forms still expand variables
+// and quotes in each path, hence the escaping.
+std::string copyArgs(std::vector<std::string> flags, llvm::ArrayRef<std::string> paths) {
+  std::string out = llvm::join(flags, " ");
+  if (!out.empty())
+    out += ' ';
+  if (llvm::all_of(paths, [](const std::string &p) { return isPlainDockerfileWord(p); }))
+    return out + llvm::join(paths, " ");
+  std::vector<std::string> escaped;
+  for (const std::string &p : paths)
+    escaped.push_back(escapeWordExpansion(p));
+  return out + jsonArray(escaped);
+}
+
+std::vector<std::string> chownFlag(llvm::StringRef chown) {
+  if (chown.empty())
+    return {};
+  return {dockerfileFlag("chown", escapeWordExpansion(chown))};
+}
+
+void writeNonRunOp(DockerfileWriter &w, const plan::Op &op) {
+  if (const auto *copy = std::get_if<plan::CopyContext>(&op)) {
+    std::vector<std::string> paths = copy->sources;
+    paths.push_back(copy->dest);
+    w.instruction("COPY", copyArgs(chownFlag(copy->chown), paths));
+  } else if (const auto *copy = std::get_if<plan::CopyStage>(&op)) {
+    std::vector<std::string> flags = {"--link", dockerfileFlag("from", copy->stage)};
+    llvm::append_range(flags, chownFlag(copy->chown));
+    w.instruction("COPY", copyArgs(flags, {copy->source, copy->dest}));
+  } else if (const auto *env = std::get_if<plan::SetEnv>(&op)) {
+    writeKeyValues(w, "ENV", keyValueLines(env->vars));
+  } else if (const auto *workdir = std::get_if<plan::SetWorkdir>(&op)) {
+    w.instruction("WORKDIR", dockerfileWord(workdir->path));
+  } else {
+    llvm_unreachable("run operations are written as RUN");
+  }
+}
+
+void writeLayer(DockerfileWriter &w, const plan::Layer &layer) {
+  if (layer.ops.empty())
+    return;
+  llvm::StringRef what = layer.what.empty() ? llvm::StringRef("layer") : layer.what;
+  w.comment((what + " (changes " + plan::toString(layer.changeClass) + ")").str());
+  // Each maximal run of run operations shares one RUN, in plan order.
+  for (size_t i = 0; i < layer.ops.size();) {
+    if (!plan::isRunOp(layer.ops[i])) {
+      writeNonRunOp(w, layer.ops[i++]);
+      continue;
+    }
+    RunInstruction run;
+    for (; i < layer.ops.size() && plan::isRunOp(layer.ops[i]); ++i)
+      appendRunOp(layer.ops[i], run);
+    w.instructionLines("RUN", runLines(run));
+  }
+}
+
+void writeHealthcheck(DockerfileWriter &w, const plan::Healthcheck &check) {
+  if (check.cmd.empty()) {
+    // No command to run: turn off any check inherited from the base image.
+    w.instruction("HEALTHCHECK", "NONE");
+    return;
+  }
+  // Durations are not expanded by BuildKit; they only need flag quoting.
+  std::vector<std::string> flags;
+  if (!check.interval.empty())
+    flags.push_back(dockerfileFlag("interval", check.interval));
+  if (!check.timeout.empty())
+    flags.push_back(dockerfileFlag("timeout", check.timeout));
+  if (!check.startPeriod.empty())
+    flags.push_back(dockerfileFlag("start-period", check.startPeriod));
+  if (check.retries > 0)
+    flags.push_back(dockerfileFlag("retries", std::to_string(check.retries)));
+  std::string cmd = "CMD " + jsonArray(check.cmd);
+  if (flags.empty()) {
+    w.instruction("HEALTHCHECK", cmd);
+    return;
+  }
+  w.instructionLines("HEALTHCHECK", {llvm::join(flags, " "), Indent.str() + cmd});
+}
+
+void writeRuntime(DockerfileWriter &w, const plan::RuntimeConfig &runtime) {
+  if (!runtime.user.empty())
+    w.instruction("USER", dockerfileWord(runtime.user));
+  if (!runtime.expose.empty()) {
+    std::vector<std::string> ports;
+    for (int port : runtime.expose)
+      ports.push_back(std::to_string(port));
+    w.instruction("EXPOSE", llvm::join(ports, " "));
+  }
+  if (runtime.healthcheck)
+    writeHealthcheck(w, *runtime.healthcheck);
+  writeKeyValues(w, "LABEL", keyValueLines(runtime.labels));
+  if (!runtime.entrypoint.empty())
+    w.instruction("ENTRYPOINT", jsonArray(runtime.entrypoint));
+  if (!runtime.cmd.empty())
+    w.instruction("CMD", jsonArray(runtime.cmd));
+}
+
+void writeStage(DockerfileWriter &w, const plan::Stage &stage) {
+  w.comment(stage.purpose.empty() ? "Stage " + stage.name
+                                  : "Stage " + stage.name + ": " + stage.purpose);
+  // `from` is an image reference or the name of an earlier stage; FROM reads
+  // both the same way.
+  w.instruction("FROM", stage.name.empty() ? stage.from : stage.from + " AS " + stage.name);
+  w.instruction("SHELL", Shell);
+  for (const std::string &arg : stage.args)
+    w.instruction("ARG", arg);
+  std::vector<std::string> env = keyValueLines(stage.env);
+  // Last, so that it extends the base image's PATH rather than replacing it;
+  // $PATH is the one expansion we want.
+  if (!stage.pathPrepend.empty())
+    env.push_back("PATH=" + dockerfileWord(stage.pathPrepend) + ":$PATH");
+  writeKeyValues(w, "ENV", env);
+  for (const plan::Layer &layer : stage.layers)
+    writeLayer(w, layer);
+  if (stage.runtime)
+    writeRuntime(w, *stage.runtime);
+}
+
+} // namespace
+
+std::string emitDockerfile(const plan::Plan &plan) {
+  DockerfileWriter w;
+  // A parser directive: it must be the very first line.
+  w.comment("syntax=docker/dockerfile:1");
+  w.comment("Generated by imageplan from " + plan.specPath + "; do not edit.");
+  w.comment("To change it, edit the spec and run: imageplan gen " + shellQuote(plan.specPath));
+  for (const plan::Stage &stage : plan.stages) {
+    w.blankLine();
+    writeStage(w, stage);
+  }
+  return w.text();
+}
+
+} // namespace imageplan::backends

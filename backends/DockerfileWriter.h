@@ -1,0 +1,34 @@
+// Line-level output of a Dockerfile. Instructions arrive as lines of already
+// quoted text; the writer adds the continuation backslashes and checks the
+// invariants every generated file keeps (no trailing blanks, no line breaks
+// inside a line, no continuation line the parser would take for a comment).
+#pragma once
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace imageplan::backends {
+
+class DockerfileWriter {
+public:
+  /// `# text`; `text` is made safe with commentText().
+  void comment(llvm::StringRef text);
+  /// The empty line between stages.
+  void blankLine();
+  /// `KEYWORD lines[0] \`, then each further line as given (it carries its own
+  /// indentation), all but the last ending in ` \`.
+  void instructionLines(llvm::StringRef keyword, llvm::ArrayRef<std::string> lines);
+  /// A one-line instruction.
+  void instruction(llvm::StringRef keyword, llvm::StringRef args);
+
+  const std::string &text() const { return out; }
+
+private:
+  void writeLine(llvm::StringRef line);
+
+  std::string out;
+};
+
+} // namespace imageplan::backends

@@ -1,0 +1,261 @@
+// How each run operation becomes shell commands (see RunOps.h). All shell
+// text here is built by shellQuote/shellJoin/shellAssign from data and fixed
+// words; the only other shell syntax is the constant printf wrapper below.
+#include "backends/RunOps.h"
+
+#include "backends/ModelDownloadProgram.h"
+#include "backends/ShellQuote.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <cassert>
+
+namespace imageplan::backends {
+
+namespace {
+
+constexpr llvm::StringLiteral Indent = "    ";
+constexpr llvm::StringLiteral ArgIndent = "        ";
+
+// Where files that a command only reads are bind-mounted; never part of a
+// layer.
+constexpr llvm::StringLiteral ScratchDir = "/tmp/imageplan";
+constexpr llvm::StringLiteral WheelMountDir = "/tmp/imageplan/wheels";
+constexpr llvm::StringLiteral PipCacheDir = "/root/.cache/pip";
+
+// Passes text with its line breaks to a command as one argument: printf
+// prints each (quoted) line followed by a newline, and the command
+// substitution hands the result over as one word. Each line then sits on a
+// Dockerfile continuation line of its own, starting with a quote, so the
+// Dockerfile parser can neither join nor drop lines of the text.
+constexpr llvm::StringLiteral PrintfLinesOpen = "\"$(printf '%s\\n'";
+constexpr llvm::StringLiteral PrintfLinesClose = ")\"";
+
+Mount cacheMount(llvm::StringRef target, llvm::StringRef sharing = "") {
+  Mount m{{{"type", "cache"}, {"target", target.str()}}};
+  if (!sharing.empty())
+    m.options.push_back({"sharing", sharing.str()});
+  return m;
+}
+
+Mount bindMount(llvm::StringRef source, llvm::StringRef target, llvm::StringRef fromStage = "") {
+  Mount m{{{"type", "bind"}}};
+  if (!fromStage.empty())
+    m.options.push_back({"from", fromStage.str()});
+  m.options.push_back({"source", source.str()});
+  m.options.push_back({"target", target.str()});
+  return m;
+}
+
+std::string scratchPath(llvm::StringRef contextPath) {
+  return (ScratchDir + "/" + contextPath).str();
+}
+
+void addMount(RunInstruction &run, Mount mount) {
+  if (!llvm::is_contained(run.mounts, mount))
+    run.mounts.push_back(std::move(mount));
+}
+
+// The --index-url/--extra-index-url arguments, one option per line.
+void appendIndexArgs(llvm::ArrayRef<std::string> indexUrls, std::vector<std::string> &args) {
+  for (size_t i = 0; i < indexUrls.size(); ++i)
+    args.push_back(shellJoin({i == 0 ? "--index-url" : "--extra-index-url", indexUrls[i]}));
+}
+
+void appendQuotedEach(llvm::ArrayRef<std::string> words, std::vector<std::string> &args) {
+  for (const std::string &word : words)
+    args.push_back(shellQuote(word));
+}
+
+// A one-line script joins the && chain as written only when nothing in it can
+// reach outside its own command: a list operator (; & | and with them && ||)
+// would regroup the chain (`x && a; b` runs b even when x failed), '#' would
+// comment out the rest of the joined line, and a trailing backslash would
+// escape the line break the Dockerfile puts after it.
+bool isSimpleCommand(llvm::StringRef script) {
+  if (script.find_first_of(";&|#\n") != llvm::StringRef::npos || script.endswith("\\"))
+    return false;
+  return llvm::none_of(script, [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
+class RunOpEmitter {
+public:
+  explicit RunOpEmitter(RunInstruction &run) : run(run) {}
+
+  void operator()(const plan::AptInstall &op) {
+    // The cache is shared between stages that install packages, so apt's own
+    // lock must be respected: sharing=locked.
+    addMount(run, cacheMount("/var/cache/apt", "locked"));
+    addMount(run, cacheMount("/var/lib/apt/lists", "locked"));
+    // Debian and Ubuntu images ship docker-clean, which deletes downloaded
+    // .debs after each install and so defeats the cache mount.
+    command(shellJoin({"rm", "-f", "/etc/apt/apt.conf.d/docker-clean"}));
+    command(shellJoin({"apt-get", "update"}));
+    ShellCommand install{shellAssign("DEBIAN_FRONTEND", "noninteractive") + " " +
+                             shellJoin({"apt-get", "install", "-y", "--no-install-recommends"}),
+                         {}};
+    appendQuotedEach(op.packages, install.args);
+    run.commands.push_back(std::move(install));
+    // No `rm -rf /var/lib/apt/lists/*`: the lists live in the cache mount,
+    // never in the layer, so deleting them would only empty the cache and
+    // make the next build download them again.
+  }
+
+  void operator()(const plan::CreateVenv &op) {
+    command(shellJoin({op.python, "-m", "venv", op.path}));
+  }
+
+  // No --no-cache-dir and no PIP_NO_CACHE_DIR: pip's cache is a cache mount,
+  // so it speeds up rebuilds without ending up in the image.
+  void operator()(const plan::PipInstall &op) {
+    addMount(run, cacheMount(PipCacheDir));
+    for (const std::string &file : op.requirementFiles)
+      addMount(run, bindMount(file, scratchPath(file)));
+    bool wheels = !op.wheelStage.empty();
+    if (wheels)
+      addMount(run, bindMount(op.wheelDir, WheelMountDir, op.wheelStage));
+    ShellCommand install{shellJoin({"pip", "install"}), {}};
+    appendIndexArgs(op.indexUrls, install.args);
+    if (wheels)
+      install.args.push_back(shellJoin({"--find-links", WheelMountDir}));
+    for (const std::string &file : op.requirementFiles)
+      install.args.push_back(shellJoin({"-r", scratchPath(file)}));
+    appendQuotedEach(op.packages, install.args);
+    run.commands.push_back(std::move(install));
+  }
+
+  void operator()(const plan::PipWheel &op) {
+    addMount(run, cacheMount(PipCacheDir));
+    ShellCommand wheel{
+        shellJoin({"pip", "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", op.outDir}),
+        {}};
+    appendIndexArgs(op.indexUrls, wheel.args);
+    appendQuotedEach(op.packages, wheel.args);
+    run.commands.push_back(std::move(wheel));
+  }
+
+  void operator()(const plan::ModelDownload &op) {
+    // Not `required`: without the secret the download still works for a
+    // public model.
+    if (!op.secretId.empty())
+      addMount(run, Mount{{{"type", "secret"}, {"id", op.secretId}}});
+    std::vector<std::string> env = {
+        shellAssign("IMAGEPLAN_MODEL_REPO", op.repo),
+        shellAssign("IMAGEPLAN_MODEL_REVISION", op.revision),
+        shellAssign("IMAGEPLAN_MODEL_DIR", op.path),
+    };
+    if (!op.secretId.empty())
+      env.push_back(shellAssign("IMAGEPLAN_TOKEN_FILE", "/run/secrets/" + op.secretId));
+    std::vector<llvm::StringRef> program(modelDownloadProgram().begin(),
+                                         modelDownloadProgram().end());
+    printfLines(shellJoin({"python3", "-c"}), program, env);
+  }
+
+  void operator()(const plan::MakeDirs &op) {
+    std::vector<llvm::StringRef> mkdir = {"mkdir", "-p"};
+    mkdir.insert(mkdir.end(), op.paths.begin(), op.paths.end());
+    command(shellJoin(mkdir));
+    if (op.owner.empty())
+      return;
+    std::string owner = op.owner + ":" + op.owner;
+    std::vector<llvm::StringRef> chown = {"chown", owner};
+    chown.insert(chown.end(), op.paths.begin(), op.paths.end());
+    command(shellJoin(chown));
+  }
+
+  void operator()(const plan::CreateUser &op) {
+    std::string id = std::to_string(op.uid);
+    std::string home = "/home/" + op.name;
+    command(shellJoin({"groupadd", "--system", "--gid", id, op.name}));
+    command(shellJoin({"useradd", "--system", "--uid", id, "--gid", op.name, "--create-home",
+                       "--home-dir", home, "--shell", "/usr/sbin/nologin", op.name}));
+  }
+
+  void operator()(const plan::RunScript &op) {
+    // A relative target resolves against the WORKDIR, where the script runs.
+    for (const std::string &input : op.bindInputs)
+      addMount(run, bindMount(input, input));
+    // A YAML block scalar ends in a line break; it is not an empty last line.
+    llvm::StringRef script = llvm::StringRef(op.script).rtrim("\n");
+    if (!script.contains('\n')) {
+      script = script.trim();
+      if (script.empty())
+        command(shellJoin({"true"}));
+      else if (isSimpleCommand(script))
+        // User-authored shell by design: written as the user wrote it.
+        command(script.str());
+      else
+        command(shellJoin({"bash", "-euo", "pipefail", "-c", script}));
+      return;
+    }
+    // Dockerfile continuation lines would join a multi-line script into one
+    // line; keep its line breaks by handing it to bash as one argument.
+    llvm::SmallVector<llvm::StringRef, 16> lines;
+    script.split(lines, '\n');
+    printfLines(shellJoin({"bash", "-euo", "pipefail", "-c"}),
+                std::vector<llvm::StringRef>(lines.begin(), lines.end()), {});
+  }
+
+  void operator()(const plan::CopyContext &) { notARunOp(); }
+  void operator()(const plan::CopyStage &) { notARunOp(); }
+  void operator()(const plan::SetEnv &) { notARunOp(); }
+  void operator()(const plan::SetWorkdir &) { notARunOp(); }
+
+private:
+  void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
+
+  // `[ENV...] command "$(printf '%s\n' LINE...)"`, every word but the first
+  // on a continuation line of its own.
+  void printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
+                   llvm::ArrayRef<std::string> envPrefix) {
+    ShellCommand cmd;
+    std::string opener = command + " " + PrintfLinesOpen.str();
+    if (envPrefix.empty()) {
+      cmd.head = opener;
+    } else {
+      cmd.head = envPrefix.front();
+      cmd.args.insert(cmd.args.end(), envPrefix.begin() + 1, envPrefix.end());
+      cmd.args.push_back(opener);
+    }
+    for (llvm::StringRef line : lines)
+      cmd.args.push_back(shellQuote(line, QuoteMode::Always));
+    cmd.args.push_back(PrintfLinesClose.str());
+    run.commands.push_back(std::move(cmd));
+  }
+
+  [[noreturn]] static void notARunOp() { llvm_unreachable("not a run operation"); }
+
+  RunInstruction &run;
+};
+
+} // namespace
+
+void appendRunOp(const plan::Op &op, RunInstruction &run) {
+  assert(plan::isRunOp(op));
+  std::visit(RunOpEmitter(run), op);
+}
+
+std::vector<std::string> runLines(const RunInstruction &run) {
+  std::vector<std::string> lines;
+  // The first line follows `RUN `; only continuation lines are indented.
+  auto add = [&lines](llvm::StringRef indent, llvm::StringRef text) {
+    lines.push_back(lines.empty() ? text.str() : (indent + text).str());
+  };
+  for (const Mount &mount : run.mounts)
+    add(Indent, mountFlag(mount));
+  for (size_t i = 0; i < run.commands.size(); ++i) {
+    const ShellCommand &cmd = run.commands[i];
+    add(Indent, i == 0 ? cmd.head : "&& " + cmd.head);
+    for (const std::string &arg : cmd.args)
+      add(ArgIndent, arg);
+  }
+  return lines;
+}
+
+} // namespace imageplan::backends
