@@ -1,1 +1,119 @@
-int main() { return 0; }
+// The imageplan command-line driver: parses options with LLVM's cl:: library
+// and hands each subcommand to its function in Commands.cpp.
+#include "tools/Commands.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+#include <exception>
+
+#ifndef IMAGEPLAN_VERSION
+#error "IMAGEPLAN_VERSION must be defined by the build (tools/CMakeLists.txt)"
+#endif
+
+namespace cl = llvm::cl;
+using namespace imageplan::driver;
+
+namespace {
+
+cl::OptionCategory category("imageplan options");
+
+cl::SubCommand genCommand("gen", "Generate a Dockerfile (and more) from a spec");
+cl::SubCommand checkCommand("check", "Parse, check and plan a spec; print only diagnostics");
+
+cl::opt<bool> verbose("verbose", cl::desc("Trace each phase on stderr"),
+                      cl::sub(*cl::AllSubCommands), cl::cat(category));
+cl::alias verboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(verbose));
+
+// gen
+cl::opt<std::string> genSpec(cl::Positional, cl::Required, cl::desc("<spec>"),
+                             cl::sub(genCommand), cl::cat(category));
+cl::list<std::string> genEmit("emit", cl::value_desc("backend"),
+                              cl::desc("Backend to emit (repeatable; default dockerfile)"),
+                              cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genOutput("o", cl::value_desc("file"),
+                               cl::desc("Write the output to <file> ('-' for stdout)"),
+                               cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genOutputDir("output-dir", cl::value_desc("dir"),
+                                  cl::desc("Write each backend to <dir>/<its file name>"),
+                                  cl::sub(genCommand), cl::cat(category));
+cl::opt<bool> genWriteIfChanged("write-if-changed",
+                                cl::desc("Leave files whose contents are unchanged untouched"),
+                                cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genDepfile("depfile", cl::value_desc("file"),
+                                cl::desc("Write a Makefile-style depfile of the files read"),
+                                cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genCheck("check", cl::value_desc("file"),
+                              cl::desc("Write nothing; fail with a diff if <file> differs "
+                                       "from what would be generated"),
+                              cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genBaseImage("base-image", cl::value_desc("image"),
+                                  cl::desc("Use <image> as the base of every stage"),
+                                  cl::sub(genCommand), cl::cat(category));
+
+// check
+cl::opt<std::string> checkSpecPath(cl::Positional, cl::Required, cl::desc("<spec>"),
+                               cl::sub(checkCommand), cl::cat(category));
+
+// Shared by both subcommands.
+cl::opt<std::string> contextDir("context", cl::value_desc("dir"),
+                                cl::desc("Build context directory (default: the spec's folder)"),
+                                cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
+
+/// spdlog goes to stderr only, and says nothing unless --verbose.
+void setUpTracing() {
+  auto logger = spdlog::stderr_logger_mt("imageplan");
+  logger->set_pattern("imageplan: %l: %v");
+  logger->set_level(verbose ? spdlog::level::debug : spdlog::level::off);
+  spdlog::set_default_logger(logger);
+}
+
+int run(int argc, char **argv) {
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { os << "imageplan " << IMAGEPLAN_VERSION << "\n"; });
+  for (cl::SubCommand *sub : {&*cl::TopLevelSubCommand, &genCommand, &checkCommand})
+    cl::HideUnrelatedOptions(category, *sub);
+  if (!cl::ParseCommandLineOptions(argc, argv, "imageplan: YAML image spec -> Dockerfile\n",
+                                   &llvm::errs()))
+    return 1;
+  setUpTracing();
+
+  if (genCommand) {
+    GenOptions options;
+    options.specPath = genSpec;
+    options.emit.assign(genEmit.begin(), genEmit.end());
+    options.outputFile = genOutput;
+    options.outputDir = genOutputDir;
+    options.contextDir = contextDir;
+    options.writeIfChanged = genWriteIfChanged;
+    options.depfile = genDepfile;
+    options.checkFile = genCheck;
+    options.baseImage = genBaseImage;
+    return runGen(options, llvm::outs(), llvm::errs());
+  }
+  if (checkCommand)
+    return runCheck({checkSpecPath, contextDir}, llvm::errs());
+
+  llvm::errs() << "error: no subcommand given; use 'imageplan gen' or 'imageplan check' "
+                  "(see --help)\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  // Defensive only: library code reports errors as values, never by throwing.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception &e) {
+    llvm::errs() << "error: internal: " << e.what() << "\n";
+  } catch (...) {
+    llvm::errs() << "error: internal: unknown exception\n";
+  }
+  return 1;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Regenerates every expected output from the current build: the Dockerfile and
+# .dockerignore of each golden case (tests/golden/*/) and sample (samples/*/),
+# and the expected.txt diagnostics of each negative case (tests/negative/*/).
+# Review the printed `git status` and the diff like code before committing.
+# usage: scripts/update-golden.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/build.sh
+imageplan=$PWD/build/tools/imageplan
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/imageplan-golden.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+failures=0
+shopt -s nullglob
+
+for spec in tests/golden/*/imageplan.yaml samples/*/imageplan.yaml; do
+  dir=$(dirname "$spec")
+  if (cd "$dir" && "$imageplan" gen imageplan.yaml --emit dockerfile --emit dockerignore \
+    --output-dir . --write-if-changed); then
+    echo "updated: $dir"
+  else
+    echo "update-golden.sh: imageplan gen failed in $dir (diagnostics above)" >&2
+    failures=$((failures + 1))
+  fi
+done
+
+for spec in tests/negative/*/imageplan.yaml; do
+  dir=$(dirname "$spec")
+  rc=0
+  (cd "$dir" && "$imageplan" check imageplan.yaml) >/dev/null 2>"$scratch/stderr" || rc=$?
+  if ((rc != 1)); then
+    echo "update-golden.sh: imageplan check exited with $rc in $dir, not 1;" \
+      "expected.txt left as it was" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  cmp -s "$scratch/stderr" "$dir/expected.txt" || cp "$scratch/stderr" "$dir/expected.txt"
+  echo "updated: $dir"
+done
+
+echo
+echo "Changes to review (git status --short):"
+git status --short --untracked-files=all -- tests samples
+if ((failures > 0)); then
+  echo "update-golden.sh: $failures case(s) failed" >&2
+  exit 1
+fi

@@ -1,0 +1,1 @@
+"""The command-line tool of the custom-steps golden case."""

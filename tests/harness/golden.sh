@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Golden test of one case folder: every expected output present there must be
+# byte-identical to what `imageplan gen` produces now (`gen --check`, which
+# prints a unified diff when it is not).
+# usage: golden.sh IMAGEPLAN CASE_DIR
+set -euo pipefail
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+imageplan=$1
+case_dir=$2
+cd "$case_dir"
+
+# backend name -> the file it is written to (backends/Backend.h defaultFileName)
+outputs=(dockerfile:Dockerfile dockerignore:.dockerignore)
+
+[[ -f Dockerfile ]] ||
+  fail "$case_dir has no expected Dockerfile; generate it with scripts/update-golden.sh and review the diff"
+
+status=0
+for output in "${outputs[@]}"; do
+  backend=${output%%:*}
+  file=${output#*:}
+  [[ -e $file ]] || continue
+  if "$imageplan" gen imageplan.yaml --emit "$backend" --check "$file"; then
+    echo "ok: $file"
+  else
+    echo "FAIL: $file differs from what imageplan generates (diff above: - committed, + generated);" \
+      "if the change is intended, run scripts/update-golden.sh and review the diff" >&2
+    status=1
+  fi
+done
+exit "$status"
