@@ -16,9 +16,7 @@ namespace imageplan::dsl {
 
 namespace {
 
-bool isBuiltinGroup(llvm::StringRef name) {
-  return llvm::is_contained(kBuiltinGroups, name);
-}
+bool isBuiltinGroup(llvm::StringRef name) { return llvm::is_contained(kBuiltinGroups, name); }
 
 void checkStepNames(DiagnosticEngine &diags, const Spec &spec) {
   llvm::StringMap<llvm::SMLoc> seen;
@@ -56,8 +54,9 @@ void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
       if (llvm::is_contained(targets, target.value))
         continue;
       std::string suggestion = closestMatch(target.value, targets);
-      diags.error(target.loc, "unknown step " + quoteValue(target.value) + " in 'after'" +
-                                  (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+      diags.error(target.loc,
+                  "unknown step " + quoteValue(target.value) + " in 'after'" +
+                      (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
     }
   }
 }

@@ -14,8 +14,7 @@ llvm::Expected<unsigned> DiagnosticEngine::addFile(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s",
-                                   path.str().c_str(),
+    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s", path.str().c_str(),
                                    buffer.getError().message().c_str());
   // getFile names the buffer after `path` exactly as given, which is what
   // messages should show: the user's own spelling, never an absolute path.
@@ -23,8 +22,7 @@ llvm::Expected<unsigned> DiagnosticEngine::addFile(llvm::StringRef path) {
 }
 
 unsigned DiagnosticEngine::addBuffer(llvm::StringRef contents, llvm::StringRef name) {
-  return sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(contents, name),
-                               llvm::SMLoc());
+  return sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(contents, name), llvm::SMLoc());
 }
 
 llvm::SMLoc DiagnosticEngine::locAt(unsigned bufferId, size_t offset) const {
@@ -41,8 +39,8 @@ std::string DiagnosticEngine::describe(llvm::SMLoc loc) const {
   if (bufferId == 0)
     return "<unknown>";
   auto [line, column] = sm.getLineAndColumn(loc, bufferId);
-  return (sm.getMemoryBuffer(bufferId)->getBufferIdentifier() + ":" +
-          llvm::Twine(line) + ":" + llvm::Twine(column))
+  return (sm.getMemoryBuffer(bufferId)->getBufferIdentifier() + ":" + llvm::Twine(line) + ":" +
+          llvm::Twine(column))
       .str();
 }
 

@@ -83,7 +83,8 @@ void SpecParser::requireOneOf(const KeysSeen &seen, const char *first, const cha
                               const Field &section) {
   llvm::SMLoc a = seen.find(first), b = seen.find(second);
   if (!a.isValid() && !b.isValid()) {
-    r.diags().error(section.keyLoc, "'" + section.key + "' needs '" + first + "' or '" + second + "'");
+    r.diags().error(section.keyLoc,
+                    "'" + section.key + "' needs '" + first + "' or '" + second + "'");
     return;
   }
   if (!a.isValid() || !b.isValid())
@@ -142,16 +143,14 @@ void SpecParser::readPython(const Field &field) {
 void SpecParser::readSystem(const Field &field) {
   SystemSpec &system = spec.system;
   system.loc = field.keyLoc;
-  r.readSection(field, {
-                           {"packages",
-                            [&](const Field &f) {
-                              system.packages = r.stringList(f, &rules::aptPackage);
-                            }},
-                           {"build_packages",
-                            [&](const Field &f) {
-                              system.buildPackages = r.stringList(f, &rules::aptPackage);
-                            }},
-                       });
+  r.readSection(
+      field,
+      {
+          {"packages",
+           [&](const Field &f) { system.packages = r.stringList(f, &rules::aptPackage); }},
+          {"build_packages",
+           [&](const Field &f) { system.buildPackages = r.stringList(f, &rules::aptPackage); }},
+      });
 }
 
 void SpecParser::readModels(const Field &field) {
@@ -194,7 +193,7 @@ void SpecParser::readApp(const Field &field) {
   r.readSection(
       field,
       {
-          {"workdir", [&](const Field &f) { app.workdir = r.string(f, &rules::imagePath); }},
+          {"workdir", [&](const Field &f) { app.workdir = r.string(f, &rules::workdir); }},
           {"copy", [&](const Field &f) { app.copy = r.stringList(f, &rules::copyPath); }},
           {"dirs", [&](const Field &f) { app.dirs = r.stringList(f, &rules::anyPath); }},
           {"env", [&](const Field &f) { app.env = r.stringMap(f, rules::envName); }},

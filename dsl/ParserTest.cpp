@@ -188,7 +188,8 @@ TEST(ParserTest, FullSpecFillsTheAst) {
 
 TEST(ParserTest, MinimalSpecLeavesOptionalPartsEmpty) {
   CapturedDiagnostics c;
-  std::optional<Spec> spec = c.parse("imageplan: 1\nname: x\nbase: {image: python:3.11-slim}\napp: {}\n");
+  std::optional<Spec> spec =
+      c.parse("imageplan: 1\nname: x\nbase: {image: python:3.11-slim}\napp: {}\n");
   ASSERT_TRUE(spec) << c.output();
   EXPECT_EQ(spec->base.image->value, "python:3.11-slim");
   EXPECT_FALSE(spec->python);
@@ -278,23 +279,24 @@ TEST(ParserTest, ScalarTypes) {
             "imageplan.yaml:8:29: error: invalid cost -1; expected a number of at least 0\n"
             "  - {name: a, run: b, cost: -1}\n"
             "                            ^\n");
-  EXPECT_EQ(errorsOf("imageplan: 1\nname: x\nbase: {image: x}\napp:\n  expose: [80, http, 0, 65536]\n"),
-            "imageplan.yaml:5:16: error: expected an integer in 'expose', got 'http'\n"
-            "  expose: [80, http, 0, 65536]\n"
-            "               ^\n"
-            "imageplan.yaml:5:22: error: invalid port 0; expected 1 to 65535\n"
-            "  expose: [80, http, 0, 65536]\n"
-            "                     ^\n"
-            "imageplan.yaml:5:25: error: invalid port 65536; expected 1 to 65535\n"
-            "  expose: [80, http, 0, 65536]\n"
-            "                        ^\n");
+  EXPECT_EQ(
+      errorsOf("imageplan: 1\nname: x\nbase: {image: x}\napp:\n  expose: [80, http, 0, 65536]\n"),
+      "imageplan.yaml:5:16: error: expected an integer in 'expose', got 'http'\n"
+      "  expose: [80, http, 0, 65536]\n"
+      "               ^\n"
+      "imageplan.yaml:5:22: error: invalid port 0; expected 1 to 65535\n"
+      "  expose: [80, http, 0, 65536]\n"
+      "                     ^\n"
+      "imageplan.yaml:5:25: error: invalid port 65536; expected 1 to 65535\n"
+      "  expose: [80, http, 0, 65536]\n"
+      "                        ^\n");
 }
 
 TEST(ParserTest, ChangesAcceptsWordsAndProbabilities) {
   CapturedDiagnostics c;
-  std::optional<Spec> spec = c.parse(
-      "imageplan: 1\nname: x\nbase: {image: x}\napp: {changes: always}\nsteps:\n"
-      "  - {name: a, run: b, changes: 0}\n  - {name: c, run: d, changes: often}\n");
+  std::optional<Spec> spec =
+      c.parse("imageplan: 1\nname: x\nbase: {image: x}\napp: {changes: always}\nsteps:\n"
+              "  - {name: a, run: b, changes: 0}\n  - {name: c, run: d, changes: often}\n");
   ASSERT_TRUE(spec) << c.output();
   EXPECT_EQ(spec->app.changes->word, "always");
   EXPECT_DOUBLE_EQ(spec->app.changes->probability, 1.0);
@@ -335,27 +337,30 @@ TEST(ParserTest, MissingRequiredKeysPointAtTheMapping) {
 }
 
 TEST(ParserTest, DuplicateKeysNoteTheFirst) {
-  EXPECT_EQ(errorsOf("imageplan: 1\nname: a\nbase: {image: x}\napp:\n  env: {A: 1, B: 2, A: 3}\nname: b\n"),
-            "imageplan.yaml:5:21: error: duplicate key 'A'\n"
-            "  env: {A: 1, B: 2, A: 3}\n"
-            "                    ^\n"
-            "imageplan.yaml:5:9: note: previous definition is here\n"
-            "  env: {A: 1, B: 2, A: 3}\n"
-            "        ^\n"
-            "imageplan.yaml:6:1: error: duplicate key 'name'\n"
-            "name: b\n"
-            "^\n"
-            "imageplan.yaml:2:1: note: previous definition is here\n"
-            "name: a\n"
-            "^\n");
+  EXPECT_EQ(
+      errorsOf(
+          "imageplan: 1\nname: a\nbase: {image: x}\napp:\n  env: {A: 1, B: 2, A: 3}\nname: b\n"),
+      "imageplan.yaml:5:21: error: duplicate key 'A'\n"
+      "  env: {A: 1, B: 2, A: 3}\n"
+      "                    ^\n"
+      "imageplan.yaml:5:9: note: previous definition is here\n"
+      "  env: {A: 1, B: 2, A: 3}\n"
+      "        ^\n"
+      "imageplan.yaml:6:1: error: duplicate key 'name'\n"
+      "name: b\n"
+      "^\n"
+      "imageplan.yaml:2:1: note: previous definition is here\n"
+      "name: a\n"
+      "^\n");
 }
 
 TEST(ParserTest, SchemaVersion) {
   // Another version stops the parse: its keys need not match this schema.
-  EXPECT_EQ(errorsOf("name: X\nimageplan: 2\nfuture_key: 1\n"),
-            "imageplan.yaml:2:12: error: unsupported schema version 2; this imageplan reads version 1\n"
-            "imageplan: 2\n"
-            "           ^\n");
+  EXPECT_EQ(
+      errorsOf("name: X\nimageplan: 2\nfuture_key: 1\n"),
+      "imageplan.yaml:2:12: error: unsupported schema version 2; this imageplan reads version 1\n"
+      "imageplan: 2\n"
+      "           ^\n");
   EXPECT_EQ(errorsOf("imageplan: v1\nname: x\nbase: {image: x}\napp: {}\n"),
             "imageplan.yaml:1:12: error: expected an integer for 'imageplan', got 'v1'\n"
             "imageplan: v1\n"
@@ -378,18 +383,21 @@ TEST(ParserTest, DocumentShape) {
             "imageplan.yaml:1:1: error: expected a mapping at the top level, got a list\n"
             "- imageplan: 1\n"
             "^\n");
-  EXPECT_EQ(errorsOf(specWith("---\nname: y\n")),
-            "imageplan.yaml:7:1: error: unexpected second YAML document; a spec is a single document\n"
-            "---\n"
-            "^\n");
-  EXPECT_EQ(errorsOf(specWith("---\n")),
-            "imageplan.yaml:7:1: error: unexpected second YAML document; a spec is a single document\n"
-            "---\n"
-            "^\n");
-  EXPECT_EQ(errorsOf(specWith("...\nname: y\n")),
-            "imageplan.yaml:8:1: error: unexpected second YAML document; a spec is a single document\n"
-            "name: y\n"
-            "^\n");
+  EXPECT_EQ(
+      errorsOf(specWith("---\nname: y\n")),
+      "imageplan.yaml:7:1: error: unexpected second YAML document; a spec is a single document\n"
+      "---\n"
+      "^\n");
+  EXPECT_EQ(
+      errorsOf(specWith("---\n")),
+      "imageplan.yaml:7:1: error: unexpected second YAML document; a spec is a single document\n"
+      "---\n"
+      "^\n");
+  EXPECT_EQ(
+      errorsOf(specWith("...\nname: y\n")),
+      "imageplan.yaml:8:1: error: unexpected second YAML document; a spec is a single document\n"
+      "name: y\n"
+      "^\n");
   // A leading document marker is fine.
   CapturedDiagnostics c;
   EXPECT_TRUE(c.parse("---\n" + specWith(""))) << c.output();
@@ -409,10 +417,9 @@ TEST(ParserTest, MalformedYamlIsOneErrorAtItsMark) {
             "        image: x\n" // SourceMgr expands the tab
             "^^^^^^^^\n");
   // yaml-cpp's LoadAll would loop forever on this one.
-  EXPECT_EQ(errorsOf(",imageplan: 1\n"),
-            "imageplan.yaml:1:1: error: invalid YAML: unexpected ','\n"
-            ",imageplan: 1\n"
-            "^\n");
+  EXPECT_EQ(errorsOf(",imageplan: 1\n"), "imageplan.yaml:1:1: error: invalid YAML: unexpected ','\n"
+                                         ",imageplan: 1\n"
+                                         "^\n");
   EXPECT_EQ(errorsOf("a: *nowhere\n"),
             "imageplan.yaml:1:4: error: invalid YAML: the referenced anchor is not defined\n"
             "a: *nowhere\n"
@@ -476,14 +483,16 @@ TEST(ParserTest, RulesAcrossKeys) {
             "imageplan.yaml:3:8: note: 'image' is set here\n"
             "base: {image: x, cuda: \"12.1\"}\n"
             "       ^\n");
-  EXPECT_EQ(errorsOf("imageplan: 1\nname: x\nbase: {image: x}\napp:\n  healthcheck: {retries: 2}\n"),
-            "imageplan.yaml:5:3: error: 'healthcheck' needs 'http' or 'cmd'\n"
-            "  healthcheck: {retries: 2}\n"
-            "  ^\n");
-  EXPECT_EQ(errorsOf(specWith("steps:\n  - name: a\n    run: b\n    outputs: [/x]\n")),
-            "imageplan.yaml:10:5: error: 'outputs' is only allowed in a step with 'stage: builder'\n"
-            "    outputs: [/x]\n"
-            "    ^\n");
+  EXPECT_EQ(
+      errorsOf("imageplan: 1\nname: x\nbase: {image: x}\napp:\n  healthcheck: {retries: 2}\n"),
+      "imageplan.yaml:5:3: error: 'healthcheck' needs 'http' or 'cmd'\n"
+      "  healthcheck: {retries: 2}\n"
+      "  ^\n");
+  EXPECT_EQ(
+      errorsOf(specWith("steps:\n  - name: a\n    run: b\n    outputs: [/x]\n")),
+      "imageplan.yaml:10:5: error: 'outputs' is only allowed in a step with 'stage: builder'\n"
+      "    outputs: [/x]\n"
+      "    ^\n");
   // A stage already rejected does not also reject the outputs.
   EXPECT_EQ(errorsOf(specWith("steps:\n  - {name: a, run: b, stage: buidler, outputs: [/x]}\n")),
             "imageplan.yaml:8:30: error: invalid stage 'buidler'; did you mean 'builder'?\n"
@@ -541,7 +550,8 @@ TEST(ParserTest, GarbageNeverThrows) {
   }
   CapturedDiagnostics deep;
   deep.parse(deepList);
-  EXPECT_EQ(deep.output().find("imageplan.yaml:1:3001: error: invalid YAML: nesting is too deep\n"), 0u);
+  EXPECT_EQ(deep.output().find("imageplan.yaml:1:3001: error: invalid YAML: nesting is too deep\n"),
+            0u);
 }
 
 TEST(ParserTest, ByteOrderMarkKeepsColumnsRight) {

@@ -27,7 +27,9 @@ bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly =
 
 bool isDigits(llvm::StringRef s) { return !s.empty() && llvm::all_of(s, llvm::isDigit); }
 
-bool hasWhitespace(llvm::StringRef s) { return s.find_first_of(" \t\n\r\f\v") != llvm::StringRef::npos; }
+bool hasWhitespace(llvm::StringRef s) {
+  return s.find_first_of(" \t\n\r\f\v") != llvm::StringRef::npos;
+}
 
 bool hasQuote(llvm::StringRef s) { return s.find_first_of("'\"`") != llvm::StringRef::npos; }
 
@@ -43,7 +45,8 @@ bool isLegalUtf8(llvm::StringRef s) {
 /// A C1 control (U+0080..U+009F) starts at s[i]: UTF-8 C2 80..C2 9F.
 bool isC1At(llvm::StringRef s, size_t i) {
   return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
-         static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+         static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+         static_cast<unsigned char>(s[i + 1]) <= 0x9F;
 }
 
 std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
@@ -53,8 +56,8 @@ std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, cons
 }
 
 std::string checkImageName(llvm::StringRef v) {
-  return identifierCheck(v, "._-",
-                         "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
+  return identifierCheck(
+      v, "._-", "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
 }
 
 std::string checkCudaVersion(llvm::StringRef v) {
@@ -99,7 +102,8 @@ std::string checkPackageWord(llvm::StringRef v, const char *tool) {
   if (v.empty())
     return "a package may not be empty";
   if (v.startswith("-"))
-    return (llvm::Twine("a package may not start with '-', which ") + tool + " would read as an option")
+    return (llvm::Twine("a package may not start with '-', which ") + tool +
+            " would read as an option")
         .str();
   if (hasWhitespace(v))
     return "a package may not contain whitespace";
@@ -127,31 +131,41 @@ std::string checkIndexUrl(llvm::StringRef v) {
   return "";
 }
 
-enum class PathKind { Context, Copy, Image, Any };
+/// Context paths are relative to the build context (Copy also takes "." for
+/// all of it); image paths are absolute, and only a workdir may be "/" itself,
+/// since a model or a step output there would be the whole file system.
+enum class PathKind { Context, Copy, Image, Workdir, Any };
 
 std::string checkPath(llvm::StringRef v, PathKind kind) {
   if (v.empty())
     return "a path may not be empty";
   if (kind == PathKind::Copy && v == ".")
     return "";
-  size_t bad = v.find_if([](char c) { return !llvm::isAlnum(c) && !llvm::StringRef("._/@+-").contains(c); });
+  size_t bad =
+      v.find_if([](char c) { return !llvm::isAlnum(c) && !llvm::StringRef("._/@+-").contains(c); });
   if (bad != llvm::StringRef::npos) {
     // Show a whole UTF-8 character, not its first byte.
     unsigned width = std::max(1u, llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(v[bad])));
-    return quoteValue(v.substr(bad, width)) + " is not allowed in a path; use letters, digits and '._/@+-'";
+    return quoteValue(v.substr(bad, width)) +
+           " is not allowed in a path; use letters, digits and '._/@+-'";
   }
   if (v.startswith("-"))
     return "a path may not start with '-'";
+  bool inContext = kind == PathKind::Context || kind == PathKind::Copy;
   bool absolute = v.startswith("/");
-  if (absolute && (kind == PathKind::Context || kind == PathKind::Copy))
+  if (absolute && inContext)
     return "a path in the build context must be relative";
-  if (!absolute && kind == PathKind::Image)
+  if (!absolute && (kind == PathKind::Image || kind == PathKind::Workdir))
     return "a path in the image must be absolute, like '/opt/data'";
   llvm::SmallVector<llvm::StringRef, 8> parts;
   v.split(parts, '/', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   if (llvm::is_contained(parts, ".."))
-    return absolute ? "a path may not contain '..'" : "a path may not contain '..', which could leave the build context";
-  if (!absolute && llvm::all_of(parts, [](llvm::StringRef p) { return p == "."; }))
+    return inContext ? "a path may not contain '..', which could leave the build context"
+                     : "a path may not contain '..'";
+  bool namesNothing = llvm::all_of(parts, [](llvm::StringRef p) { return p == "."; });
+  if (namesNothing && kind == PathKind::Image)
+    return "a path in the image may not be '/' itself";
+  if (namesNothing && !absolute)
     return kind == PathKind::Copy ? "use '.' for the whole build context"
                                   : "a path must name a file or directory";
   return "";
@@ -160,6 +174,7 @@ std::string checkPath(llvm::StringRef v, PathKind kind) {
 std::string checkContextPath(llvm::StringRef v) { return checkPath(v, PathKind::Context); }
 std::string checkCopyPath(llvm::StringRef v) { return checkPath(v, PathKind::Copy); }
 std::string checkImagePath(llvm::StringRef v) { return checkPath(v, PathKind::Image); }
+std::string checkWorkdir(llvm::StringRef v) { return checkPath(v, PathKind::Workdir); }
 std::string checkAnyPath(llvm::StringRef v) { return checkPath(v, PathKind::Any); }
 
 std::string checkEnvName(llvm::StringRef v) {
@@ -169,7 +184,8 @@ std::string checkEnvName(llvm::StringRef v) {
 }
 
 std::string checkLabelKey(llvm::StringRef v) {
-  return identifierCheck(v, ".-", "use lowercase letters, digits, '.' and '-', starting with a letter or digit");
+  return identifierCheck(
+      v, ".-", "use lowercase letters, digits, '.' and '-', starting with a letter or digit");
 }
 
 std::string checkUserName(llvm::StringRef v) {
@@ -226,7 +242,8 @@ std::string checkDuration(llvm::StringRef v) {
 }
 
 std::string checkStepName(llvm::StringRef v) {
-  return identifierCheck(v, "_-", "use lowercase letters, digits, '_' and '-', starting with a letter or digit");
+  return identifierCheck(
+      v, "_-", "use lowercase letters, digits, '_' and '-', starting with a letter or digit");
 }
 
 std::string checkStage(llvm::StringRef v) { return checkOneOf(v, {"runtime", "builder"}); }
@@ -247,6 +264,7 @@ const ValueRule indexUrl{"index URL", checkIndexUrl};
 const ValueRule contextPath{"context path", checkContextPath};
 const ValueRule copyPath{"context path", checkCopyPath};
 const ValueRule imagePath{"image path", checkImagePath};
+const ValueRule workdir{"workdir", checkWorkdir};
 const ValueRule anyPath{"directory", checkAnyPath};
 const ValueRule envName{"environment variable name", checkEnvName};
 const ValueRule labelKey{"label key", checkLabelKey};

@@ -19,30 +19,31 @@ struct ValueRule {
 };
 
 namespace rules {
-extern const ValueRule imageName;      // name: [a-z0-9][a-z0-9._-]*
-extern const ValueRule cudaVersion;    // 11.8, 12.1.1
-extern const ValueRule cudnnVersion;   // 8
-extern const ValueRule osName;         // ubuntu20.04, ubuntu22.04, ubuntu24.04
-extern const ValueRule baseImage;      // python:3.11-slim
-extern const ValueRule digest;         // sha256:<64 hex>
-extern const ValueRule pythonVersion;  // 3.11
-extern const ValueRule pipPackage;     // torch==2.0.1
-extern const ValueRule aptPackage;     // libgl1, curl=7.88.1-10
-extern const ValueRule indexUrl;       // https://download.pytorch.org/whl/cu118
-extern const ValueRule contextPath;    // src/app.py (relative, inside the context)
-extern const ValueRule copyPath;       // a context path, or "."
-extern const ValueRule imagePath;      // /models/llama (absolute, in the image)
-extern const ValueRule anyPath;        // relative to the workdir, or absolute
-extern const ValueRule envName;        // HF_HOME
-extern const ValueRule labelKey;       // org.opencontainers.image.source
-extern const ValueRule userName;       // app
-extern const ValueRule modelId;        // org/name
-extern const ValueRule revision;       // main, v1.0, a commit
-extern const ValueRule secretId;       // hf_token
-extern const ValueRule healthUrl;      // /health or http://localhost:8000/health
-extern const ValueRule duration;       // 30s, 1m30s, 500ms
-extern const ValueRule stepName;       // [a-z0-9][a-z0-9_-]*
-extern const ValueRule stage;          // runtime, builder
+extern const ValueRule imageName;     // name: [a-z0-9][a-z0-9._-]*
+extern const ValueRule cudaVersion;   // 11.8, 12.1.1
+extern const ValueRule cudnnVersion;  // 8
+extern const ValueRule osName;        // ubuntu20.04, ubuntu22.04, ubuntu24.04
+extern const ValueRule baseImage;     // python:3.11-slim
+extern const ValueRule digest;        // sha256:<64 hex>
+extern const ValueRule pythonVersion; // 3.11
+extern const ValueRule pipPackage;    // torch==2.0.1
+extern const ValueRule aptPackage;    // libgl1, curl=7.88.1-10
+extern const ValueRule indexUrl;      // https://download.pytorch.org/whl/cu118
+extern const ValueRule contextPath;   // src/app.py (relative, inside the context)
+extern const ValueRule copyPath;      // a context path, or "."
+extern const ValueRule imagePath;     // /models/llama (absolute, in the image, not "/")
+extern const ValueRule workdir;       // /app (an image path that may be "/")
+extern const ValueRule anyPath;       // relative to the workdir, or absolute
+extern const ValueRule envName;       // HF_HOME
+extern const ValueRule labelKey;      // org.opencontainers.image.source
+extern const ValueRule userName;      // app
+extern const ValueRule modelId;       // org/name
+extern const ValueRule revision;      // main, v1.0, a commit
+extern const ValueRule secretId;      // hf_token
+extern const ValueRule healthUrl;     // /health or http://localhost:8000/health
+extern const ValueRule duration;      // 30s, 1m30s, 500ms
+extern const ValueRule stepName;      // [a-z0-9][a-z0-9_-]*
+extern const ValueRule stage;         // runtime, builder
 } // namespace rules
 
 /// Why `value` is not a valid member of `words`, suggesting the closest one.

@@ -65,7 +65,8 @@ TEST(ValueRulesTest, Packages) {
 
 TEST(ValueRulesTest, Paths) {
   expectValid(rules::contextPath, {"requirements.txt", "src/app", "./src", "a@b+c-d"});
-  EXPECT_EQ(rules::contextPath.check("/etc/passwd"), "a path in the build context must be relative");
+  EXPECT_EQ(rules::contextPath.check("/etc/passwd"),
+            "a path in the build context must be relative");
   EXPECT_EQ(rules::contextPath.check("../x"),
             "a path may not contain '..', which could leave the build context");
   EXPECT_EQ(rules::contextPath.check("a/../../x"),
@@ -79,8 +80,13 @@ TEST(ValueRulesTest, Paths) {
   expectValid(rules::contextPath, {"..a", "a..b"});
   expectValid(rules::copyPath, {".", "src"});
   EXPECT_EQ(rules::copyPath.check("./"), "use '.' for the whole build context");
-  expectValid(rules::imagePath, {"/models/llama", "/", "/opt/a@b"});
+  expectValid(rules::imagePath, {"/models/llama", "/opt/a@b", "/opt/"});
   expectInvalid(rules::imagePath, {"", "models", "/a/../b", "/a b", "/a$b"});
+  EXPECT_EQ(rules::imagePath.check("/"), "a path in the image may not be '/' itself");
+  EXPECT_EQ(rules::imagePath.check("//."), "a path in the image may not be '/' itself");
+  expectValid(rules::workdir, {"/", "/app"});
+  expectInvalid(rules::workdir, {"app", "/a/.."});
+  EXPECT_EQ(rules::anyPath.check("../x"), "a path may not contain '..'");
   expectValid(rules::anyPath, {"logs", "/data"});
   expectInvalid(rules::anyPath, {"", "../x", "/a/..", "-x"});
 }
@@ -107,7 +113,8 @@ TEST(ValueRulesTest, QuotedEscapesAndShortens) {
   EXPECT_EQ(quoteValue("c1\xC2\x85"), "'c1\\u0085'");
   EXPECT_EQ(quoteValue(std::string(100, 'x')), "'" + std::string(60, 'x') + "...'");
   // A multi-byte character at the cut is kept whole.
-  EXPECT_EQ(quoteValue(std::string(59, 'x') + "\xC3\xA9z"), "'" + std::string(59, 'x') + "\xC3\xA9...'");
+  EXPECT_EQ(quoteValue(std::string(59, 'x') + "\xC3\xA9z"),
+            "'" + std::string(59, 'x') + "\xC3\xA9...'");
   EXPECT_EQ(escaped("a\x01"), "a\\x01");
 }
 

@@ -98,7 +98,8 @@ bool YamlReader::checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringR
   if (!rule)
     return true;
   if (std::string reason = rule->check(value); !reason.empty()) {
-    engine.error(loc, llvm::Twine("invalid ") + rule->what + " " + quoteValue(value) + "; " + reason);
+    engine.error(loc,
+                 llvm::Twine("invalid ") + rule->what + " " + quoteValue(value) + "; " + reason);
     return false;
   }
   return true;
@@ -262,16 +263,16 @@ std::optional<ChangeSpec> YamlReader::changes(const Field &field) {
   for (const NamedRate &rate : kNamedRates)
     words.push_back(rate.word);
   std::string suggestion = closestMatch(text, words);
-  std::string hint = suggestion.empty()
-                         ? "expected 'rarely', 'sometimes', 'often', 'always' or a "
-                           "probability from 0 to 1"
-                         : "did you mean '" + suggestion + "'?";
-  engine.error(field.valueLoc, "invalid '" + field.key + "' value " + quoteValue(text) + "; " + hint);
+  std::string hint = suggestion.empty() ? "expected 'rarely', 'sometimes', 'often', 'always' or a "
+                                          "probability from 0 to 1"
+                                        : "did you mean '" + suggestion + "'?";
+  engine.error(field.valueLoc,
+               "invalid '" + field.key + "' value " + quoteValue(text) + "; " + hint);
   return std::nullopt;
 }
 
-void YamlReader::forEachMapping(
-    const Field &field, const std::function<void(const YAML::Node &, llvm::SMLoc)> &read) {
+void YamlReader::forEachMapping(const Field &field,
+                                const std::function<void(const YAML::Node &, llvm::SMLoc)> &read) {
   if (!field.value.IsSequence()) {
     typeError(field.valueLoc, "a list of mappings", "for '" + field.key + "'", field.value);
     return;

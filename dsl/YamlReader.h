@@ -77,7 +77,8 @@ public:
   LPairs stringMap(const Field &field, const ValueRule &keyRule);
 
   /// Integers within [min, max]; `what` names one in a range error.
-  std::optional<LInt> integer(const Field &field, long long min, long long max, llvm::StringRef what);
+  std::optional<LInt> integer(const Field &field, long long min, long long max,
+                              llvm::StringRef what);
   std::vector<LInt> integerList(const Field &field, long long min, long long max,
                                 llvm::StringRef what);
   /// A number of at least `min`.
@@ -95,8 +96,8 @@ private:
   void typeError(llvm::SMLoc loc, llvm::StringRef expected, const llvm::Twine &where,
                  const YAML::Node &got);
   /// Reports control characters in `value` and, when given, a broken `rule`.
-  bool checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key,
-                 const ValueRule *rule, bool multiline);
+  bool checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key, const ValueRule *rule,
+                 bool multiline);
   std::optional<LString> scalarString(const YAML::Node &node, llvm::SMLoc loc,
                                       const llvm::Twine &where, llvm::StringRef key,
                                       const ValueRule *rule);
