@@ -8,6 +8,27 @@ bool isRunOp(const Op &op) {
          !std::holds_alternative<SetEnv>(op) && !std::holds_alternative<SetWorkdir>(op);
 }
 
+const char *toString(Dialect dialect) {
+  switch (dialect) {
+  case Dialect::BuildKit:
+    return "buildkit";
+  case Dialect::Docker20:
+    return "docker20";
+  case Dialect::Buildah:
+    return "buildah";
+  case Dialect::Legacy:
+    return "legacy";
+  }
+  return "buildkit";
+}
+
+std::optional<Dialect> parseDialect(std::string_view name) {
+  for (Dialect dialect : {Dialect::BuildKit, Dialect::Docker20, Dialect::Buildah, Dialect::Legacy})
+    if (name == toString(dialect))
+      return dialect;
+  return std::nullopt;
+}
+
 const char *toString(ChangeClass c) {
   switch (c) {
   case ChangeClass::Rarely:

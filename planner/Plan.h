@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -102,6 +103,17 @@ using Op = std::variant<AptInstall, CreateVenv, PipInstall, PipWheel, ModelDownl
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);
 
+/// What the output may use, by engine (see docs/dialects.md).
+enum class Dialect {
+  BuildKit, // current BuildKit: `# syntax` line, COPY --link, cache/bind/secret mounts
+  Docker20, // Docker 20.10's built-in frontend: mounts, no `# syntax`, no --link
+  Buildah,  // buildah/podman 1.2x: no --link, COPY instead of context bind mounts
+  Legacy,   // no BuildKit: no mounts; --no-cache-dir and in-layer cleanup
+};
+const char *toString(Dialect dialect);
+/// The dialect called `name`, or nothing.
+std::optional<Dialect> parseDialect(std::string_view name);
+
 enum class ChangeClass { Rarely, Sometimes, Often, Always };
 const char *toString(ChangeClass c);
 ChangeClass classify(double changeProbability);
@@ -115,6 +127,11 @@ struct Layer {
   ChangeClass changeClass = ChangeClass::Rarely;
   double changeProbability = 0; // of this layer's own inputs, per commit
   double cost = 0;              // estimated seconds to rebuild this layer
+  /// Probability that this layer is rebuilt in a commit: it or anything before
+  /// it in the stage (or in a stage it copies from) changed.
+  double rebuildProbability = 0;
+  std::vector<std::string> inputs;      // build-context paths its steps read
+  std::vector<std::string> rateSources; // per node: "default", "spec", "history", "stage"
 };
 
 struct Healthcheck {
@@ -147,6 +164,7 @@ struct Stage {
 };
 
 struct Plan {
+  Dialect dialect = Dialect::BuildKit;
   std::string name;
   std::string specPath; // as the user named it; for the generated-file header
   std::vector<Stage> stages;

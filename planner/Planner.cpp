@@ -64,10 +64,12 @@ bool hasScript(const std::vector<plan::Op> &ops) {
 
 class PlanBuilder {
 public:
-  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec) : graph(graph), spec(spec) {}
+  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec, plan::Dialect dialect)
+      : graph(graph), spec(spec), dialect(dialect) {}
 
   plan::Plan build() {
     plan::Plan result;
+    result.dialect = dialect;
     result.name = spec.name.value;
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
@@ -126,6 +128,12 @@ private:
       if (!mergeInto(stage, node, rate, survival))
         stage.layers.push_back(newLayer(node, rate));
       survival *= 1 - rate;
+      plan::Layer &layer = stage.layers.back();
+      llvm::append_range(layer.inputs, node.inputs);
+      layer.rateSources.push_back(node.consumesStage && node.changeRate == 0
+                                      ? "stage"
+                                      : toString(node.rateSource));
+      layer.rebuildProbability = 1 - survival;
     }
     stageChange[s] = 1 - survival;
     return stage;
@@ -187,8 +195,27 @@ private:
 
   const BuildGraph &graph;
   const dsl::Spec &spec;
+  plan::Dialect dialect;
   std::vector<double> stageChange;
 };
+
+/// Spec features a dialect cannot express. Everything else has an
+/// equivalent the backend writes (docs/dialects.md).
+bool checkDialect(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, plan::Dialect dialect) {
+  if (dialect != plan::Dialect::Legacy)
+    return true;
+  bool ok = true;
+  for (const dsl::ModelSpec &model : spec.models) {
+    if (!model.bake.value || !model.tokenSecret)
+      continue;
+    diags.error(model.tokenSecret->loc,
+                "the legacy dialect has no build secrets, so the token for '" + model.id.value +
+                    "' would have to be stored in the image; use dialect docker20 or newer, "
+                    "or remove 'token_secret' for a public model");
+    ok = false;
+  }
+  return ok;
+}
 
 } // namespace
 
@@ -197,7 +224,10 @@ llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Sp
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  return PlanBuilder(*graph, spec).build();
+  plan::Dialect dialect = options.dialect.value_or(plan::Dialect::BuildKit);
+  if (!checkDialect(diags, spec, dialect))
+    return dsl::diagnosticsReported(diags.errorCount());
+  return PlanBuilder(*graph, spec, dialect).build();
 }
 
 } // namespace imageplan::planner

@@ -9,12 +9,17 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
+#include <string>
+
 namespace imageplan::planner {
 
 struct PlanOptions {
   /// Overrides the base image of every stage (tests that build for real use a
   /// local image instead of CUDA bases that cannot be pulled).
   std::string baseOverride;
+  /// The engine dialect; overrides the spec's `dialect:` when set.
+  std::optional<plan::Dialect> dialect;
 };
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base

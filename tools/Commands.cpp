@@ -73,7 +73,7 @@ struct Compiled {
 /// returned error carries nothing more.
 llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
-                                     llvm::StringRef baseImage) {
+                                     const planner::PlanOptions &planOptions) {
   spdlog::debug("reading spec '{}'", specPath.str());
   llvm::Expected<unsigned> buffer = diags.addFile(specPath);
   if (!buffer) {
@@ -93,8 +93,6 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
   if (llvm::Error err = dsl::checkSpec(diags, *spec, contextDir, &compiled.filesRead))
     return err;
 
-  planner::PlanOptions planOptions;
-  planOptions.baseOverride = baseImage.str();
   llvm::Expected<plan::Plan> plan = planner::buildPlan(diags, *spec, planOptions);
   if (!plan)
     return plan.takeError();
@@ -110,6 +108,24 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
 int usageError(dsl::DiagnosticEngine &diags, const llvm::Twine &message) {
   diags.error(message);
   return 1;
+}
+
+/// The planner options from the command line; std::nullopt after reporting
+/// an unknown dialect.
+std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
+                                                   llvm::StringRef baseImage,
+                                                   llvm::StringRef dialect) {
+  planner::PlanOptions options;
+  options.baseOverride = baseImage.str();
+  if (dialect.empty())
+    return options;
+  options.dialect = plan::parseDialect(std::string_view(dialect.data(), dialect.size()));
+  if (!options.dialect) {
+    usageError(diags, "unknown dialect '" + dialect +
+                          "'; expected one of buildkit, docker20, buildah, legacy");
+    return std::nullopt;
+  }
+  return options;
 }
 
 std::vector<llvm::StringRef> backendNames() {
@@ -167,6 +183,8 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
     command += " --context " + shellWord(options.contextDir);
   if (!options.baseImage.empty())
     command += " --base-image " + shellWord(options.baseImage);
+  if (!options.dialect.empty())
+    command += " --dialect " + shellWord(options.dialect);
   return command;
 }
 
@@ -214,8 +232,12 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
   if (!options.depfile.empty() && toStdout)
     return usageError(diags, "--depfile needs an output file (-o FILE or --output-dir)");
 
+  std::optional<planner::PlanOptions> planOptions =
+      planOptionsFor(diags, options.baseImage, options.dialect);
+  if (!planOptions)
+    return 1;
   llvm::Expected<Compiled> compiled =
-      compileSpec(diags, options.specPath, options.contextDir, options.baseImage);
+      compileSpec(diags, options.specPath, options.contextDir, *planOptions);
   if (!compiled) {
     llvm::consumeError(compiled.takeError());
     diags.printSummary();
@@ -270,8 +292,12 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
 
 int runCheck(const CheckOptions &options, llvm::raw_ostream &err) {
   dsl::DiagnosticEngine diags(err);
+  std::optional<planner::PlanOptions> planOptions =
+      planOptionsFor(diags, /*baseImage=*/"", options.dialect);
+  if (!planOptions)
+    return 1;
   llvm::Expected<Compiled> compiled =
-      compileSpec(diags, options.specPath, options.contextDir, /*baseImage=*/"");
+      compileSpec(diags, options.specPath, options.contextDir, *planOptions);
   if (!compiled) {
     llvm::consumeError(compiled.takeError());
     diags.printSummary();

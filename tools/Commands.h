@@ -19,11 +19,13 @@ struct GenOptions {
   std::string depfile;
   std::string checkFile; // --check: compare instead of writing
   std::string baseImage; // --base-image
+  std::string dialect;   // --dialect; empty: the spec's, else buildkit
 };
 
 struct CheckOptions {
   std::string specPath;
   std::string contextDir;
+  std::string dialect;
 };
 
 /// `imageplan gen`: generated text goes to `out` (stdout) or files,

@@ -60,6 +60,10 @@ cl::opt<std::string> checkSpecPath(cl::Positional, cl::Required, cl::desc("<spec
                                cl::sub(checkCommand), cl::cat(category));
 
 // Shared by both subcommands.
+cl::opt<std::string> dialect("dialect", cl::value_desc("name"),
+                             cl::desc("What the output may use: buildkit (default), docker20, "
+                                      "buildah or legacy"),
+                             cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
 cl::opt<std::string> contextDir("context", cl::value_desc("dir"),
                                 cl::desc("Build context directory (default: the spec's folder)"),
                                 cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
@@ -93,10 +97,11 @@ int run(int argc, char **argv) {
     options.depfile = genDepfile;
     options.checkFile = genCheck;
     options.baseImage = genBaseImage;
+    options.dialect = dialect;
     return runGen(options, llvm::outs(), llvm::errs());
   }
   if (checkCommand)
-    return runCheck({checkSpecPath, contextDir}, llvm::errs());
+    return runCheck({checkSpecPath, contextDir, dialect}, llvm::errs());
 
   llvm::errs() << "error: no subcommand given; use 'imageplan gen' or 'imageplan check' "
                   "(see --help)\n";
