@@ -54,6 +54,7 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"app", [&](const Field &f) { readApp(f); }, /*required=*/true},
           {"steps", [&](const Field &f) { readSteps(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
+          {"dialect", [&](const Field &f) { spec.dialect = r.string(f, &rules::dialect); }},
       });
 }
 

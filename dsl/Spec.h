@@ -117,6 +117,8 @@ struct Spec {
   AppSpec app;
   std::vector<StepSpec> steps;
   LPairs labels; // extra OCI labels
+  /// What the output may use: buildkit (default), docker20, buildah, legacy.
+  std::optional<LString> dialect;
 };
 
 /// Names `after:` may use besides step names: each stands for a group of nodes.

@@ -248,6 +248,10 @@ std::string checkStepName(llvm::StringRef v) {
 
 std::string checkStage(llvm::StringRef v) { return checkOneOf(v, {"runtime", "builder"}); }
 
+std::string checkDialect(llvm::StringRef v) {
+  return checkOneOf(v, {"buildkit", "docker20", "buildah", "legacy"});
+}
+
 } // namespace
 
 namespace rules {
@@ -276,6 +280,7 @@ const ValueRule healthUrl{"healthcheck URL", checkHealthUrl};
 const ValueRule duration{"duration", checkDuration};
 const ValueRule stepName{"step name", checkStepName};
 const ValueRule stage{"stage", checkStage};
+const ValueRule dialect{"dialect", checkDialect};
 } // namespace rules
 
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {

@@ -224,7 +224,11 @@ llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Sp
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  plan::Dialect dialect = options.dialect.value_or(plan::Dialect::BuildKit);
+  plan::Dialect dialect = plan::Dialect::BuildKit;
+  if (spec.dialect)
+    dialect = plan::parseDialect(spec.dialect->value).value_or(dialect);
+  if (options.dialect)
+    dialect = *options.dialect;
   if (!checkDialect(diags, spec, dialect))
     return dsl::diagnosticsReported(diags.errorCount());
   return PlanBuilder(*graph, spec, dialect).build();
