@@ -55,6 +55,8 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"steps", [&](const Field &f) { readSteps(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
           {"dialect", [&](const Field &f) { spec.dialect = r.string(f, &rules::dialect); }},
+          {"history",
+           [&](const Field &f) { spec.history = r.integer(f, 1, 100000, "number of commits"); }},
       });
 }
 

@@ -119,6 +119,8 @@ struct Spec {
   LPairs labels; // extra OCI labels
   /// What the output may use: buildkit (default), docker20, buildah, legacy.
   std::optional<LString> dialect;
+  /// Measure change rates from the last N commits of the repository.
+  std::optional<LInt> history;
 };
 
 /// Names `after:` may use besides step names: each stands for a group of nodes.

@@ -100,7 +100,8 @@ std::string destinationUnder(llvm::StringRef workdir, llvm::StringRef path) {
 class GraphBuilder {
 public:
   GraphBuilder(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, const PlanOptions &options)
-      : diags(diags), spec(spec), base(resolveBase(spec.base, options.baseOverride)),
+      : diags(diags), spec(spec), options(options),
+        base(resolveBase(spec.base, options.baseOverride)),
         overridden(!options.baseOverride.empty()) {}
 
   llvm::Expected<BuildGraph> build() {
@@ -112,6 +113,8 @@ public:
         addModelStage(model);
     addRuntimeStage();
     addCustomSteps();
+    if (options.history)
+      applyHistory(*options.history);
     if (!failed)
       checkCycles();
     if (failed)
@@ -620,6 +623,35 @@ private:
     }
   }
 
+  // --- history -------------------------------------------------------------
+
+  /// Measured rates for every node that reads context files, unless the spec
+  /// set `changes:` explicitly. Nodes without inputs keep their defaults.
+  void applyHistory(const History &history) {
+    size_t count = history.commits.size();
+    if (count == 0)
+      return;
+    out.commitCount = count;
+    for (Node &node : out.nodes) {
+      if (node.inputs.empty() || node.rateSource == RateSource::Spec)
+        continue;
+      node.changedIn.assign((count + 63) / 64, 0);
+      size_t changed = 0;
+      for (size_t k = 0; k < count; ++k) {
+        bool touched = llvm::any_of(history.commits[k].files, [&](const std::string &file) {
+          return llvm::any_of(node.inputs,
+                              [&](const std::string &input) { return coveredBy(file, input); });
+        });
+        if (!touched)
+          continue;
+        node.changedIn[k / 64] |= uint64_t(1) << (k % 64);
+        ++changed;
+      }
+      node.changeRate = double(changed) / double(count);
+      node.rateSource = RateSource::History;
+    }
+  }
+
   // --- cycles --------------------------------------------------------------
 
   void checkCycles() {
@@ -700,6 +732,7 @@ private:
 
   dsl::DiagnosticEngine &diags;
   const dsl::Spec &spec;
+  const PlanOptions &options;
   BaseImages base;
   bool overridden;
   bool failed = false;

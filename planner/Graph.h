@@ -56,6 +56,8 @@ struct Node {
   std::vector<plan::Op> ops;
   /// For nodes that consume another stage's output: that stage's index.
   std::optional<unsigned> consumesStage;
+  /// With history: bit k set when commit k changed one of `inputs`.
+  std::vector<uint64_t> changedIn;
 };
 
 /// A stage before ordering: where it starts and what it carries besides layers.
@@ -76,6 +78,7 @@ using DependencyGraph =
 
 struct BuildGraph {
   std::vector<Node> nodes; // index == Node::id
+  size_t commitCount = 0;  // commits replayed for `changedIn`; 0 without history
   DependencyGraph graph;
   std::vector<StageInfo> stages; // in Dockerfile order: dependencies first
 };

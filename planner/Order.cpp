@@ -44,11 +44,55 @@ double ratioKey(const OrderItem &item) {
   return item.rate / ((1 - item.rate) * item.cost);
 }
 
+/// The probability that none of a set of steps changed in a commit: the
+/// replayed fraction for steps with history, times the independent survival
+/// of the others. It depends on the set only, which is what makes the
+/// search over sets exact.
+class Survival {
+public:
+  Survival(llvm::ArrayRef<OrderItem> items, size_t commitCount)
+      : items(items), commitCount(commitCount), words((commitCount + 63) / 64) {}
+
+  /// Starts an empty set.
+  void reset() {
+    independent = 1;
+    changed.assign(words, 0);
+    anyHistory = false;
+  }
+  void add(unsigned v) {
+    const OrderItem &item = items[v];
+    if (item.changedIn && commitCount > 0) {
+      for (size_t w = 0; w < words && w < item.changedIn->size(); ++w)
+        changed[w] |= (*item.changedIn)[w];
+      anyHistory = true;
+    } else {
+      independent *= 1 - item.rate;
+    }
+  }
+  double value() const {
+    if (!anyHistory)
+      return independent;
+    size_t hit = 0;
+    for (uint64_t word : changed)
+      hit += __builtin_popcountll(word);
+    return independent * double(commitCount - hit) / double(commitCount);
+  }
+
+private:
+  llvm::ArrayRef<OrderItem> items;
+  size_t commitCount, words;
+  double independent = 1;
+  std::vector<uint64_t> changed;
+  bool anyHistory = false;
+};
+
 class ExactSearch {
 public:
-  ExactSearch(llvm::ArrayRef<OrderItem> items, const Dependencies &deps, size_t limit)
+  ExactSearch(llvm::ArrayRef<OrderItem> items, const Dependencies &deps, size_t commitCount,
+              size_t limit)
       : items(items), deps(deps), limit(limit),
-        full(items.size() == 64 ? ~uint64_t(0) : (uint64_t(1) << items.size()) - 1) {}
+        full(items.size() == 64 ? ~uint64_t(0) : (uint64_t(1) << items.size()) - 1),
+        model(items, commitCount) {}
 
   /// The optimal order, or an empty vector when the state limit was hit.
   std::vector<unsigned> run() {
@@ -88,18 +132,18 @@ private:
 
   static double tolerance(double value) { return 1e-9 * std::max(1.0, std::fabs(value)); }
 
-  /// Survival of a prefix, multiplied in index order so it never depends on
+  /// Survival of a set, accumulated in index order so it never depends on
   /// the path that reached the set.
-  double survival(uint64_t set) const {
-    double s = 1;
+  double survival(uint64_t set) {
+    model.reset();
     for (unsigned v = 0; v < items.size(); ++v)
       if (set & bit(v))
-        s *= 1 - items[v].rate;
-    return s;
+        model.add(v);
+    return model.value();
   }
 
-  double stepCost(uint64_t before, unsigned v) const {
-    return items[v].cost * (1 - survival(before) * (1 - items[v].rate));
+  double stepCost(uint64_t before, unsigned v) {
+    return items[v].cost * (1 - survival(before | bit(v)));
   }
 
   /// Least expected work to build everything not in `done`, after `done`.
@@ -126,18 +170,32 @@ private:
   size_t limit;
   uint64_t full;
   bool exhausted = false;
+  Survival model;
   // Looked up by key only, never iterated: cannot affect the output order.
   std::unordered_map<uint64_t, double> memo;
 };
 
 } // namespace
 
-double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsigned> order) {
-  double survival = 1, work = 0;
+std::vector<double> rebuildProbabilities(llvm::ArrayRef<OrderItem> items,
+                                         llvm::ArrayRef<unsigned> order, size_t commitCount) {
+  Survival survival(items, commitCount);
+  survival.reset();
+  std::vector<double> probabilities;
+  probabilities.reserve(order.size());
   for (unsigned v : order) {
-    survival *= 1 - items[v].rate;
-    work += items[v].cost * (1 - survival);
+    survival.add(v);
+    probabilities.push_back(1 - survival.value());
   }
+  return probabilities;
+}
+
+double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsigned> order,
+                           size_t commitCount) {
+  std::vector<double> probabilities = rebuildProbabilities(items, order, commitCount);
+  double work = 0;
+  for (size_t i = 0; i < order.size(); ++i)
+    work += items[order[i]].cost * probabilities[i];
   return work;
 }
 
@@ -173,10 +231,11 @@ std::vector<unsigned> ratioRuleOrder(llvm::ArrayRef<OrderItem> items,
 
 std::vector<unsigned> orderForRebuildWork(llvm::ArrayRef<OrderItem> items,
                                           llvm::ArrayRef<std::pair<unsigned, unsigned>> edges,
-                                          size_t exactStateLimit) {
+                                          size_t commitCount, size_t exactStateLimit) {
   if (items.size() <= 64) {
     Dependencies deps = collect(items.size(), edges);
-    std::vector<unsigned> exact = ExactSearch(items, deps, exactStateLimit).run();
+    std::vector<unsigned> exact =
+        ExactSearch(items, deps, commitCount, exactStateLimit).run();
     if (!exact.empty() || items.empty())
       return exact;
   }

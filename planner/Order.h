@@ -5,6 +5,8 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -13,11 +15,25 @@ namespace imageplan::planner {
 struct OrderItem {
   double cost = 0; // seconds to rebuild the step
   double rate = 0; // probability per commit that the step's own inputs change
+  /// With history: bit k set when replayed commit k changed the step's inputs.
+  /// Steps with it are scored on the actual commits (changes that come
+  /// together count together); steps without it by `rate`, independently.
+  const std::vector<uint64_t> *changedIn = nullptr;
 };
 
 /// Expected seconds of rebuild work per commit for `items` built in `order`:
-/// sum over i of cost_i * (1 - prod_{j <= i} (1 - rate_j)).
-double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsigned> order);
+/// sum over i of cost_i * P(some step j <= i changed), where P is the fraction
+/// of the `commitCount` replayed commits for steps with history, times the
+/// independent survival of the others: with no history, the familiar
+/// sum_i cost_i * (1 - prod_{j <= i} (1 - rate_j)).
+double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsigned> order,
+                           size_t commitCount = 0);
+
+/// For each position i of `order`, the probability that the step there is
+/// rebuilt in a commit (some step at or before i changed), under the same
+/// model as expectedRebuildWork.
+std::vector<double> rebuildProbabilities(llvm::ArrayRef<OrderItem> items,
+                                         llvm::ArrayRef<unsigned> order, size_t commitCount = 0);
 
 /// An order of 0..n-1 that respects `edges` (pairs (a, b): a before b) and
 /// minimises expectedRebuildWork. Exact (dynamic programming over the
@@ -26,6 +42,7 @@ double expectedRebuildWork(llvm::ArrayRef<OrderItem> items, llvm::ArrayRef<unsig
 /// orders, the lexicographically smallest, so earlier-declared steps win ties.
 std::vector<unsigned> orderForRebuildWork(llvm::ArrayRef<OrderItem> items,
                                           llvm::ArrayRef<std::pair<unsigned, unsigned>> edges,
+                                          size_t commitCount = 0,
                                           size_t exactStateLimit = 1u << 18);
 
 /// The ratio-rule list schedule alone: repeatedly the ready step with the

@@ -25,7 +25,7 @@ bool respects(const std::vector<unsigned> &order, const Edges &edges) {
 /// The least expected work over all valid orders, and the lexicographically
 /// first order that reaches it.
 std::pair<double, std::vector<unsigned>> bruteForce(const std::vector<OrderItem> &items,
-                                                    const Edges &edges) {
+                                                    const Edges &edges, size_t commits = 0) {
   std::vector<unsigned> order(items.size());
   std::iota(order.begin(), order.end(), 0);
   double best = INFINITY;
@@ -33,7 +33,7 @@ std::pair<double, std::vector<unsigned>> bruteForce(const std::vector<OrderItem>
   do {
     if (!respects(order, edges))
       continue;
-    double work = expectedRebuildWork(items, order);
+    double work = expectedRebuildWork(items, order, commits);
     if (bestOrder.empty() || work < best - 1e-9 * std::max(1.0, best)) {
       best = work;
       bestOrder = order;
@@ -103,11 +103,50 @@ TEST(OrderTest, ExactOnEveryBruteForceCase) {
   }
 }
 
+TEST(OrderTest, ReplayedCommitsCountChangesThatComeTogether) {
+  // a and b change in the same commits: after a, b adds no rebuilds of its own.
+  std::vector<uint64_t> together = {0b0011}, alone = {0b0100};
+  std::vector<OrderItem> items = {{10, 0.5, &together}, {10, 0.5, &together}, {10, 0.25, &alone}};
+  EXPECT_DOUBLE_EQ(expectedRebuildWork(items, {0, 1, 2}, 4), 10 * 0.5 + 10 * 0.5 + 10 * 0.75);
+  EXPECT_DOUBLE_EQ(expectedRebuildWork(items, {2, 0, 1}, 4), 10 * 0.25 + 10 * 0.75 + 10 * 0.75);
+}
+
+TEST(OrderTest, ExactOnTheReplayedObjective) {
+  std::mt19937 random(42);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (unsigned trial = 0; trial < 300; ++trial) {
+    unsigned n = 1 + trial % 7;
+    size_t commits = 1 + trial % 90;
+    std::vector<std::vector<uint64_t>> bits(n, std::vector<uint64_t>((commits + 63) / 64, 0));
+    std::vector<OrderItem> items(n);
+    for (unsigned v = 0; v < n; ++v) {
+      items[v].cost = 1 + 100 * unit(random);
+      items[v].rate = unit(random) * 0.5;
+      if (v % 3 != 2) { // the others keep the independence model
+        for (size_t k = 0; k < commits; ++k)
+          if (unit(random) < items[v].rate)
+            bits[v][k / 64] |= uint64_t(1) << (k % 64);
+        items[v].changedIn = &bits[v];
+      }
+    }
+    Edges edges;
+    for (unsigned a = 0; a < n; ++a)
+      for (unsigned b = a + 1; b < n; ++b)
+        if (unit(random) < 0.2)
+          edges.push_back({a, b});
+    auto [best, bestOrder] = bruteForce(items, edges, commits);
+    std::vector<unsigned> planned = orderForRebuildWork(items, edges, commits);
+    EXPECT_NEAR(expectedRebuildWork(items, planned, commits), best, 1e-9 * std::max(1.0, best))
+        << "trial " << trial;
+    EXPECT_EQ(planned, bestOrder) << "trial " << trial;
+  }
+}
+
 TEST(OrderTest, FallsBackToRatioRuleBeyondTheStateLimit) {
   std::vector<OrderItem> items;
   for (unsigned i = 0; i < 30; ++i)
     items.push_back({double(1 + i % 7), 0.01 * (1 + i % 5)});
-  std::vector<unsigned> planned = orderForRebuildWork(items, {}, /*exactStateLimit=*/16);
+  std::vector<unsigned> planned = orderForRebuildWork(items, {}, /*commitCount=*/0, /*exactStateLimit=*/16);
   EXPECT_EQ(planned, ratioRuleOrder(items, {}));
   EXPECT_EQ(planned.size(), items.size());
 }

@@ -107,8 +107,12 @@ private:
     std::vector<OrderItem> items;
     std::vector<unsigned> local(graph.nodes.size(), ~0u);
     for (unsigned i = 0; i < members.size(); ++i) {
-      items.push_back({members[i]->cost, effectiveRate(*members[i])});
-      local[members[i]->id] = i;
+      const Node &node = *members[i];
+      OrderItem item{node.cost, effectiveRate(node)};
+      if (!node.changedIn.empty() && !node.consumesStage)
+        item.changedIn = &node.changedIn;
+      items.push_back(item);
+      local[node.id] = i;
     }
     std::vector<std::pair<unsigned, unsigned>> edges;
     for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
@@ -117,23 +121,25 @@ private:
         edges.push_back({local[from], local[to]});
     }
     llvm::sort(edges);
-    std::vector<unsigned> order = orderForRebuildWork(items, edges);
+    std::vector<unsigned> order = orderForRebuildWork(items, edges, graph.commitCount);
+    std::vector<double> rebuild = rebuildProbabilities(items, order, graph.commitCount);
     spdlog::debug("stage {}: {} steps, expected rebuild work {:.2f}s per commit", info.name,
-                  items.size(), expectedRebuildWork(items, order));
+                  items.size(), expectedRebuildWork(items, order, graph.commitCount));
 
-    double survival = 1; // of everything placed so far in this stage
-    for (unsigned i : order) {
+    double survival = 1; // that nothing placed so far in this stage changed
+    for (size_t position = 0; position < order.size(); ++position) {
+      unsigned i = order[position];
       const Node &node = *members[i];
       double rate = items[i].rate;
       if (!mergeInto(stage, node, rate, survival))
         stage.layers.push_back(newLayer(node, rate));
-      survival *= 1 - rate;
+      survival = 1 - rebuild[position];
       plan::Layer &layer = stage.layers.back();
       llvm::append_range(layer.inputs, node.inputs);
       layer.rateSources.push_back(node.consumesStage && node.changeRate == 0
                                       ? "stage"
                                       : toString(node.rateSource));
-      layer.rebuildProbability = 1 - survival;
+      layer.rebuildProbability = rebuild[position];
     }
     stageChange[s] = 1 - survival;
     return stage;

@@ -5,6 +5,7 @@
 
 #include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
+#include "planner/History.h"
 #include "planner/Plan.h"
 
 #include "llvm/Support/Error.h"
@@ -20,6 +21,9 @@ struct PlanOptions {
   std::string baseOverride;
   /// The engine dialect; overrides the spec's `dialect:` when set.
   std::optional<plan::Dialect> dialect;
+  /// Measured history: nodes that read build-context files get the rate at
+  /// which those files changed, and ordering replays these commits.
+  const History *history = nullptr;
 };
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base

@@ -71,9 +71,31 @@ struct Compiled {
 
 /// Parse, check and plan. On failure every diagnostic is printed and the
 /// returned error carries nothing more.
+/// The history to plan with: `--history` wins over the spec's `history:`.
+/// Without a repository there is no history, and default rates apply.
+std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+                                           llvm::StringRef contextDir,
+                                           std::optional<unsigned> commits) {
+  llvm::SMLoc loc;
+  if (!commits && spec.history) {
+    commits = static_cast<unsigned>(spec.history->value);
+    loc = spec.history->loc;
+  }
+  if (!commits)
+    return std::nullopt;
+  llvm::Expected<planner::History> history = planner::readHistory(contextDir, *commits);
+  if (!history) {
+    diags.warning(loc, llvm::toString(history.takeError()) + "; using default change rates");
+    return std::nullopt;
+  }
+  spdlog::debug("history: {} commit(s) from '{}'", history->commits.size(), contextDir.str());
+  return std::move(*history);
+}
+
 llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
-                                     const planner::PlanOptions &planOptions) {
+                                     planner::PlanOptions planOptions,
+                                     std::optional<unsigned> historyCommits) {
   spdlog::debug("reading spec '{}'", specPath.str());
   llvm::Expected<unsigned> buffer = diags.addFile(specPath);
   if (!buffer) {
@@ -93,6 +115,10 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
   if (llvm::Error err = dsl::checkSpec(diags, *spec, contextDir, &compiled.filesRead))
     return err;
 
+  std::optional<planner::History> history =
+      historyFor(diags, *spec, contextDir, historyCommits);
+  if (history)
+    planOptions.history = &*history;
   llvm::Expected<plan::Plan> plan = planner::buildPlan(diags, *spec, planOptions);
   if (!plan)
     return plan.takeError();
@@ -185,6 +211,8 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
     command += " --base-image " + shellWord(options.baseImage);
   if (!options.dialect.empty())
     command += " --dialect " + shellWord(options.dialect);
+  if (options.history)
+    command += " --history=" + std::to_string(*options.history);
   return command;
 }
 
@@ -237,7 +265,7 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
   if (!planOptions)
     return 1;
   llvm::Expected<Compiled> compiled =
-      compileSpec(diags, options.specPath, options.contextDir, *planOptions);
+      compileSpec(diags, options.specPath, options.contextDir, *planOptions, options.history);
   if (!compiled) {
     llvm::consumeError(compiled.takeError());
     diags.printSummary();
@@ -297,7 +325,7 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &err) {
   if (!planOptions)
     return 1;
   llvm::Expected<Compiled> compiled =
-      compileSpec(diags, options.specPath, options.contextDir, *planOptions);
+      compileSpec(diags, options.specPath, options.contextDir, *planOptions, options.history);
   if (!compiled) {
     llvm::consumeError(compiled.takeError());
     diags.printSummary();

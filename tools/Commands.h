@@ -4,6 +4,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,14 @@ struct GenOptions {
   std::string checkFile; // --check: compare instead of writing
   std::string baseImage; // --base-image
   std::string dialect;   // --dialect; empty: the spec's, else buildkit
+  std::optional<unsigned> history; // --history[=N]: commits to replay
 };
 
 struct CheckOptions {
   std::string specPath;
   std::string contextDir;
   std::string dialect;
+  std::optional<unsigned> history;
 };
 
 /// `imageplan gen`: generated text goes to `out` (stdout) or files,

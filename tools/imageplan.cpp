@@ -60,6 +60,10 @@ cl::opt<std::string> checkSpecPath(cl::Positional, cl::Required, cl::desc("<spec
                                cl::sub(checkCommand), cl::cat(category));
 
 // Shared by both subcommands.
+cl::opt<std::string> history("history", cl::ValueOptional, cl::value_desc("commits"),
+                             cl::desc("Measure change rates from the last N commits of the "
+                                      "repository (default 500)"),
+                             cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
 cl::opt<std::string> dialect("dialect", cl::value_desc("name"),
                              cl::desc("What the output may use: buildkit (default), docker20, "
                                       "buildah or legacy"),
@@ -74,6 +78,24 @@ void setUpTracing() {
   logger->set_pattern("imageplan: %l: %v");
   logger->set_level(verbose ? spdlog::level::debug : spdlog::level::off);
   spdlog::set_default_logger(logger);
+}
+
+/// --history[=N]: std::nullopt when absent, 500 when given without a value;
+/// false after reporting a value that is not a positive number.
+bool historyCommits(std::optional<unsigned> &commits) {
+  if (history.getNumOccurrences() == 0)
+    return true;
+  if (history.empty()) {
+    commits = 500;
+    return true;
+  }
+  unsigned value = 0;
+  if (llvm::StringRef(history).getAsInteger(10, value) || value == 0) {
+    llvm::errs() << "error: --history takes a number of commits, not '" << history << "'\n";
+    return false;
+  }
+  commits = value;
+  return true;
 }
 
 int run(int argc, char **argv) {
@@ -98,10 +120,16 @@ int run(int argc, char **argv) {
     options.checkFile = genCheck;
     options.baseImage = genBaseImage;
     options.dialect = dialect;
+    if (!historyCommits(options.history))
+      return 1;
     return runGen(options, llvm::outs(), llvm::errs());
   }
-  if (checkCommand)
-    return runCheck({checkSpecPath, contextDir, dialect}, llvm::errs());
+  if (checkCommand) {
+    CheckOptions options{checkSpecPath, contextDir, dialect, std::nullopt};
+    if (!historyCommits(options.history))
+      return 1;
+    return runCheck(options, llvm::errs());
+  }
 
   llvm::errs() << "error: no subcommand given; use 'imageplan gen' or 'imageplan check' "
                   "(see --help)\n";
