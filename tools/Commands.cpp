@@ -64,13 +64,6 @@ std::string specNameInContext(llvm::StringRef specPath, llvm::StringRef contextD
   return relative.empty() ? fileName : relative.str().str();
 }
 
-struct Compiled {
-  plan::Plan plan;
-  std::vector<std::string> filesRead; // besides the spec, in first-read order
-};
-
-/// Parse, check and plan. On failure every diagnostic is printed and the
-/// returned error carries nothing more.
 /// The history to plan with: `--history` wins over the spec's `history:`.
 /// Without a repository there is no history, and default rates apply.
 std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
@@ -91,6 +84,8 @@ std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const d
   spdlog::debug("history: {} commit(s) from '{}'", history->commits.size(), contextDir.str());
   return std::move(*history);
 }
+
+} // namespace
 
 llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
@@ -130,14 +125,16 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
   return compiled;
 }
 
+namespace {
+
 /// Prints a usage error and returns the exit code for it.
 int usageError(dsl::DiagnosticEngine &diags, const llvm::Twine &message) {
   diags.error(message);
   return 1;
 }
 
-/// The planner options from the command line; std::nullopt after reporting
-/// an unknown dialect.
+} // namespace
+
 std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
                                                    llvm::StringRef baseImage,
                                                    llvm::StringRef dialect) {
@@ -153,6 +150,8 @@ std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
   }
   return options;
 }
+
+namespace {
 
 std::vector<llvm::StringRef> backendNames() {
   std::vector<llvm::StringRef> names;

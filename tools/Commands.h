@@ -2,6 +2,11 @@
 // command line into these option structs; everything else happens here.
 #pragma once
 
+#include "dsl/Diagnostics.h"
+#include "planner/Plan.h"
+#include "planner/Planner.h"
+
+#include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
@@ -30,6 +35,27 @@ struct CheckOptions {
   std::string dialect;
   std::optional<unsigned> history;
 };
+
+/// A spec compiled into a plan, and the files read on the way.
+struct Compiled {
+  plan::Plan plan;
+  std::vector<std::string> filesRead; // besides the spec, in first-read order
+};
+
+/// Parse, check and plan the spec at `specPath`, with the build context
+/// `contextOption` (empty: the spec's folder) and `historyCommits` (nothing:
+/// the spec's `history:`, if any). On failure every diagnostic is printed and
+/// the returned error carries nothing more.
+llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
+                                     llvm::StringRef contextOption,
+                                     planner::PlanOptions planOptions,
+                                     std::optional<unsigned> historyCommits);
+
+/// The planner options from --base-image and --dialect; std::nullopt after
+/// reporting an unknown dialect.
+std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
+                                                   llvm::StringRef baseImage,
+                                                   llvm::StringRef dialect);
 
 /// `imageplan gen`: generated text goes to `out` (stdout) or files,
 /// diagnostics and messages to `err`. Returns the process exit code.
