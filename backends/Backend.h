@@ -24,5 +24,8 @@ const Backend *findBackend(llvm::StringRef name);
 
 std::string emitDockerfile(const plan::Plan &plan);
 std::string emitDockerignore(const plan::Plan &plan);
+/// `imageplan explain`: the plan with its costs, rates and reasons.
+std::string emitExplain(const plan::Plan &plan);
+std::string emitExplainJson(const plan::Plan &plan);
 
 } // namespace imageplan::backends

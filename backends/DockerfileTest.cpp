@@ -426,8 +426,8 @@ TEST(DockerfileTest, RepresentativePlanIsWellFormed) {
   EXPECT_EQ(text, emitDockerfile(testing::representativePlan()));
 }
 
-TEST(RegistryTest, FindsBothBackends) {
-  ASSERT_EQ(2u, allBackends().size());
+TEST(RegistryTest, FindsEveryBackend) {
+  ASSERT_EQ(4u, allBackends().size());
   EXPECT_STREQ("dockerfile", allBackends()[0].name);
   EXPECT_STREQ("dockerignore", allBackends()[1].name);
   const Backend *dockerfile = findBackend("dockerfile");
@@ -438,6 +438,8 @@ TEST(RegistryTest, FindsBothBackends) {
   ASSERT_NE(nullptr, dockerignore);
   EXPECT_STREQ(".dockerignore", dockerignore->defaultFileName);
   EXPECT_EQ(&emitDockerignore, dockerignore->emit);
+  EXPECT_STREQ("explain", allBackends()[2].name);
+  EXPECT_STREQ("explain-json", allBackends()[3].name);
   EXPECT_EQ(nullptr, findBackend("Dockerfile"));
   EXPECT_EQ(nullptr, findBackend(""));
 }

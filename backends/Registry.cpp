@@ -7,6 +7,8 @@ namespace imageplan::backends {
 static const Backend Backends[] = {
     {"dockerfile", "Dockerfile", emitDockerfile},
     {"dockerignore", ".dockerignore", emitDockerignore},
+    {"explain", "explain.txt", emitExplain},
+    {"explain-json", "explain.json", emitExplainJson},
 };
 
 llvm::ArrayRef<Backend> allBackends() { return Backends; }

@@ -324,6 +324,7 @@ private:
                                                   secret}});
     applyChanges(download, model.changes);
     needs(download, interpreter);
+    modelDownloads[&model] = download.id;
     modelStages.push_back({&model, stage});
   }
 
@@ -369,6 +370,7 @@ private:
                                             model->path.value, ""}},
                            {"models"});
       copy.consumesStage = modelStage;
+      addEdge(modelDownloads.at(model), copy.id);
     }
     for (const dsl::ModelSpec &model : spec.models) {
       if (model.bake.value)
@@ -415,6 +417,7 @@ private:
                                              kBuilderStage, kWheelDir}},
                            {"python"});
       node.consumesStage = builder;
+      needs(node, wheelBuild);
       needs(node, interpreter);
       needs(node, pins);
       needs(node, runtimeSystem);
@@ -608,6 +611,7 @@ private:
                            *runtime, output.loc, 0, costs::kArtifactCopy,
                            {plan::CopyStage{kBuilderStage, output.value, output.value, ""}});
       copy.consumesStage = builder;
+      addEdge(id, copy.id);
       copies.push_back(copy.id);
     }
     artifactCopies[id] = copies;
@@ -744,6 +748,7 @@ private:
   std::map<std::string, std::pair<const dsl::StepSpec *, unsigned>> stepNodes;
   std::map<std::pair<unsigned, unsigned>, llvm::SMLoc> afterLocs;
   std::map<unsigned, std::vector<unsigned>> artifactCopies;
+  std::map<const dsl::ModelSpec *, unsigned> modelDownloads;
   std::vector<PendingAfter> pendingArtifactAfter;
 };
 

@@ -132,6 +132,9 @@ struct Layer {
   double rebuildProbability = 0;
   std::vector<std::string> inputs;      // build-context paths its steps read
   std::vector<std::string> rateSources; // per node: "default", "spec", "history", "stage"
+  /// Steps of earlier layers (or stages) this layer's steps need: why it can
+  /// come no earlier.
+  std::vector<std::string> needs;
 };
 
 struct Healthcheck {

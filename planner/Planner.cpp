@@ -140,6 +140,14 @@ private:
                                       ? "stage"
                                       : toString(node.rateSource));
       layer.rebuildProbability = rebuild[position];
+      for (auto [it, end] = boost::in_edges(node.id, graph.graph); it != end; ++it) {
+        const Node &needed = graph.nodes[boost::source(*it, graph.graph)];
+        std::string name = needed.stage == s ? needed.name
+                                             : needed.name + " (stage " +
+                                                   graph.stages[needed.stage].name + ")";
+        if (!llvm::is_contained(layer.nodes, needed.id) && !llvm::is_contained(layer.needs, name))
+          layer.needs.push_back(name);
+      }
     }
     stageChange[s] = 1 - survival;
     return stage;

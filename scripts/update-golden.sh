@@ -26,6 +26,17 @@ for spec in tests/golden/*/imageplan.yaml samples/*/imageplan.yaml; do
   fi
 done
 
+# Samples also commit what explain and graph say of them.
+for spec in samples/*/imageplan.yaml; do
+  dir=$(dirname "$spec")
+  if ! (cd "$dir" && "$imageplan" gen imageplan.yaml --emit explain --emit explain-json \
+    --output-dir . --write-if-changed && "$imageplan" graph imageplan.yaml >"$scratch/graph.dot" &&
+    { cmp -s "$scratch/graph.dot" graph.dot || cp "$scratch/graph.dot" graph.dot; }); then
+    echo "update-golden.sh: imageplan explain/graph failed in $dir" >&2
+    failures=$((failures + 1))
+  fi
+done
+
 for spec in tests/negative/*/imageplan.yaml; do
   dir=$(dirname "$spec")
   rc=0

@@ -7,6 +7,7 @@
 #include "backends/Backend.h"
 #include "dsl/Diagnostics.h"
 #include "dsl/Parser.h"
+#include "planner/GraphDot.h"
 #include "planner/Planner.h"
 #include "tools/Output.h"
 #include "tools/UnifiedDiff.h"
@@ -90,7 +91,8 @@ std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const d
 llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
                                      planner::PlanOptions planOptions,
-                                     std::optional<unsigned> historyCommits) {
+                                     std::optional<unsigned> historyCommits,
+                                     std::string *graphDot) {
   spdlog::debug("reading spec '{}'", specPath.str());
   llvm::Expected<unsigned> buffer = diags.addFile(specPath);
   if (!buffer) {
@@ -114,6 +116,12 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
       historyFor(diags, *spec, contextDir, historyCommits);
   if (history)
     planOptions.history = &*history;
+  if (graphDot) {
+    llvm::Expected<std::string> dot = planner::graphDot(diags, *spec, planOptions);
+    if (!dot)
+      return dot.takeError();
+    *graphDot = std::move(*dot);
+  }
   llvm::Expected<plan::Plan> plan = planner::buildPlan(diags, *spec, planOptions);
   if (!plan)
     return plan.takeError();

@@ -45,11 +45,13 @@ struct Compiled {
 /// Parse, check and plan the spec at `specPath`, with the build context
 /// `contextOption` (empty: the spec's folder) and `historyCommits` (nothing:
 /// the spec's `history:`, if any). On failure every diagnostic is printed and
-/// the returned error carries nothing more.
+/// the returned error carries nothing more. With `graphDot`, the dependency
+/// graph is also rendered there as Graphviz DOT.
 llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
                                      planner::PlanOptions planOptions,
-                                     std::optional<unsigned> historyCommits);
+                                     std::optional<unsigned> historyCommits,
+                                     std::string *graphDot = nullptr);
 
 /// The planner options from --base-image and --dialect; std::nullopt after
 /// reporting an unknown dialect.

@@ -1,6 +1,7 @@
 // The imageplan command-line driver: parses options with LLVM's cl:: library
 // and hands each subcommand to its function in Commands.cpp.
 #include "tools/Commands.h"
+#include "tools/ExplainCommand.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -24,6 +25,10 @@ cl::OptionCategory category("imageplan options");
 
 cl::SubCommand genCommand("gen", "Generate a Dockerfile (and more) from a spec");
 cl::SubCommand checkCommand("check", "Parse, check and plan a spec; print only diagnostics");
+cl::SubCommand explainCommand("explain", "Explain every stage and layer of the plan: contents, "
+                                         "inputs, change rates, costs and order");
+cl::SubCommand graphCommand("graph", "Print the dependency graph and stage assignment as "
+                                     "Graphviz DOT");
 
 cl::opt<bool> verbose("verbose", cl::desc("Trace each phase on stderr"),
                       cl::sub(*cl::AllSubCommands), cl::cat(category));
@@ -59,18 +64,34 @@ cl::opt<std::string> genBaseImage("base-image", cl::value_desc("image"),
 cl::opt<std::string> checkSpecPath(cl::Positional, cl::Required, cl::desc("<spec>"),
                                cl::sub(checkCommand), cl::cat(category));
 
-// Shared by both subcommands.
+// explain and graph
+cl::opt<std::string> reportSpec(cl::Positional, cl::Required, cl::desc("<spec>"),
+                                cl::sub(explainCommand), cl::sub(graphCommand),
+                                cl::cat(category));
+cl::opt<std::string> explainFormat("format", cl::value_desc("text|json"), cl::init("text"),
+                                   cl::desc("Output format of explain (default text)"),
+                                   cl::sub(explainCommand), cl::cat(category));
+cl::opt<std::string> reportBaseImage("base-image", cl::value_desc("image"),
+                                     cl::desc("Use <image> as the base of every stage"),
+                                     cl::sub(explainCommand), cl::sub(graphCommand),
+                                     cl::cat(category));
+
+// Shared by the subcommands that compile a spec.
 cl::opt<std::string> history("history", cl::ValueOptional, cl::value_desc("commits"),
                              cl::desc("Measure change rates from the last N commits of the "
                                       "repository (default 500)"),
-                             cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
+                             cl::sub(genCommand), cl::sub(checkCommand), cl::sub(explainCommand),
+                             cl::sub(graphCommand), cl::cat(category));
 cl::opt<std::string> dialect("dialect", cl::value_desc("name"),
                              cl::desc("What the output may use: buildkit (default), docker20, "
                                       "buildah or legacy"),
-                             cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
+                             cl::sub(genCommand), cl::sub(checkCommand), cl::sub(explainCommand),
+                             cl::sub(graphCommand), cl::cat(category));
 cl::opt<std::string> contextDir("context", cl::value_desc("dir"),
                                 cl::desc("Build context directory (default: the spec's folder)"),
-                                cl::sub(genCommand), cl::sub(checkCommand), cl::cat(category));
+                                cl::sub(genCommand), cl::sub(checkCommand),
+                                cl::sub(explainCommand), cl::sub(graphCommand),
+                                cl::cat(category));
 
 /// spdlog goes to stderr only, and says nothing unless --verbose.
 void setUpTracing() {
@@ -101,7 +122,8 @@ bool historyCommits(std::optional<unsigned> &commits) {
 int run(int argc, char **argv) {
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "imageplan " << IMAGEPLAN_VERSION << "\n"; });
-  for (cl::SubCommand *sub : {&*cl::TopLevelSubCommand, &genCommand, &checkCommand})
+  for (cl::SubCommand *sub :
+       {&*cl::TopLevelSubCommand, &genCommand, &checkCommand, &explainCommand, &graphCommand})
     cl::HideUnrelatedOptions(category, *sub);
   if (!cl::ParseCommandLineOptions(argc, argv, "imageplan: YAML image spec -> Dockerfile\n",
                                    &llvm::errs()))
@@ -129,6 +151,15 @@ int run(int argc, char **argv) {
     if (!historyCommits(options.history))
       return 1;
     return runCheck(options, llvm::errs());
+  }
+
+  if (explainCommand || graphCommand) {
+    ExplainOptions options{reportSpec, contextDir, dialect, reportBaseImage, std::nullopt,
+                           explainFormat};
+    if (!historyCommits(options.history))
+      return 1;
+    return explainCommand ? runExplain(options, llvm::outs(), llvm::errs())
+                          : runGraph(options, llvm::outs(), llvm::errs());
   }
 
   llvm::errs() << "error: no subcommand given; use 'imageplan gen' or 'imageplan check' "

@@ -12,7 +12,7 @@ case_dir=$2
 cd "$case_dir"
 
 # backend name -> the file it is written to (backends/Backend.h defaultFileName)
-outputs=(dockerfile:Dockerfile dockerignore:.dockerignore)
+outputs=(dockerfile:Dockerfile dockerignore:.dockerignore explain:explain.txt explain-json:explain.json)
 
 [[ -f Dockerfile ]] ||
   fail "$case_dir has no expected Dockerfile; generate it with scripts/update-golden.sh and review the diff"
@@ -30,4 +30,14 @@ for output in "${outputs[@]}"; do
     status=1
   fi
 done
+# The dependency graph, when the case commits one.
+if [[ -e graph.dot ]]; then
+  if "$imageplan" graph imageplan.yaml | diff -u graph.dot -; then
+    echo "ok: graph.dot"
+  else
+    echo "FAIL: graph.dot differs from what imageplan graph prints (diff above);" \
+      "if the change is intended, run scripts/update-golden.sh and review the diff" >&2
+    status=1
+  fi
+fi
 exit "$status"
