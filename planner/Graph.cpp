@@ -541,14 +541,19 @@ private:
       addStepOutputs(step);
   }
 
-  /// Nodes of a built-in group in one stage, in id order.
-  std::vector<unsigned> groupMembers(llvm::StringRef group, unsigned stage) const {
-    std::vector<unsigned> members;
-    for (const Node &node : out.nodes)
-      if (node.stage == stage && node.kind != NodeKind::CustomStep &&
-          llvm::is_contained(node.groups, group))
-        members.push_back(node.id);
-    return members;
+  /// Nodes of a built-in group in one stage, in id order. Built-in nodes all
+  /// exist before the first custom step, so the index is built once.
+  const std::vector<unsigned> &groupMembers(llvm::StringRef group, unsigned stage) {
+    if (!groupIndexBuilt) {
+      for (const Node &node : out.nodes)
+        if (node.kind != NodeKind::CustomStep)
+          for (const std::string &name : node.groups)
+            groupIndex[{name, node.stage}].push_back(node.id);
+      groupIndexBuilt = true;
+    }
+    static const std::vector<unsigned> none;
+    auto found = groupIndex.find({group.str(), stage});
+    return found == groupIndex.end() ? none : found->second;
   }
 
   void addStepEdges(const dsl::StepSpec &step) {
@@ -589,7 +594,7 @@ private:
       pendingArtifactAfter.push_back({&step, &target, id});
       return;
     }
-    std::vector<unsigned> members = groupMembers(target.value, stage);
+    const std::vector<unsigned> &members = groupMembers(target.value, stage);
     if (members.empty()) {
       // Unknown names were reported by checkSpec; this is a group with
       // nothing in the step's stage.
@@ -749,6 +754,8 @@ private:
   std::map<std::pair<unsigned, unsigned>, llvm::SMLoc> afterLocs;
   std::map<unsigned, std::vector<unsigned>> artifactCopies;
   std::map<const dsl::ModelSpec *, unsigned> modelDownloads;
+  std::map<std::pair<std::string, unsigned>, std::vector<unsigned>> groupIndex;
+  bool groupIndexBuilt = false;
   std::vector<PendingAfter> pendingArtifactAfter;
 };
 

@@ -133,13 +133,18 @@ private:
   static double tolerance(double value) { return 1e-9 * std::max(1.0, std::fabs(value)); }
 
   /// Survival of a set, accumulated in index order so it never depends on
-  /// the path that reached the set.
+  /// the path that reached the set; computed once per set.
   double survival(uint64_t set) {
+    auto found = survivalMemo.find(set);
+    if (found != survivalMemo.end())
+      return found->second;
     model.reset();
     for (unsigned v = 0; v < items.size(); ++v)
       if (set & bit(v))
         model.add(v);
-    return model.value();
+    double value = model.value();
+    survivalMemo.emplace(set, value);
+    return value;
   }
 
   double stepCost(uint64_t before, unsigned v) {
@@ -173,6 +178,7 @@ private:
   Survival model;
   // Looked up by key only, never iterated: cannot affect the output order.
   std::unordered_map<uint64_t, double> memo;
+  std::unordered_map<uint64_t, double> survivalMemo;
 };
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 
 namespace imageplan::planner {
 namespace {
@@ -190,8 +191,9 @@ private:
 
   static std::vector<std::string> contextPaths(const plan::Plan &plan) {
     std::vector<std::string> paths;
+    std::set<std::string> seen; // membership only; `paths` keeps first-use order
     auto add = [&](const std::string &path) {
-      if (!llvm::is_contained(paths, path))
+      if (seen.insert(path).second)
         paths.push_back(path);
     };
     for (const plan::Stage &stage : plan.stages)

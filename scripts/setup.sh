@@ -33,7 +33,7 @@ is_installed() {
   [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
 
-packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libboost-graph-dev libspdlog-dev libgtest-dev)
+packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libboost-graph-dev libspdlog-dev libgtest-dev libbenchmark-dev)
 if ((with_tests)); then
   packages+=(shellcheck)
   # Node.js may come from another Debian repository whose nodejs package bundles
