@@ -159,6 +159,24 @@ std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
   return options;
 }
 
+std::optional<Compiled> compileAndReport(dsl::DiagnosticEngine &diags,
+                                         const CompileOptions &options,
+                                         std::string *graphDot) {
+  std::optional<planner::PlanOptions> planOptions =
+      planOptionsFor(diags, options.baseImage, options.dialect);
+  if (!planOptions)
+    return std::nullopt;
+  llvm::Expected<Compiled> compiled = compileSpec(diags, options.specPath, options.contextDir,
+                                                  *planOptions, options.history, graphDot);
+  if (!compiled) {
+    llvm::consumeError(compiled.takeError());
+    diags.printSummary();
+    return std::nullopt;
+  }
+  diags.printSummary(); // "N warnings generated." when there were any
+  return std::move(*compiled);
+}
+
 namespace {
 
 std::vector<llvm::StringRef> backendNames() {
@@ -267,18 +285,11 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
   if (!options.depfile.empty() && toStdout)
     return usageError(diags, "--depfile needs an output file (-o FILE or --output-dir)");
 
-  std::optional<planner::PlanOptions> planOptions =
-      planOptionsFor(diags, options.baseImage, options.dialect);
-  if (!planOptions)
+  std::optional<Compiled> compiled = compileAndReport(
+      diags, {options.specPath, options.contextDir, options.baseImage, options.dialect,
+              options.history});
+  if (!compiled)
     return 1;
-  llvm::Expected<Compiled> compiled =
-      compileSpec(diags, options.specPath, options.contextDir, *planOptions, options.history);
-  if (!compiled) {
-    llvm::consumeError(compiled.takeError());
-    diags.printSummary();
-    return 1;
-  }
-  diags.printSummary(); // "N warnings generated." when there were any
 
   // Render everything before touching the disk: a failure writes nothing.
   std::vector<std::string> texts;
@@ -327,19 +338,10 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
 
 int runCheck(const CheckOptions &options, llvm::raw_ostream &err) {
   dsl::DiagnosticEngine diags(err);
-  std::optional<planner::PlanOptions> planOptions =
-      planOptionsFor(diags, /*baseImage=*/"", options.dialect);
-  if (!planOptions)
-    return 1;
-  llvm::Expected<Compiled> compiled =
-      compileSpec(diags, options.specPath, options.contextDir, *planOptions, options.history);
-  if (!compiled) {
-    llvm::consumeError(compiled.takeError());
-    diags.printSummary();
-    return 1;
-  }
-  diags.printSummary();
-  return 0;
+  bool ok = compileAndReport(diags, {options.specPath, options.contextDir, /*baseImage=*/"",
+                                     options.dialect, options.history})
+                .has_value();
+  return ok ? 0 : 1;
 }
 
 } // namespace imageplan::driver

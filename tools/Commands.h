@@ -59,6 +59,21 @@ std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
                                                    llvm::StringRef baseImage,
                                                    llvm::StringRef dialect);
 
+/// What every subcommand that compiles a spec takes from the command line.
+struct CompileOptions {
+  std::string specPath;
+  std::string contextDir; // empty: the spec's folder
+  std::string baseImage;  // --base-image
+  std::string dialect;    // --dialect
+  std::optional<unsigned> history;
+};
+
+/// planOptionsFor() then compileSpec(), printing the diagnostics' summary
+/// either way; std::nullopt on failure (everything already reported).
+std::optional<Compiled> compileAndReport(dsl::DiagnosticEngine &diags,
+                                         const CompileOptions &options,
+                                         std::string *graphDot = nullptr);
+
 /// `imageplan gen`: generated text goes to `out` (stdout) or files,
 /// diagnostics and messages to `err`. Returns the process exit code.
 int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err);

@@ -7,22 +7,9 @@
 namespace imageplan::driver {
 namespace {
 
-/// Compiles the spec; prints diagnostics and returns nothing on failure.
-std::optional<Compiled> compile(dsl::DiagnosticEngine &diags, const ExplainOptions &options,
-                                std::string *graphDot) {
-  std::optional<planner::PlanOptions> planOptions =
-      planOptionsFor(diags, options.baseImage, options.dialect);
-  if (!planOptions)
-    return std::nullopt;
-  llvm::Expected<Compiled> compiled = compileSpec(diags, options.specPath, options.contextDir,
-                                                  *planOptions, options.history, graphDot);
-  if (!compiled) {
-    llvm::consumeError(compiled.takeError());
-    diags.printSummary();
-    return std::nullopt;
-  }
-  diags.printSummary();
-  return std::move(*compiled);
+CompileOptions compileOptions(const ExplainOptions &options) {
+  return {options.specPath, options.contextDir, options.baseImage, options.dialect,
+          options.history};
 }
 
 } // namespace
@@ -33,7 +20,7 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
     diags.error("unknown format '" + options.format + "'; expected text or json");
     return 1;
   }
-  std::optional<Compiled> compiled = compile(diags, options, nullptr);
+  std::optional<Compiled> compiled = compileAndReport(diags, compileOptions(options));
   if (!compiled)
     return 1;
   out << (options.format == "json" ? backends::emitExplainJson(compiled->plan)
@@ -45,7 +32,7 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
 int runGraph(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
   dsl::DiagnosticEngine diags(err);
   std::string dot;
-  if (!compile(diags, options, &dot))
+  if (!compileAndReport(diags, compileOptions(options), &dot))
     return 1;
   out << dot;
   out.flush();
