@@ -37,6 +37,22 @@ for spec in samples/*/imageplan.yaml; do
   fi
 done
 
+# imageplan init: the starter spec each tests/init/<case>/project gets, written
+# from a copy named like the case (the spec's name comes from the folder).
+for expected in tests/init/*/expected.yaml; do
+  dir=$(dirname "$expected")
+  copy=$scratch/$(basename "$dir")
+  rm -rf "$copy"
+  cp -R "$dir/project" "$copy"
+  if "$imageplan" init "$copy" >/dev/null; then
+    cmp -s "$copy/imageplan.yaml" "$expected" || cp "$copy/imageplan.yaml" "$expected"
+    echo "updated: $dir"
+  else
+    echo "update-golden.sh: imageplan init failed in $dir" >&2
+    failures=$((failures + 1))
+  fi
+done
+
 for spec in tests/negative/*/imageplan.yaml; do
   dir=$(dirname "$spec")
   rc=0

@@ -2,6 +2,7 @@
 // and hands each subcommand to its function in Commands.cpp.
 #include "tools/Commands.h"
 #include "tools/ExplainCommand.h"
+#include "tools/InitCommand.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -27,6 +28,7 @@ cl::SubCommand genCommand("gen", "Generate a Dockerfile (and more) from a spec")
 cl::SubCommand checkCommand("check", "Parse, check and plan a spec; print only diagnostics");
 cl::SubCommand explainCommand("explain", "Explain every stage and layer of the plan: contents, "
                                          "inputs, change rates, costs and order");
+cl::SubCommand initCommand("init", "Write a commented starter spec for a project folder");
 cl::SubCommand graphCommand("graph", "Print the dependency graph and stage assignment as "
                                      "Graphviz DOT");
 
@@ -76,6 +78,12 @@ cl::opt<std::string> reportBaseImage("base-image", cl::value_desc("image"),
                                      cl::sub(explainCommand), cl::sub(graphCommand),
                                      cl::cat(category));
 
+// init
+cl::opt<std::string> initDir(cl::Positional, cl::init("."), cl::desc("[dir]"),
+                             cl::sub(initCommand), cl::cat(category));
+cl::opt<bool> initForce("force", cl::desc("Overwrite an existing imageplan.yaml"),
+                        cl::sub(initCommand), cl::cat(category));
+
 // Shared by the subcommands that compile a spec.
 cl::opt<std::string> history("history", cl::ValueOptional, cl::value_desc("commits"),
                              cl::desc("Measure change rates from the last N commits of the "
@@ -123,7 +131,8 @@ int run(int argc, char **argv) {
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "imageplan " << IMAGEPLAN_VERSION << "\n"; });
   for (cl::SubCommand *sub :
-       {&*cl::TopLevelSubCommand, &genCommand, &checkCommand, &explainCommand, &graphCommand})
+       {&*cl::TopLevelSubCommand, &genCommand, &checkCommand, &explainCommand, &graphCommand,
+        &initCommand})
     cl::HideUnrelatedOptions(category, *sub);
   if (!cl::ParseCommandLineOptions(argc, argv, "imageplan: YAML image spec -> Dockerfile\n",
                                    &llvm::errs()))
@@ -152,6 +161,9 @@ int run(int argc, char **argv) {
       return 1;
     return runCheck(options, llvm::errs());
   }
+
+  if (initCommand)
+    return runInit({initDir, initForce}, llvm::outs(), llvm::errs());
 
   if (explainCommand || graphCommand) {
     ExplainOptions options{reportSpec, contextDir, dialect, reportBaseImage, std::nullopt,

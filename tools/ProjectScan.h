@@ -1,0 +1,43 @@
+// What `imageplan init` learns from a project folder: an existing Dockerfile's
+// base image, ports and command, requirement files, lock files, the Python
+// version, and which files and packages make up the app.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace imageplan::driver {
+
+struct ProjectFacts {
+  std::string name; // a valid spec name from the folder's name
+  // From a Dockerfile, when there is one.
+  std::string dockerfileBase; // the final stage's base image, as written
+  std::vector<int> ports;
+  std::vector<std::string> cmd, entrypoint; // exec form only
+  // The base the spec should use: either cuda* or image.
+  std::string cuda, cudnn, os, image;
+  std::string pythonVersion; // "3.11", or "" when unknown
+  std::string pythonVersionSource;
+  std::vector<std::string> requirements;      // installed: requirements.txt
+  std::vector<std::string> otherRequirements; // found but left out: requirements-dev.txt
+  std::vector<std::string> copy;              // app files and packages, sorted
+  std::string mainModule;                     // main.py, app.py, or a package with __main__
+  bool fastapi = false;                       // uvicorn in requirements and FastAPI( in code
+  bool pyproject = false, uvLock = false, poetryLock = false, setupPy = false;
+  bool packageJson = false;
+  std::vector<std::string> notes; // what the user should review, one sentence each
+};
+
+/// Looks at `dir` (not recursively, except one level into packages).
+llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir);
+
+/// The starter spec text for `facts`: commented, and accepted by `gen` as is.
+std::string starterSpec(const ProjectFacts &facts);
+
+/// `name` made into a valid spec name: lowercase, [a-z0-9._-], "app" if empty.
+std::string specName(llvm::StringRef name);
+
+} // namespace imageplan::driver

@@ -1,0 +1,136 @@
+// Writes the starter spec of `imageplan init`: the detected facts as a
+// commented imageplan.yaml that `gen` accepts as it is.
+#include "tools/ProjectScan.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace imageplan::driver {
+namespace {
+
+bool oneOf(llvm::StringRef word, std::initializer_list<llvm::StringRef> words) {
+  return llvm::is_contained(llvm::ArrayRef<llvm::StringRef>(words.begin(), words.end()), word);
+}
+
+/// A YAML scalar: plain when that is unambiguous, else double-quoted.
+std::string scalar(llvm::StringRef text) {
+  bool plain = !text.empty() && (llvm::isAlpha(text.front()) || text.front() == '/' ||
+                                 text.front() == '_' || text.front() == '.');
+  for (char c : text)
+    plain = plain && (llvm::isAlnum(c) || llvm::StringRef("._/:@+-=").contains(c));
+  std::string lower = text.lower();
+  if (oneOf(lower, {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}))
+    plain = false;
+  if (plain)
+    return text.str();
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string flowList(const std::vector<std::string> &items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i ? ", " : "") + scalar(items[i]);
+  return out + "]";
+}
+
+std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
+  if (facts.fastapi) {
+    std::string module = llvm::StringRef(facts.mainModule).drop_back(3).str();
+    return {"uvicorn", module + ":app", "--host", "0.0.0.0", "--port", std::to_string(port)};
+  }
+  if (llvm::StringRef(facts.mainModule).endswith(".py"))
+    return {"python", facts.mainModule};
+  if (!facts.mainModule.empty())
+    return {"python", "-m", facts.mainModule};
+  return {};
+}
+
+} // namespace
+
+std::string starterSpec(const ProjectFacts &facts) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::vector<int> ports = facts.ports;
+  if (ports.empty() && facts.fastapi)
+    ports.push_back(8000);
+  std::vector<std::string> cmd = facts.cmd;
+  if (cmd.empty() && facts.entrypoint.empty())
+    cmd = defaultCommand(facts, ports.empty() ? 8000 : ports.front());
+
+  os << "# Starter spec written by `imageplan init`. Review it, then run:\n"
+     << "#   imageplan gen imageplan.yaml -o Dockerfile\n"
+     << "# Detected:\n";
+  if (!facts.dockerfileBase.empty())
+    os << "#   - a Dockerfile whose final stage starts from " << facts.dockerfileBase << "\n";
+  os << "#   - Python " << facts.pythonVersion << " (from " << facts.pythonVersionSource << ")\n";
+  for (const std::string &file : facts.requirements)
+    os << "#   - " << file << ", installed from the spec\n";
+  if (facts.pyproject)
+    os << "#   - pyproject.toml" << (facts.uvLock ? " with uv.lock" : "")
+       << (facts.poetryLock ? " with poetry.lock" : "") << "\n";
+  if (facts.packageJson)
+    os << "#   - package.json (a Node part)\n";
+  os << "# To review:\n";
+  std::vector<std::string> review = facts.notes;
+  for (const std::string &file : facts.otherRequirements)
+    review.push_back(file + " was left out (development or test dependencies?); add it to "
+                            "python.requirements if the image needs it");
+  if ((facts.uvLock || facts.poetryLock) && facts.requirements.empty())
+    review.push_back(std::string("schema 1 installs from requirement files: export the lock "
+                                 "file, e.g. `") +
+                     (facts.uvLock ? "uv export --format requirements-txt" : "poetry export") +
+                     " -o requirements.txt`, and list it under python.requirements");
+  if (facts.packageJson)
+    review.push_back("the Node part is not built by this spec; build it first, or add a "
+                     "custom step and copy its output");
+  if (facts.copy.empty())
+    review.push_back("no app files were found to copy: fill in app.copy");
+  if (cmd.empty() && facts.entrypoint.empty())
+    review.push_back("no command was found: set app.cmd");
+  if (!ports.empty())
+    review.push_back("add a health check if the app has a health endpoint (see below)");
+  review.push_back("system packages the app needs at run time go under system.packages");
+  for (const std::string &line : review)
+    os << "#   - " << line << "\n";
+
+  os << "\nimageplan: 1\n"
+     << "name: " << scalar(facts.name) << "\n\n"
+     << "base:\n";
+  if (!facts.cuda.empty()) {
+    os << "  cuda: " << scalar(facts.cuda) << "\n";
+    if (!facts.cudnn.empty())
+      os << "  cudnn: " << scalar(facts.cudnn) << "\n";
+    os << "  os: " << scalar(facts.os) << "\n";
+  } else {
+    os << "  image: " << scalar(facts.image) << "\n";
+  }
+  os << "\npython:\n"
+     << "  version: \"" << facts.pythonVersion << "\"\n";
+  if (!facts.requirements.empty())
+    os << "  requirements: " << flowList(facts.requirements) << "\n";
+  os << "\napp:\n"
+     << "  workdir: /app\n";
+  if (!facts.copy.empty())
+    os << "  copy: " << flowList(facts.copy) << "\n";
+  if (!ports.empty()) {
+    os << "  expose: [";
+    for (size_t i = 0; i < ports.size(); ++i)
+      os << (i ? ", " : "") << ports[i];
+    os << "]\n"
+       << "  # healthcheck: {http: /health, interval: 30s, timeout: 5s}\n";
+  }
+  if (!facts.entrypoint.empty())
+    os << "  entrypoint: " << flowList(facts.entrypoint) << "\n";
+  if (!cmd.empty())
+    os << "  cmd: " << flowList(cmd) << "\n";
+  return text;
+}
+
+} // namespace imageplan::driver
