@@ -18,34 +18,45 @@ namespace {
 
 bool isBuiltinGroup(llvm::StringRef name) { return llvm::is_contained(kBuiltinGroups, name); }
 
+/// Step names are unique across the whole spec: top-level steps and the
+/// steps of every custom stage.
 void checkStepNames(DiagnosticEngine &diags, const Spec &spec) {
   llvm::StringMap<llvm::SMLoc> seen;
-  for (const StepSpec &step : spec.steps) {
+  auto check = [&](const StepSpec &step) {
     const LString &name = step.name;
     if (name.value.empty())
-      continue; // missing or invalid, reported by the parser
+      return; // missing or invalid, reported by the parser
     if (isBuiltinGroup(name.value)) {
       diags.error(name.loc, "step name " + quoteValue(name.value) +
                                 " is reserved for the built-in group of the same name");
-      continue;
+      return;
     }
     auto [it, inserted] = seen.try_emplace(name.value, name.loc);
     if (!inserted) {
       diags.error(name.loc, "duplicate step name " + quoteValue(name.value));
       diags.note(it->second, "previous definition is here");
     }
-  }
+  };
+  for (const StepSpec &step : spec.steps)
+    check(step);
+  for (const StageSpec &stage : spec.stages)
+    for (const StepSpec &step : stage.steps)
+      check(step);
 }
 
-void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
+/// `after:` names a step of the same list, or (for top-level steps) a
+/// built-in group.
+void checkAfterIn(DiagnosticEngine &diags, const std::vector<StepSpec> &steps, bool groups,
+                  llvm::StringRef stageName = "") {
   llvm::SmallVector<llvm::StringRef, 16> targets;
-  for (const StepSpec &step : spec.steps)
+  for (const StepSpec &step : steps)
     if (!step.name.value.empty() && !llvm::is_contained(targets, step.name.value))
       targets.push_back(step.name.value);
-  for (const char *group : kBuiltinGroups)
-    targets.push_back(group);
+  if (groups)
+    for (const char *group : kBuiltinGroups)
+      targets.push_back(group);
 
-  for (const StepSpec &step : spec.steps) {
+  for (const StepSpec &step : steps) {
     for (const LString &target : step.after) {
       if (target.value == step.name.value) {
         diags.error(target.loc, "step " + quoteValue(step.name.value) + " cannot run after itself");
@@ -54,11 +65,46 @@ void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
       if (llvm::is_contained(targets, target.value))
         continue;
       std::string suggestion = closestMatch(target.value, targets);
+      std::string scope = stageName.empty()
+                              ? ""
+                              : " (steps of stage " + quoteValue(stageName) +
+                                    " run after steps of the same stage only)";
       diags.error(target.loc,
-                  "unknown step " + quoteValue(target.value) + " in 'after'" +
+                  "unknown step " + quoteValue(target.value) + " in 'after'" + scope +
                       (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
     }
   }
+}
+
+void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
+  checkAfterIn(diags, spec.steps, /*groups=*/true);
+  for (const StageSpec &stage : spec.stages)
+    checkAfterIn(diags, stage.steps, /*groups=*/false, stage.name.value);
+}
+
+/// Custom stages and targets become Dockerfile stages: their names must not
+/// clash with each other or with the stages imageplan makes itself.
+void checkStageNames(DiagnosticEngine &diags, const Spec &spec) {
+  llvm::StringMap<llvm::SMLoc> seen;
+  auto check = [&](const LString &name, const char *what) {
+    if (name.value.empty())
+      return;
+    llvm::StringRef value = name.value;
+    if (value == "builder" || value == "runtime" || value.startswith("model-")) {
+      diags.error(name.loc, std::string(what) + " name " + quoteValue(value) +
+                                " is reserved for a stage imageplan makes");
+      return;
+    }
+    auto [it, inserted] = seen.try_emplace(value, name.loc);
+    if (!inserted) {
+      diags.error(name.loc, std::string("duplicate stage name ") + quoteValue(value));
+      diags.note(it->second, "previous definition is here");
+    }
+  };
+  for (const StageSpec &stage : spec.stages)
+    check(stage.name, "stage");
+  for (const TargetSpec &target : spec.targets)
+    check(target.name, "target");
 }
 
 /// Model paths compared as directories: `/models/a/` and `/models//a` are the
@@ -152,6 +198,7 @@ llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef
   checkHealthcheckPort(diags, spec);
   checkStepNames(diags, spec);
   checkAfter(diags, spec);
+  checkStageNames(diags, spec);
   if (unsigned errors = diags.errorCount() - errorsBefore)
     return diagnosticsReported(errors);
   return llvm::Error::success();

@@ -26,6 +26,11 @@ private:
   void readApp(const Field &field);
   std::optional<HealthcheckSpec> readHealthcheck(const Field &field);
   void readSteps(const Field &field);
+  /// One step; `inStage` steps belong to a custom stage (no `stage`/`outputs`).
+  StepSpec readStep(const YAML::Node &node, llvm::SMLoc loc, bool inStage);
+  void readArtifacts(const Field &field);
+  void readStages(const Field &field);
+  void readTargets(const Field &field);
   /// Reports a section that has neither or both of two alternative keys.
   void requireOneOf(const KeysSeen &seen, const char *first, const char *second,
                     const Field &section);
@@ -53,6 +58,9 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"models", [&](const Field &f) { readModels(f); }},
           {"app", [&](const Field &f) { readApp(f); }, /*required=*/true},
           {"steps", [&](const Field &f) { readSteps(f); }},
+          {"artifacts", [&](const Field &f) { readArtifacts(f); }},
+          {"stages", [&](const Field &f) { readStages(f); }},
+          {"targets", [&](const Field &f) { readTargets(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
           {"dialect", [&](const Field &f) { spec.dialect = r.string(f, &rules::dialect); }},
           {"history",
@@ -238,36 +246,133 @@ std::optional<HealthcheckSpec> SpecParser::readHealthcheck(const Field &field) {
 
 void SpecParser::readSteps(const Field &field) {
   r.forEachMapping(field, [&](const YAML::Node &node, llvm::SMLoc loc) {
-    StepSpec step;
-    step.loc = loc;
-    KeysSeen seen = r.readMapping(
+    spec.steps.push_back(readStep(node, loc, /*inStage=*/false));
+  });
+}
+
+StepSpec SpecParser::readStep(const YAML::Node &node, llvm::SMLoc loc, bool inStage) {
+  StepSpec step;
+  step.loc = loc;
+  std::vector<KeyReader> readers = {
+      {"name",
+       [&](const Field &f) {
+         if (auto v = r.string(f, &rules::stepName))
+           step.name = *v;
+       },
+       /*required=*/true},
+      {"run",
+       [&](const Field &f) {
+         if (auto v = r.script(f))
+           step.run = *v;
+       },
+       /*required=*/true},
+      {"inputs", [&](const Field &f) { step.inputs = r.stringList(f, &rules::contextPath); }},
+      {"after", [&](const Field &f) { step.after = r.stringList(f); }},
+      {"changes", [&](const Field &f) { step.changes = r.changes(f); }},
+      {"cost", [&](const Field &f) { step.cost = r.number(f, 0); }},
+  };
+  if (!inStage) {
+    readers.push_back(
+        {"outputs", [&](const Field &f) { step.outputs = r.stringList(f, &rules::imagePath); }});
+    readers.push_back({"stage", [&](const Field &f) { step.stage = r.string(f, &rules::stage); }});
+  }
+  KeysSeen seen = r.readMapping(node, loc, readers);
+  // A stage that was written but rejected has been reported already.
+  bool stageUnknown = seen.has("stage") && !step.stage;
+  if (llvm::SMLoc outputs = seen.find("outputs");
+      outputs.isValid() && !stageUnknown && (!step.stage || step.stage->value != "builder"))
+    r.diags().error(outputs, "'outputs' is only allowed in a step with 'stage: builder'");
+  return step;
+}
+
+void SpecParser::readArtifacts(const Field &field) {
+  r.forEachMapping(field, [&](const YAML::Node &node, llvm::SMLoc loc) {
+    ArtifactSpec artifact;
+    artifact.loc = loc;
+    auto required = [&](const char *key, LString &into, const ValueRule *rule) {
+      return KeyReader{key,
+                       [&into, rule, this](const Field &f) {
+                         if (auto v = r.string(f, rule))
+                           into = *v;
+                       },
+                       /*required=*/true};
+    };
+    r.readMapping(node, loc,
+                  {required("image", artifact.image, &rules::baseImage),
+                   required("from", artifact.from, &rules::imagePath),
+                   required("to", artifact.to, &rules::imagePath),
+                   {"changes", [&](const Field &f) { artifact.changes = r.changes(f); }}});
+    spec.artifacts.push_back(std::move(artifact));
+  });
+}
+
+void SpecParser::readStages(const Field &field) {
+  r.forEachMapping(field, [&](const YAML::Node &node, llvm::SMLoc loc) {
+    StageSpec stage;
+    stage.loc = loc;
+    r.readMapping(
         node, loc,
-        {
-            {"name",
-             [&](const Field &f) {
-               if (auto v = r.string(f, &rules::stepName))
-                 step.name = *v;
-             },
-             /*required=*/true},
-            {"run",
-             [&](const Field &f) {
-               if (auto v = r.script(f))
-                 step.run = *v;
-             },
-             /*required=*/true},
-            {"inputs", [&](const Field &f) { step.inputs = r.stringList(f, &rules::contextPath); }},
-            {"outputs", [&](const Field &f) { step.outputs = r.stringList(f, &rules::imagePath); }},
-            {"after", [&](const Field &f) { step.after = r.stringList(f); }},
-            {"stage", [&](const Field &f) { step.stage = r.string(f, &rules::stage); }},
-            {"changes", [&](const Field &f) { step.changes = r.changes(f); }},
-            {"cost", [&](const Field &f) { step.cost = r.number(f, 0); }},
-        });
-    // A stage that was written but rejected has been reported already.
-    bool stageUnknown = seen.has("stage") && !step.stage;
-    if (llvm::SMLoc outputs = seen.find("outputs");
-        outputs.isValid() && !stageUnknown && (!step.stage || step.stage->value != "builder"))
-      r.diags().error(outputs, "'outputs' is only allowed in a step with 'stage: builder'");
-    spec.steps.push_back(std::move(step));
+        {{"name",
+          [&](const Field &f) {
+            if (auto v = r.string(f, &rules::stepName))
+              stage.name = *v;
+          },
+          /*required=*/true},
+         {"image",
+          [&](const Field &f) {
+            if (auto v = r.string(f, &rules::baseImage))
+              stage.image = *v;
+          },
+          /*required=*/true},
+         {"workdir", [&](const Field &f) { stage.workdir = r.string(f, &rules::imagePath); }},
+         {"steps",
+          [&](const Field &f) {
+            r.forEachMapping(f, [&](const YAML::Node &stepNode, llvm::SMLoc stepLoc) {
+              stage.steps.push_back(readStep(stepNode, stepLoc, /*inStage=*/true));
+            });
+          }},
+         {"exports", [&](const Field &f) {
+            r.forEachMapping(f, [&](const YAML::Node &exportNode, llvm::SMLoc exportLoc) {
+              LString from{"", exportLoc}, to{"", exportLoc};
+              r.readMapping(exportNode, exportLoc,
+                            {{"from",
+                              [&](const Field &g) {
+                                if (auto v = r.string(g, &rules::imagePath))
+                                  from = *v;
+                              },
+                              /*required=*/true},
+                             {"to",
+                              [&](const Field &g) {
+                                if (auto v = r.string(g, &rules::imagePath))
+                                  to = *v;
+                              },
+                              /*required=*/true}});
+              stage.exports.push_back({from, to});
+            });
+          }}});
+    spec.stages.push_back(std::move(stage));
+  });
+}
+
+void SpecParser::readTargets(const Field &field) {
+  r.forEachMapping(field, [&](const YAML::Node &node, llvm::SMLoc loc) {
+    TargetSpec target;
+    target.loc = loc;
+    r.readMapping(
+        node, loc,
+        {{"name",
+          [&](const Field &f) {
+            if (auto v = r.string(f, &rules::stepName))
+              target.name = *v;
+          },
+          /*required=*/true},
+         {"env", [&](const Field &f) { target.env = r.stringMap(f, rules::envName); }},
+         {"expose",
+          [&](const Field &f) { target.expose = r.integerList(f, 1, 65535, "port"); }},
+         {"healthcheck", [&](const Field &f) { target.healthcheck = readHealthcheck(f); }},
+         {"entrypoint", [&](const Field &f) { target.entrypoint = r.stringList(f); }},
+         {"cmd", [&](const Field &f) { target.cmd = r.stringList(f); }}});
+    spec.targets.push_back(std::move(target));
   });
 }
 

@@ -106,6 +106,40 @@ struct StepSpec {
   std::optional<LDouble> cost;  // estimated seconds, default 10
 };
 
+/// A file or folder copied from another image (`COPY --from=<image>`), pinned
+/// by tag or digest: a static ffmpeg, a tool binary, web assets.
+struct ArtifactSpec {
+  llvm::SMLoc loc;
+  LString image; // reference, e.g. mwader/static-ffmpeg:6.1 or name@sha256:...
+  LString from;  // absolute path in that image
+  LString to;    // absolute path in the runtime image
+  std::optional<ChangeSpec> changes;
+};
+
+/// A stage of its own: another base (a Node image for a frontend, an image
+/// with git for fetching sources), its own steps, and what the runtime copies.
+struct StageSpec {
+  llvm::SMLoc loc;
+  LString name;
+  LString image;
+  std::optional<LString> workdir;                 // default /src
+  std::vector<StepSpec> steps;
+  std::vector<std::pair<LString, LString>> exports; // from (in the stage) -> to (in the runtime)
+};
+
+/// One of several final images sharing every layer of the runtime stage, and
+/// differing in entrypoint, command, environment, ports and health check.
+/// What a target leaves out it takes from `app`.
+struct TargetSpec {
+  llvm::SMLoc loc;
+  LString name;
+  LPairs env;
+  std::vector<LInt> expose;
+  std::optional<HealthcheckSpec> healthcheck;
+  std::vector<LString> entrypoint;
+  std::vector<LString> cmd;
+};
+
 struct Spec {
   std::string path;  // the spec file as named on the command line
   LInt schema;       // imageplan: 1
@@ -116,6 +150,9 @@ struct Spec {
   std::vector<ModelSpec> models;
   AppSpec app;
   std::vector<StepSpec> steps;
+  std::vector<ArtifactSpec> artifacts;
+  std::vector<StageSpec> stages;
+  std::vector<TargetSpec> targets;
   LPairs labels; // extra OCI labels
   /// What the output may use: buildkit (default), docker20, buildah, legacy.
   std::optional<LString> dialect;

@@ -31,6 +31,7 @@ const char *toString(NodeKind kind) {
   case NodeKind::ModelCopy: return "model-copy";
   case NodeKind::ModelDir: return "model-dir";
   case NodeKind::StageArtifact: return "stage-artifact";
+  case NodeKind::ImageArtifact: return "image-artifact";
   case NodeKind::AppEnv: return "app-env";
   case NodeKind::Workdir: return "workdir";
   case NodeKind::AppDirs: return "app-dirs";
@@ -111,8 +112,12 @@ public:
     for (const dsl::ModelSpec &model : spec.models)
       if (model.bake.value)
         addModelStage(model);
+    for (const dsl::StageSpec &stage : spec.stages)
+      addCustomStage(stage);
     addRuntimeStage();
     addCustomSteps();
+    for (const dsl::TargetSpec &target : spec.targets)
+      addTarget(target);
     if (options.history)
       applyHistory(*options.history);
     if (!failed)
@@ -344,7 +349,8 @@ private:
       info.env = pythonEnv();
       info.pathPrepend = std::string(kVenv) + "/bin";
     }
-    info.runtime = runtimeConfig();
+    if (spec.targets.empty())
+      info.runtime = runtimeConfig(nullptr);
     runtime = addStage(std::move(info));
     unsigned stage = *runtime;
     std::string user = runtimeUser();
@@ -380,7 +386,77 @@ private:
                           {plan::MakeDirs{{model.path.value}, user}}, {"models"});
       needs(dir, userNode);
     }
+    for (const dsl::ArtifactSpec &artifact : spec.artifacts) {
+      Node &copy = addNode(NodeKind::ImageArtifact,
+                           artifact.from.value + " from " + artifact.image.value, stage,
+                           artifact.loc, costs::kModelRate, costs::kArtifactCopy,
+                           {plan::CopyStage{artifact.image.value, artifact.from.value,
+                                            artifact.to.value, ""}});
+      applyChanges(copy, artifact.changes);
+    }
+    for (const auto &[stageSpec, custom] : customStages)
+      for (const auto &[from, to] : stageSpec->exports) {
+        Node &copy = addNode(NodeKind::StageArtifact, from.value + " from " + stageSpec->name.value,
+                             stage, from.loc, 0, costs::kArtifactCopy,
+                             {plan::CopyStage{stageSpec->name.value, from.value, to.value, ""}});
+        copy.consumesStage = custom;
+        for (const dsl::StepSpec &step : stageSpec->steps)
+          addEdge(stepNodes[step.name.value].second, copy.id);
+      }
     addAppNodes(stage, user, userNode);
+  }
+
+  // --- custom stages and targets -------------------------------------------
+
+  void addCustomStage(const dsl::StageSpec &stageSpec) {
+    StageInfo info;
+    info.name = stageSpec.name.value;
+    info.from = stageSpec.image.value;
+    info.purpose = "custom stage on " + stageSpec.image.value + "; the runtime copies its exports";
+    unsigned stage = addStage(std::move(info));
+    customStages.push_back({&stageSpec, stage});
+    std::string workdir = stageSpec.workdir ? stageSpec.workdir->value : "/src";
+    unsigned dir = addNode(NodeKind::Workdir, "workdir " + workdir, stage, stageSpec.loc,
+                           costs::kWorkdirRate, 0, {plan::SetWorkdir{workdir}})
+                       .id;
+    for (const dsl::StepSpec &step : stageSpec.steps) {
+      double cost = step.cost ? step.cost->value : costs::kCustomStep;
+      Node &node = addNode(NodeKind::CustomStep, step.name.value, stage, step.name.loc,
+                           costs::kCustomStepRate, cost,
+                           {plan::RunScript{step.name.value, step.run.value, values(step.inputs)}});
+      node.inputs = values(step.inputs);
+      applyChanges(node, step.changes);
+      stepNodes[step.name.value] = {&step, node.id};
+      addEdge(dir, node.id);
+    }
+    // Names were checked: `after` names a step of this stage.
+    for (const dsl::StepSpec &step : stageSpec.steps)
+      for (const dsl::LString &target : step.after) {
+        auto found = stepNodes.find(target.value);
+        if (found == stepNodes.end())
+          continue;
+        unsigned id = stepNodes[step.name.value].second;
+        addEdge(found->second.second, id);
+        afterLocs[{found->second.second, id}] = target.loc;
+      }
+  }
+
+  /// A final stage FROM runtime with its own metadata and environment.
+  void addTarget(const dsl::TargetSpec &target) {
+    StageInfo info;
+    info.name = target.name.value;
+    info.from = kRuntimeStage;
+    info.fromStage = true;
+    info.purpose = "target " + target.name.value + ": the runtime with its own command";
+    info.runtime = runtimeConfig(&target);
+    unsigned stage = addStage(std::move(info));
+    if (target.env.empty())
+      return;
+    plan::Pairs vars;
+    for (const auto &[key, value] : target.env)
+      vars.push_back({key.value, value.value});
+    addNode(NodeKind::AppEnv, target.name.value + " environment", stage, target.loc,
+            costs::kEnvRate, 0, {plan::SetEnv{std::move(vars)}});
   }
 
   // Every pip step needs the system packages: an sdist may compile against
@@ -458,17 +534,24 @@ private:
     }
   }
 
-  plan::RuntimeConfig runtimeConfig() {
+  /// The final image's metadata: the app's, or a target's where it says more.
+  plan::RuntimeConfig runtimeConfig(const dsl::TargetSpec *target) {
     const dsl::AppSpec &app = spec.app;
     plan::RuntimeConfig config;
     config.user = runtimeUser();
-    for (const dsl::LInt &port : app.expose)
+    const std::vector<dsl::LInt> &expose =
+        target && !target->expose.empty() ? target->expose : app.expose;
+    for (const dsl::LInt &port : expose)
       config.expose.push_back(static_cast<int>(port.value));
-    config.entrypoint = values(app.entrypoint);
-    config.cmd = values(app.cmd);
-    if (app.healthcheck)
-      config.healthcheck = healthcheck(*app.healthcheck);
-    config.labels = {{"org.opencontainers.image.title", spec.name.value},
+    bool ownCommand = target && (!target->entrypoint.empty() || !target->cmd.empty());
+    config.entrypoint = values(ownCommand ? target->entrypoint : app.entrypoint);
+    config.cmd = values(ownCommand ? target->cmd : app.cmd);
+    const std::optional<dsl::HealthcheckSpec> &check =
+        target && target->healthcheck ? target->healthcheck : app.healthcheck;
+    if (check)
+      config.healthcheck = healthcheck(*check, expose);
+    std::string title = target ? spec.name.value + "-" + target->name.value : spec.name.value;
+    config.labels = {{"org.opencontainers.image.title", title},
                      {"org.opencontainers.image.base.name", base.runtime}};
     for (const auto &[key, value] : spec.labels) {
       auto existing = llvm::find_if(config.labels, [&](const auto &label) {
@@ -482,7 +565,8 @@ private:
     return config;
   }
 
-  std::optional<plan::Healthcheck> healthcheck(const dsl::HealthcheckSpec &spec_) {
+  std::optional<plan::Healthcheck> healthcheck(const dsl::HealthcheckSpec &spec_,
+                                               const std::vector<dsl::LInt> &expose) {
     plan::Healthcheck check;
     check.interval = spec_.interval ? spec_.interval->value : "";
     check.timeout = spec_.timeout ? spec_.timeout->value : "";
@@ -495,8 +579,8 @@ private:
     std::string url = spec_.http->value;
     if (!llvm::StringRef(url).startswith("http")) {
       long long port = spec_.port ? spec_.port->value
-                       : spec.app.expose.empty() ? 0
-                                                 : spec.app.expose.front().value;
+                       : expose.empty()    ? 0
+                                           : expose.front().value;
       if (port == 0) {
         error(spec_.http->loc, "health check path '" + url +
                                    "' needs a port: give 'port' or 'expose' one");
@@ -754,6 +838,7 @@ private:
   std::map<std::pair<unsigned, unsigned>, llvm::SMLoc> afterLocs;
   std::map<unsigned, std::vector<unsigned>> artifactCopies;
   std::map<const dsl::ModelSpec *, unsigned> modelDownloads;
+  std::vector<std::pair<const dsl::StageSpec *, unsigned>> customStages;
   std::map<std::pair<std::string, unsigned>, std::vector<unsigned>> groupIndex;
   bool groupIndexBuilt = false;
   std::vector<PendingAfter> pendingArtifactAfter;

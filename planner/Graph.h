@@ -30,6 +30,7 @@ enum class NodeKind {
   ModelCopy,
   ModelDir,
   StageArtifact,
+  ImageArtifact,
   AppEnv,
   Workdir,
   AppDirs,

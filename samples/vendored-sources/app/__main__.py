@@ -1,0 +1,5 @@
+"""Transcribes files with the whisper binary."""
+import subprocess
+import sys
+
+sys.exit(subprocess.call(["whisper", "--help"]))
