@@ -118,13 +118,16 @@ void SpecParser::readBase(const Field &field) {
                  {"os", [&](const Field &f) { base.os = r.string(f, &rules::osName); }},
                  {"image", [&](const Field &f) { base.image = r.string(f, &rules::baseImage); }},
                  {"digest", [&](const Field &f) { base.digest = r.string(f, &rules::digest); }},
+                 {"flavor", [&](const Field &f) { base.flavor = r.string(f, &rules::cudaFlavor); }},
+                 {"registry",
+                  [&](const Field &f) { base.registry = r.string(f, &rules::baseImage); }},
              });
   if (!seen)
     return;
   requireOneOf(*seen, "cuda", "image", field);
   if (seen->has("cuda"))
     return;
-  for (const char *key : {"cudnn", "os"})
+  for (const char *key : {"cudnn", "os", "flavor", "registry"})
     if (llvm::SMLoc loc = seen->find(key); loc.isValid())
       r.diags().error(loc, llvm::Twine("'") + key + "' only applies to a 'cuda' base");
 }

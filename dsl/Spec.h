@@ -39,6 +39,8 @@ struct BaseSpec {
   std::optional<LString> os;    // default ubuntu22.04
   std::optional<LString> image; // any other base image, e.g. python:3.11-slim
   std::optional<LString> digest; // sha256:... pin for the final base
+  std::optional<LString> flavor;   // final stage's CUDA flavor: runtime (default) or base
+  std::optional<LString> registry; // where the CUDA images live, default "nvidia"
 };
 
 struct PythonSpec {

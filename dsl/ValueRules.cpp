@@ -248,6 +248,8 @@ std::string checkStepName(llvm::StringRef v) {
 
 std::string checkStage(llvm::StringRef v) { return checkOneOf(v, {"runtime", "builder"}); }
 
+std::string checkCudaFlavor(llvm::StringRef v) { return checkOneOf(v, {"runtime", "base"}); }
+
 std::string checkDialect(llvm::StringRef v) {
   return checkOneOf(v, {"buildkit", "docker20", "buildah", "legacy"});
 }
@@ -281,6 +283,7 @@ const ValueRule duration{"duration", checkDuration};
 const ValueRule stepName{"step name", checkStepName};
 const ValueRule stage{"stage", checkStage};
 const ValueRule dialect{"dialect", checkDialect};
+const ValueRule cudaFlavor{"CUDA flavor", checkCudaFlavor};
 } // namespace rules
 
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {

@@ -45,6 +45,7 @@ extern const ValueRule duration;      // 30s, 1m30s, 500ms
 extern const ValueRule stepName;      // [a-z0-9][a-z0-9_-]*
 extern const ValueRule stage;         // runtime, builder
 extern const ValueRule dialect;       // buildkit, docker20, buildah, legacy
+extern const ValueRule cudaFlavor;    // runtime, base
 } // namespace rules
 
 /// Why `value` is not a valid member of `words`, suggesting the closest one.

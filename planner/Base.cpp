@@ -98,9 +98,13 @@ BaseImages resolveBase(const dsl::BaseSpec &base, llvm::StringRef override) {
   std::string digest = base.digest ? "@" + base.digest->value : "";
   if (base.cuda) {
     std::string os = base.os ? base.os->value : "ubuntu22.04";
-    std::string flavorPrefix = base.cudnn ? "cudnn" + base.cudnn->value + "-" : "";
-    std::string prefix = "nvidia/cuda:" + cudaTag(base.cuda->value) + "-" + flavorPrefix;
-    out.runtime = prefix + "runtime-" + os + digest;
+    // NVIDIA's tags: <version>-[cudnn<N>-]{base,runtime,devel}-<os>; the
+    // final stage takes `flavor` (runtime by default), the builder devel.
+    std::string cudnn = base.cudnn ? "cudnn" + base.cudnn->value + "-" : "";
+    std::string registry = base.registry ? base.registry->value : "nvidia";
+    std::string prefix = registry + "/cuda:" + cudaTag(base.cuda->value) + "-" + cudnn;
+    std::string flavor = base.flavor ? base.flavor->value : "runtime";
+    out.runtime = prefix + flavor + "-" + os + digest;
     out.devel = prefix + "devel-" + os;
     describeImage(out, os);
     return out;

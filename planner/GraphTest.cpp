@@ -35,6 +35,16 @@ TEST(BaseTest, CudaTagsForRuntimeAndDevel) {
   EXPECT_EQ(noCudnn.shippedPython, "3.8");
 }
 
+TEST(BaseTest, CudaFlavorAndRegistry) {
+  dsl::BaseSpec base = cuda("12.4.1", "", "ubuntu24.04");
+  base.flavor = dsl::LString{"base", {}};
+  base.registry = dsl::LString{"nvcr.io/nvidia", {}};
+  BaseImages images = resolveBase(base, "");
+  EXPECT_EQ(images.runtime, "nvcr.io/nvidia/cuda:12.4.1-base-ubuntu24.04");
+  EXPECT_EQ(images.devel, "nvcr.io/nvidia/cuda:12.4.1-devel-ubuntu24.04");
+  EXPECT_EQ(images.shippedPython, "3.12");
+}
+
 TEST(BaseTest, PythonImagesShipTheirInterpreter) {
   BaseImages images = resolveBase(image("python:3.11-slim"), "");
   EXPECT_EQ(images.python, PythonSource::Image);
