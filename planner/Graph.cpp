@@ -703,7 +703,6 @@ private:
       addEdge(id, copy.id);
       copies.push_back(copy.id);
     }
-    artifactCopies[id] = copies;
     for (const auto &pending : pendingArtifactAfter) {
       if (pending.target->value != step.name.value)
         continue;
@@ -836,7 +835,6 @@ private:
   // Ordered maps: looked up only, but ordered keeps iteration safe if ever added.
   std::map<std::string, std::pair<const dsl::StepSpec *, unsigned>> stepNodes;
   std::map<std::pair<unsigned, unsigned>, llvm::SMLoc> afterLocs;
-  std::map<unsigned, std::vector<unsigned>> artifactCopies;
   std::map<const dsl::ModelSpec *, unsigned> modelDownloads;
   std::vector<std::pair<const dsl::StageSpec *, unsigned>> customStages;
   std::map<std::pair<std::string, unsigned>, std::vector<unsigned>> groupIndex;
