@@ -99,12 +99,21 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
     diags.error("cannot read '" + specPath + "': " + reasonOf(buffer.takeError()));
     return dsl::diagnosticsReported(diags.errorCount());
   }
+  return compileSpecBuffer(diags, *buffer, specPath, contextOption, std::move(planOptions),
+                           historyCommits, graphDot);
+}
 
+llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigned bufferId,
+                                           llvm::StringRef specPath,
+                                           llvm::StringRef contextOption,
+                                           planner::PlanOptions planOptions,
+                                           std::optional<unsigned> historyCommits,
+                                           std::string *graphDot) {
   std::string contextDir =
       contextOption.empty() ? defaultContextDir(specPath) : contextOption.str();
   std::string specName = specNameInContext(specPath, contextDir);
   spdlog::debug("parsing spec as '{}' (build context '{}')", specName, contextDir);
-  llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, *buffer, specName);
+  llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, bufferId, specName);
   if (!spec)
     return spec.takeError();
 

@@ -53,6 +53,16 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
                                      std::optional<unsigned> historyCommits,
                                      std::string *graphDot = nullptr);
 
+/// compileSpec() for a spec already held in buffer `bufferId` of the engine
+/// (a spec read from git, say); `specPath` stands for its location on disk:
+/// the build context defaults to its folder, and generated text names it.
+llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigned bufferId,
+                                           llvm::StringRef specPath,
+                                           llvm::StringRef contextOption,
+                                           planner::PlanOptions planOptions,
+                                           std::optional<unsigned> historyCommits,
+                                           std::string *graphDot = nullptr);
+
 /// The planner options from --base-image and --dialect; std::nullopt after
 /// reporting an unknown dialect.
 std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,

@@ -1,8 +1,10 @@
 // The imageplan command-line driver: parses options with LLVM's cl:: library
 // and hands each subcommand to its function in Commands.cpp.
 #include "tools/Commands.h"
+#include "tools/DiffCommand.h"
 #include "tools/ExplainCommand.h"
 #include "tools/InitCommand.h"
+#include "tools/ScoreCommand.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -31,6 +33,10 @@ cl::SubCommand explainCommand("explain", "Explain every stage and layer of the p
 cl::SubCommand initCommand("init", "Write a commented starter spec for a project folder");
 cl::SubCommand graphCommand("graph", "Print the dependency graph and stage assignment as "
                                      "Graphviz DOT");
+cl::SubCommand scoreCommand("score", "Replay git history: how often each layer would be "
+                                     "rebuilt, generated Dockerfile vs an existing one");
+cl::SubCommand diffCommand("diff", "What a spec change does to the plan and to the build "
+                                   "cache");
 
 cl::opt<bool> verbose("verbose", cl::desc("Trace each phase on stderr"),
                       cl::sub(*cl::AllSubCommands), cl::cat(category));
@@ -84,6 +90,36 @@ cl::opt<std::string> initDir(cl::Positional, cl::init("."), cl::desc("[dir]"),
 cl::opt<bool> initForce("force", cl::desc("Overwrite an existing imageplan.yaml"),
                         cl::sub(initCommand), cl::cat(category));
 
+// score
+cl::opt<std::string> scoreSpec(cl::Positional, cl::Required, cl::desc("<spec>"),
+                               cl::sub(scoreCommand), cl::cat(category));
+cl::opt<std::string> scoreDockerfile("dockerfile", cl::value_desc("file"),
+                                     cl::desc("Score this existing Dockerfile beside the "
+                                              "generated one"),
+                                     cl::sub(scoreCommand), cl::cat(category));
+cl::opt<unsigned> scoreHistory("history", cl::init(500), cl::value_desc("commits"),
+                               cl::desc("Replay the last N commits (default 500)"),
+                               cl::sub(scoreCommand), cl::cat(category));
+cl::opt<std::string> scoreContext("context", cl::value_desc("dir"),
+                                  cl::desc("Build context directory (default: the spec's "
+                                           "folder)"),
+                                  cl::sub(scoreCommand), cl::cat(category));
+cl::opt<std::string> scoreFormat("format", cl::value_desc("text|json"), cl::init("text"),
+                                 cl::desc("Output format (default text)"), cl::sub(scoreCommand),
+                                 cl::cat(category));
+
+// diff
+cl::list<std::string> diffSpecs(cl::Positional, cl::OneOrMore,
+                                cl::desc("<old spec> <new spec> | --git <rev> <spec>"),
+                                cl::sub(diffCommand), cl::cat(category));
+cl::opt<std::string> diffGit("git", cl::value_desc("rev"),
+                             cl::desc("Compare the spec with its version at git revision <rev>"),
+                             cl::sub(diffCommand), cl::cat(category));
+cl::opt<std::string> diffFormat("format", cl::value_desc("text|markdown"), cl::init("text"),
+                                cl::desc("Output format (default text; markdown for a review "
+                                         "comment)"),
+                                cl::sub(diffCommand), cl::cat(category));
+
 // Shared by the subcommands that compile a spec.
 cl::opt<std::string> history("history", cl::ValueOptional, cl::value_desc("commits"),
                              cl::desc("Measure change rates from the last N commits of the "
@@ -132,7 +168,7 @@ int run(int argc, char **argv) {
       [](llvm::raw_ostream &os) { os << "imageplan " << IMAGEPLAN_VERSION << "\n"; });
   for (cl::SubCommand *sub :
        {&*cl::TopLevelSubCommand, &genCommand, &checkCommand, &explainCommand, &graphCommand,
-        &initCommand})
+        &initCommand, &scoreCommand, &diffCommand})
     cl::HideUnrelatedOptions(category, *sub);
   if (!cl::ParseCommandLineOptions(argc, argv, "imageplan: YAML image spec -> Dockerfile\n",
                                    &llvm::errs()))
@@ -164,6 +200,23 @@ int run(int argc, char **argv) {
 
   if (initCommand)
     return runInit({initDir, initForce}, llvm::outs(), llvm::errs());
+
+  if (scoreCommand)
+    return runScore({scoreSpec, scoreContext, scoreDockerfile, scoreHistory, scoreFormat},
+                    llvm::outs(), llvm::errs());
+  if (diffCommand) {
+    size_t wanted = diffGit.empty() ? 2 : 1;
+    if (diffSpecs.size() != wanted) {
+      llvm::errs() << "error: diff takes two specs (OLD NEW), or one spec with --git REV\n";
+      return 1;
+    }
+    DiffOptions options;
+    options.oldSpec = diffGit.empty() ? diffSpecs[0] : "";
+    options.newSpec = diffSpecs[diffSpecs.size() - 1];
+    options.gitRevision = diffGit;
+    options.format = diffFormat;
+    return runDiff(options, llvm::outs(), llvm::errs());
+  }
 
   if (explainCommand || graphCommand) {
     ExplainOptions options{reportSpec, contextDir, dialect, reportBaseImage, std::nullopt,

@@ -1,0 +1,497 @@
+// The score's cost table (docs/score.md): a RUN is split into simple shell
+// commands, each recognised command is priced from the planner's own tables
+// (planner/Costs.h), and unrecognised work costs a flat amount per RUN.
+#include "planner/InstructionCost.h"
+
+#include "planner/Costs.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <optional>
+
+namespace imageplan::planner {
+namespace {
+
+// Seconds, beside the planner's tables in Costs.h.
+constexpr double kRunMinimum = 1;      // any RUN: a container start and a snapshot
+constexpr double kUnknownWork = costs::kCustomStep; // once per RUN with unrecognised commands
+constexpr double kVenv = 5;
+constexpr double kUserCommand = 0.5;   // useradd, groupadd, ...
+constexpr double kDownload = 5;        // curl, wget, ADD <url>
+constexpr double kGitClone = 10;
+constexpr double kPackageManagerSync = 60; // uv sync, poetry install, conda install, ...
+constexpr double kNodeInstall = 30;    // npm ci, yarn install, ...
+constexpr double kSystemUpgrade = 30;  // apt-get upgrade
+constexpr double kContextCopy = costs::kAppCopy;
+constexpr double kStageCopy = costs::kArtifactCopy;
+
+/// Packages pip compiles from source when no prebuilt wheel is offered with
+/// --find-links: installing one costs its wheel build.
+constexpr llvm::StringLiteral kCompiledOnInstall[] = {"flash-attn", "flash_attn", "apex"};
+
+/// Text that marks a model download from the Hugging Face hub.
+constexpr llvm::StringLiteral kModelMarkers[] = {
+    "huggingface-cli download", "hf download", "snapshot_download", "hf_hub_download",
+    "from_pretrained", "huggingface.co"};
+
+/// Commands that only move files around or set shell state.
+constexpr llvm::StringLiteral kHousekeeping[] = {
+    "mkdir", "chown", "chmod", "ln",   "rm",    "cp",    "mv",   "touch", "echo",
+    "printf", "cd",   "export", "set", "true",  "false", "test", "[",     ":",
+    "sed",   "cat",   "ls",    "tee",  "rmdir", "unset", "exit", "fi",    "done",
+    "esac",  "}",     "for",   "case", "umask", "install", "find", "xargs", "id"};
+
+/// Words that may stand before a command without being it.
+constexpr llvm::StringLiteral kPrefixes[] = {"sudo", "env",  "time", "nice", "nohup", "exec",
+                                             "command", "if", "then", "else", "elif", "do",
+                                             "while", "until", "!", "{"};
+
+size_t skipDoubleQuoted(llvm::StringRef s, size_t quote);
+
+/// `s[open]` is the '(' of `$(`: the index after its matching ')'.
+size_t skipSubstitution(llvm::StringRef s, size_t open) {
+  int depth = 0;
+  for (size_t j = open; j < s.size(); ++j) {
+    char c = s[j];
+    if (c == '\\') {
+      ++j;
+    } else if (c == '\'') {
+      j = s.find('\'', j + 1);
+      if (j == llvm::StringRef::npos)
+        return s.size();
+    } else if (c == '"') {
+      j = skipDoubleQuoted(s, j);
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return j + 1;
+    }
+  }
+  return s.size();
+}
+
+/// `s[quote]` is an opening '"': the index of the closing one (or the end).
+size_t skipDoubleQuoted(llvm::StringRef s, size_t quote) {
+  for (size_t k = quote + 1; k < s.size(); ++k) {
+    if (s[k] == '\\')
+      ++k;
+    else if (s[k] == '"')
+      return k;
+    else if (s[k] == '$' && k + 1 < s.size() && s[k + 1] == '(')
+      k = skipSubstitution(s, k + 1) - 1;
+  }
+  return s.size();
+}
+
+class ShellSplitter {
+public:
+  explicit ShellSplitter(llvm::StringRef s) : s(s) {}
+
+  std::vector<std::vector<std::string>> split() {
+    size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+      char c = s[i];
+      if (c == '\\') {
+        if (i + 1 < n && s[i + 1] != '\n')
+          append(s[i + 1]);
+        i += 2;
+      } else if (c == '\n' || c == ';' || c == '|' || c == '&' || c == '(' || c == ')') {
+        endCommand();
+        ++i;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        endWord();
+        ++i;
+      } else if (c == '#' && !inWord) {
+        i = std::min(s.find('\n', i), n);
+      } else if (c == '>' || c == '<') {
+        // A redirection: a file-descriptor number before it and the target
+        // after it are not arguments.
+        if (inWord && llvm::all_of(word, llvm::isDigit)) {
+          word.clear();
+          inWord = false;
+        }
+        endWord();
+        while (i < n && (s[i] == '>' || s[i] == '<' || s[i] == '&' || s[i] == '-'))
+          ++i;
+        dropNext = true;
+      } else if (c == '\'') {
+        size_t close = std::min(s.find('\'', i + 1), n);
+        appendText(s.slice(i + 1, close));
+        i = close + 1;
+      } else if (c == '"') {
+        size_t close = skipDoubleQuoted(s, i);
+        appendText(s.slice(i + 1, close));
+        i = close + 1;
+      } else if (c == '$' && i + 1 < n && s[i + 1] == '(') {
+        size_t end = skipSubstitution(s, i + 1);
+        appendText(s.slice(i, end));
+        i = end;
+      } else if (c == '`') {
+        size_t close = std::min(s.find('`', i + 1), n);
+        appendText(s.slice(i, close + 1));
+        i = close + 1;
+      } else {
+        append(c);
+        ++i;
+      }
+    }
+    endCommand();
+    return std::move(commands);
+  }
+
+private:
+  void append(char c) {
+    word += c;
+    inWord = true;
+  }
+  void appendText(llvm::StringRef text) {
+    word += text;
+    inWord = true;
+  }
+  void endWord() {
+    if (!inWord)
+      return;
+    if (dropNext)
+      dropNext = false;
+    else
+      current.push_back(word);
+    word.clear();
+    inWord = false;
+  }
+  void endCommand() {
+    endWord();
+    dropNext = false;
+    if (!current.empty())
+      commands.push_back(std::move(current));
+    current.clear();
+  }
+
+  llvm::StringRef s;
+  std::vector<std::vector<std::string>> commands;
+  std::vector<std::string> current;
+  std::string word;
+  bool inWord = false, dropNext = false;
+};
+
+bool isAssignment(llvm::StringRef word) {
+  size_t eq = word.find('=');
+  if (eq == 0 || eq == llvm::StringRef::npos)
+    return false;
+  return (llvm::isAlpha(word[0]) || word[0] == '_') &&
+         llvm::all_of(word.take_front(eq), [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+std::string baseName(llvm::StringRef path) {
+  size_t slash = path.rfind('/');
+  return path.substr(slash == llvm::StringRef::npos ? 0 : slash + 1).str();
+}
+
+/// What one simple command costs and how a report names it.
+struct CommandCost {
+  double seconds = 0;
+  std::string label; // empty: housekeeping, not worth naming
+  bool unknown = false;
+};
+
+/// pip options that take the next word as their value.
+constexpr llvm::StringLiteral kPipValueOptions[] = {
+    "-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
+    "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--cache-dir",
+    "--trusted-host", "--platform", "--python-version", "--implementation", "--abi",
+    "--only-binary", "--no-binary", "--progress-bar", "-e", "--editable", "--src",
+    "--upgrade-strategy", "-w", "--wheel-dir", "--log", "--proxy", "--retries", "--timeout",
+    "--exists-action", "--global-option", "--config-settings", "-C", "-d", "--dest"};
+
+CommandCost pipCost(llvm::ArrayRef<std::string> args) {
+  // args start after "pip": the subcommand, then options and packages.
+  std::string sub;
+  std::vector<std::string> packages, requirementFiles;
+  bool findLinks = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg.startswith("-")) {
+      llvm::StringRef name = arg.split('=').first;
+      bool inlineValue = arg.contains('=');
+      if (name == "-f" || name == "--find-links" || name == "--no-index")
+        findLinks = true;
+      if (!llvm::is_contained(kPipValueOptions, name) || inlineValue) {
+        if ((name == "-r" || name == "--requirement") && inlineValue)
+          requirementFiles.push_back(arg.split('=').second.str());
+        continue;
+      }
+      if (i + 1 >= args.size())
+        break;
+      llvm::StringRef value = args[++i];
+      if (name == "-r" || name == "--requirement")
+        requirementFiles.push_back(value.str());
+      else if (name == "-e" || name == "--editable")
+        packages.push_back(value.str());
+      continue;
+    }
+    if (sub.empty())
+      sub = arg.str();
+    else
+      packages.push_back(arg.str());
+  }
+  CommandCost cost;
+  if (sub != "install" && sub != "wheel" && sub != "download")
+    return cost; // uninstall, list, freeze, config: nothing worth pricing
+  cost.seconds = costs::kPipBase + costs::kRequirementsFile * requirementFiles.size();
+  for (const std::string &package : packages) {
+    if (sub == "wheel")
+      cost.seconds += costs::wheelBuildCost(package);
+    else if (sub == "install" && !findLinks &&
+             llvm::is_contained(kCompiledOnInstall,
+                                llvm::StringRef(package).take_until([](char c) {
+                                  return llvm::StringRef("=<>!~[;@ ").contains(c);
+                                }).lower()))
+      cost.seconds += costs::wheelBuildCost(package);
+    else
+      cost.seconds += costs::pipPackageCost(package);
+  }
+  cost.label = "pip " + sub;
+  for (const std::string &file : requirementFiles)
+    cost.label += " -r " + baseName(file);
+  if (!packages.empty())
+    cost.label += " (" + std::to_string(packages.size()) + ")";
+  return cost;
+}
+
+/// apt-get, apt, apk, dnf, yum, microdnf, zypper.
+CommandCost systemPackagesCost(llvm::StringRef tool, llvm::ArrayRef<std::string> args) {
+  std::string sub;
+  size_t packages = 0;
+  bool refreshesIndex = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (arg.startswith("-")) {
+      if (arg == "-o" || arg == "-t" || arg == "-c" || arg == "--target-release")
+        ++i;
+      if (arg == "--update" || arg == "-U" || arg == "--no-cache")
+        refreshesIndex = true;
+      continue;
+    }
+    if (sub.empty())
+      sub = arg.str();
+    else
+      ++packages;
+  }
+  CommandCost cost;
+  cost.label = (tool + " " + sub).str();
+  if (sub == "update" || sub == "makecache") {
+    cost.seconds = costs::kAptBase;
+  } else if (sub == "install" || sub == "add") {
+    cost.seconds = costs::kAptPerPackage * packages + (refreshesIndex ? costs::kAptBase : 0);
+    cost.label += " (" + std::to_string(packages) + ")";
+  } else if (sub == "upgrade" || sub == "dist-upgrade" || sub == "full-upgrade") {
+    cost.seconds = kSystemUpgrade;
+  } else {
+    cost.label.clear(); // clean, autoremove, remove, del: housekeeping
+  }
+  return cost;
+}
+
+bool mentionsModel(llvm::StringRef text) {
+  return llvm::any_of(kModelMarkers,
+                      [&](llvm::StringLiteral marker) { return text.contains(marker); });
+}
+
+CommandCost commandCost(std::vector<std::string> words) {
+  CommandCost cost;
+  // Drop assignments and wrappers in front of the command.
+  size_t start = 0;
+  while (start < words.size() &&
+         (isAssignment(words[start]) || llvm::is_contained(kPrefixes, words[start]) ||
+          (start > 0 && words[start - 1] == "env" && llvm::StringRef(words[start]).startswith("-"))))
+    ++start;
+  if (start >= words.size())
+    return cost;
+  llvm::ArrayRef<std::string> args = llvm::makeArrayRef(words).drop_front(start + 1);
+  std::string program = baseName(words[start]);
+  if (mentionsModel(llvm::join(llvm::makeArrayRef(words).drop_front(start), " "))) {
+    cost.seconds = costs::kModelDownload;
+    cost.label = "model download";
+    return cost;
+  }
+  llvm::StringRef prog(program);
+  if (prog == "pip" || prog.startswith("pip3"))
+    return pipCost(args);
+  if (prog == "uv" && !args.empty()) {
+    if (args[0] == "pip")
+      return pipCost(args.drop_front());
+    if (args[0] == "venv")
+      return {kVenv, "venv"};
+    if (args[0] == "sync")
+      return {kPackageManagerSync, "uv sync"};
+  }
+  if (prog.startswith("python")) {
+    if (args.size() >= 2 && args[0] == "-m") {
+      if (args[1] == "pip")
+        return pipCost(args.drop_front(2));
+      if (args[1] == "venv" || args[1] == "virtualenv")
+        return {kVenv, "venv"};
+      return {0, program + " -m " + args[1], true};
+    }
+    return {0, program, true};
+  }
+  if (prog == "virtualenv")
+    return {kVenv, "venv"};
+  if (prog == "apt-get" || prog == "apt" || prog == "aptitude" || prog == "apk" ||
+      prog == "dnf" || prog == "yum" || prog == "microdnf" || prog == "zypper")
+    return systemPackagesCost(prog, args);
+  if (prog == "useradd" || prog == "adduser" || prog == "groupadd" || prog == "addgroup" ||
+      prog == "usermod")
+    return {kUserCommand, program};
+  if ((prog == "poetry" || prog == "pipenv" || prog == "pdm") && !args.empty() &&
+      args[0] == "install")
+    return {kPackageManagerSync, program + " install"};
+  if ((prog == "conda" || prog == "mamba" || prog == "micromamba") && !args.empty() &&
+      (args[0] == "install" || args[0] == "create" || args[0] == "env"))
+    return {kPackageManagerSync, program + " " + args[0]};
+  if ((prog == "npm" || prog == "pnpm") && !args.empty() &&
+      (args[0] == "ci" || args[0] == "install" || args[0] == "i"))
+    return {kNodeInstall, program + " " + args[0]};
+  if (prog == "yarn" && (args.empty() || args[0] == "install"))
+    return {kNodeInstall, "yarn install"};
+  if (prog == "curl" || prog == "wget")
+    return {kDownload, program};
+  if (prog == "git" && !args.empty() && args[0] == "clone")
+    return {kGitClone, "git clone"};
+  if (llvm::is_contained(kHousekeeping, prog))
+    return cost;
+  return {0, program, true};
+}
+
+/// The work of one RUN: priced commands, their labels in first-seen order,
+/// and whether any command was not recognised.
+struct Accumulator {
+  double seconds = 0;
+  std::vector<std::string> labels;
+  bool unknown = false;
+
+  void add(const CommandCost &cost) {
+    seconds += cost.seconds;
+    unknown |= cost.unknown;
+    if (!cost.label.empty() && !llvm::is_contained(labels, cost.label))
+      labels.push_back(cost.label);
+  }
+};
+
+void addScript(llvm::StringRef script, Accumulator &work, int depth);
+
+/// The script a shell runs with -c (`bash -euo pipefail -c SCRIPT`), with
+/// the `"$(printf '%s\n' LINE...)"` form imageplan writes turned back into
+/// its lines; std::nullopt for a shell that runs a file or reads stdin.
+std::optional<std::string> shellScript(llvm::ArrayRef<std::string> args) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    llvm::StringRef arg = args[i];
+    if (!arg.startswith("-") || arg.startswith("--") || !arg.drop_front().contains('c'))
+      continue;
+    llvm::StringRef script = args[i + 1];
+    if (script.startswith("$(") && script.endswith(")")) {
+      std::vector<std::vector<std::string>> inner = shellCommands(script.drop_front(2).drop_back());
+      if (inner.size() == 1 && inner[0].size() >= 2 && inner[0][0] == "printf" &&
+          inner[0][1] == "%s\\n")
+        return llvm::join(llvm::makeArrayRef(inner[0]).drop_front(2), "\n");
+    }
+    return script.str();
+  }
+  return std::nullopt;
+}
+
+void addCommand(llvm::ArrayRef<std::string> words, Accumulator &work, int depth) {
+  size_t start = 0;
+  while (start < words.size() && isAssignment(words[start]))
+    ++start;
+  if (start < words.size() && depth < 4) {
+    llvm::StringRef shell = llvm::StringRef(words[start]).rsplit('/').second;
+    if (shell.empty())
+      shell = words[start];
+    if (shell == "bash" || shell == "sh" || shell == "dash" || shell == "zsh" || shell == "ash")
+      if (std::optional<std::string> script = shellScript(words.drop_front(start + 1))) {
+        addScript(*script, work, depth + 1);
+        return;
+      }
+  }
+  work.add(commandCost(words.vec()));
+}
+
+void addScript(llvm::StringRef script, Accumulator &work, int depth) {
+  for (const std::vector<std::string> &command : shellCommands(script))
+    addCommand(command, work, depth);
+}
+
+/// Whitespace runs as one space, cut to `width` characters.
+std::string shortText(llvm::StringRef text, size_t width = 60) {
+  std::string out;
+  for (char c : text) {
+    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (blank && (out.empty() || out.back() == ' '))
+      continue;
+    out += blank ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  if (out.size() > width)
+    out = out.substr(0, width - 3) + "...";
+  return out;
+}
+
+InstructionEstimate estimateRun(const dsl::DockerfileInstruction &inst) {
+  Accumulator work;
+  if (inst.jsonForm) {
+    addCommand(inst.args, work, 0);
+  } else {
+    std::string script = inst.text;
+    for (const dsl::DockerfileHeredoc &heredoc : inst.heredocs)
+      script += "\n" + heredoc.body;
+    addScript(script, work, 0);
+  }
+  InstructionEstimate estimate;
+  estimate.seconds = work.seconds + (work.unknown ? kUnknownWork : 0);
+  estimate.seconds = std::max(estimate.seconds, kRunMinimum);
+  std::string what = work.labels.empty() ? inst.text : llvm::join(work.labels, ", ");
+  estimate.summary = shortText("RUN " + what);
+  return estimate;
+}
+
+bool isUrl(llvm::StringRef source) {
+  return source.startswith("http://") || source.startswith("https://") ||
+         source.startswith("git@") || source.startswith("git://");
+}
+
+InstructionEstimate estimateCopy(const dsl::DockerfileInstruction &inst) {
+  const dsl::DockerfileCopy &copy = *inst.copy;
+  InstructionEstimate estimate;
+  std::string what = inst.keyword;
+  if (!copy.from.isContext())
+    what += " --from=" + copy.from.name;
+  std::vector<std::string> sources = copy.sources;
+  for (unsigned i = 0; i < copy.heredocSources; ++i)
+    sources.push_back("<<heredoc");
+  what += " " + llvm::join(sources, " ") + " -> " + copy.dest;
+  estimate.summary = shortText(what);
+  estimate.seconds = copy.from.isContext() ? kContextCopy : kStageCopy;
+  for (const std::string &source : copy.sources)
+    if (isUrl(source))
+      estimate.seconds = std::max(estimate.seconds,
+                                  mentionsModel(source) ? costs::kModelDownload : kDownload);
+  return estimate;
+}
+
+} // namespace
+
+std::vector<std::vector<std::string>> shellCommands(llvm::StringRef script) {
+  return ShellSplitter(script).split();
+}
+
+InstructionEstimate estimateInstruction(const dsl::DockerfileInstruction &inst) {
+  if (inst.keyword == "RUN")
+    return estimateRun(inst);
+  if (inst.copy)
+    return estimateCopy(inst);
+  return {0, shortText(inst.keyword + " " + inst.text)};
+}
+
+} // namespace imageplan::planner

@@ -1,0 +1,269 @@
+// The replay: for each commit, the context files it changed (after the
+// .dockerignore), then each stage in dependency order, each instruction in
+// order, deciding whether its cache would have been invalidated. Instructions
+// are compiled once into what they read, so a replay is linear in commits.
+#include "planner/Score.h"
+
+#include "planner/InstructionCost.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <functional>
+#include <optional>
+
+namespace imageplan::planner {
+namespace {
+
+/// A COPY/ADD source or a bind-mount source in the build context.
+class ContextSource {
+public:
+  explicit ContextSource(llvm::StringRef written) {
+    std::string path = dsl::cleanPath(written);
+    while (llvm::StringRef(path).startswith("/"))
+      path.erase(0, 1);
+    path = dsl::cleanPath(path);
+    if (path == "..")
+      outside = true; // BuildKit refuses paths that leave the context
+    else if (llvm::StringRef(path).startswith("../"))
+      outside = true;
+    if (llvm::StringRef(path).find_first_of("*?[") != llvm::StringRef::npos) {
+      if (llvm::Expected<dsl::PathPattern> pattern = dsl::PathPattern::compile(path))
+        glob = std::move(*pattern);
+      else
+        llvm::consumeError(pattern.takeError()); // BuildKit would fail; nothing matches
+    }
+    this->path = std::move(path);
+  }
+
+  bool reads(llvm::StringRef file) const {
+    if (outside)
+      return false;
+    if (glob)
+      return glob->matchesOrParent(file);
+    if (llvm::StringRef(path).find_first_of("*?[") != llvm::StringRef::npos)
+      return false; // a malformed glob
+    return coveredBy(file, path);
+  }
+
+  /// `file` relative to this source when the source is a directory holding it.
+  std::optional<std::string> relative(llvm::StringRef file) const {
+    if (glob || outside || !coveredBy(file, path))
+      return std::nullopt;
+    if (path == ".")
+      return file.str();
+    if (file == path)
+      return std::nullopt;
+    return file.drop_front(path.size() + 1).str();
+  }
+
+private:
+  std::string path;
+  std::optional<dsl::PathPattern> glob;
+  bool outside = false;
+};
+
+/// What one instruction reads: context sources, minus its --exclude
+/// patterns, and other stages.
+struct Reads {
+  std::vector<ContextSource> sources;
+  std::vector<dsl::PathPattern> excludes;
+  std::vector<int> stages;
+
+  bool readsFile(llvm::StringRef file) const {
+    for (const ContextSource &source : sources) {
+      if (!source.reads(file))
+        continue;
+      std::optional<std::string> inside = source.relative(file);
+      bool excluded = llvm::any_of(excludes, [&](const dsl::PathPattern &pattern) {
+        return pattern.matchesOrParent(file) || (inside && pattern.matchesOrParent(*inside));
+      });
+      if (!excluded)
+        return true;
+    }
+    return false;
+  }
+  bool readsAny(llvm::ArrayRef<std::string> files) const {
+    return llvm::any_of(files, [&](const std::string &file) { return readsFile(file); });
+  }
+};
+
+bool isUrl(llvm::StringRef source) {
+  return source.contains("://") || source.startswith("git@");
+}
+
+Reads readsOf(const dsl::DockerfileInstruction &inst) {
+  Reads reads;
+  if (inst.copy) {
+    if (inst.copy->from.isContext()) {
+      for (const std::string &source : inst.copy->sources)
+        if (!isUrl(source))
+          reads.sources.emplace_back(source);
+    } else if (inst.copy->from.stage >= 0) {
+      reads.stages.push_back(inst.copy->from.stage);
+    }
+    for (const std::string &exclude : inst.copy->excludes) {
+      if (llvm::Expected<dsl::PathPattern> pattern =
+              dsl::PathPattern::compile(dsl::cleanPath(exclude)))
+        reads.excludes.push_back(std::move(*pattern));
+      else
+        llvm::consumeError(pattern.takeError());
+    }
+  }
+  for (const dsl::DockerfileMount &mount : inst.mounts) {
+    if (mount.type != "bind" && mount.type != "cache")
+      continue;
+    if (mount.from.stage >= 0)
+      reads.stages.push_back(mount.from.stage);
+    else if (mount.from.isContext() && mount.type == "bind")
+      reads.sources.emplace_back(mount.source.empty() ? "." : mount.source);
+  }
+  return reads;
+}
+
+/// Stages ordered so that every stage comes after those it derives from or
+/// reads from; among free stages, file order.
+std::vector<size_t> dependencyOrder(const dsl::Dockerfile &file,
+                                    const std::vector<std::vector<Reads>> &reads) {
+  std::vector<size_t> order;
+  std::vector<char> state(file.stages.size(), 0);
+  std::function<void(size_t)> visit = [&](size_t s) {
+    if (state[s])
+      return; // done, or on the path (the parser rejects cycles)
+    state[s] = 1;
+    if (file.stages[s].baseStage >= 0)
+      visit(file.stages[s].baseStage);
+    for (const Reads &r : reads[s])
+      for (int t : r.stages)
+        visit(t);
+    order.push_back(s);
+  };
+  for (size_t s = 0; s < file.stages.size(); ++s)
+    visit(s);
+  return order;
+}
+
+/// Marks the stages the last stage needs, through FROM, COPY --from and
+/// mounts, as built; the others are not.
+void markBuilt(const dsl::Dockerfile &file, const std::vector<std::vector<Reads>> &reads,
+               Score &score) {
+  std::vector<char> needed(file.stages.size(), 0);
+  std::function<void(size_t)> need = [&](size_t s) {
+    if (needed[s])
+      return;
+    needed[s] = 1;
+    if (file.stages[s].baseStage >= 0)
+      need(file.stages[s].baseStage);
+    for (const Reads &r : reads[s])
+      for (int t : r.stages)
+        need(t);
+  };
+  if (!file.stages.empty())
+    need(file.stages.size() - 1);
+  for (size_t s = 0; s < file.stages.size(); ++s)
+    score.stages[s].built = needed[s] != 0;
+}
+
+bool buildsLayer(const dsl::DockerfileInstruction &inst) {
+  return inst.keyword == "RUN" || inst.keyword == "COPY" || inst.keyword == "ADD";
+}
+
+} // namespace
+
+bool sourceReads(llvm::StringRef source, llvm::StringRef file) {
+  return ContextSource(source).reads(file);
+}
+
+double expectedSeconds(const ScoredInstruction &inst, unsigned commits) {
+  return commits ? inst.cost * inst.invalidated / commits : 0;
+}
+
+double lowerBoundSeconds(const ScoredInstruction &inst, unsigned commits) {
+  return commits ? inst.cost * inst.ownChanges / commits : 0;
+}
+
+double expectedSeconds(const ScoredStage &stage, unsigned commits) {
+  double total = 0;
+  for (const ScoredInstruction &inst : stage.instructions)
+    total += expectedSeconds(inst, commits);
+  return total;
+}
+
+double Score::expectedSeconds() const {
+  double total = 0;
+  for (const ScoredStage &stage : stages)
+    if (stage.built)
+      total += planner::expectedSeconds(stage, commits);
+  return total;
+}
+
+double Score::lowerBoundSeconds() const {
+  double total = 0;
+  for (const ScoredStage &stage : stages)
+    if (stage.built)
+      for (const ScoredInstruction &inst : stage.instructions)
+        total += planner::lowerBoundSeconds(inst, commits);
+  return total;
+}
+
+Score scoreDockerfile(const dsl::Dockerfile &dockerfile, const dsl::DockerignoreMatcher *ignore,
+                      const History &history) {
+  Score score;
+  score.commits = history.commits.size();
+  std::vector<std::vector<Reads>> reads(dockerfile.stages.size());
+  // scored[s][i]: index into score.stages[s].instructions, or -1 for an
+  // instruction that builds no layer.
+  std::vector<std::vector<int>> scored(dockerfile.stages.size());
+  for (size_t s = 0; s < dockerfile.stages.size(); ++s) {
+    const dsl::DockerfileStage &stage = dockerfile.stages[s];
+    ScoredStage out;
+    out.name = stage.label(s);
+    out.base = stage.base;
+    for (const dsl::DockerfileInstruction &inst : stage.instructions) {
+      reads[s].push_back(readsOf(inst));
+      if (!buildsLayer(inst)) {
+        scored[s].push_back(-1);
+        continue;
+      }
+      InstructionEstimate estimate = estimateInstruction(inst);
+      scored[s].push_back(static_cast<int>(out.instructions.size()));
+      out.instructions.push_back({inst.line, estimate.summary, estimate.seconds, 0, 0});
+    }
+    score.stages.push_back(std::move(out));
+  }
+  std::vector<size_t> order = dependencyOrder(dockerfile, reads);
+  markBuilt(dockerfile, reads, score);
+
+  std::vector<std::string> files;
+  for (const Commit &commit : history.commits) {
+    files.clear();
+    for (const std::string &file : commit.files)
+      if (!ignore || !ignore->excludes(file))
+        files.push_back(file);
+    // rebuilt[s]: the stage's result changed in the replayed build; changed[s]:
+    // the same when each step rebuilds only for its own inputs.
+    std::vector<char> rebuilt(dockerfile.stages.size(), 0), changed(rebuilt);
+    for (size_t s : order) {
+      int base = dockerfile.stages[s].baseStage;
+      bool invalid = base >= 0 && rebuilt[base];
+      bool stageChanged = base >= 0 && changed[base];
+      for (size_t i = 0; i < reads[s].size(); ++i) {
+        const Reads &r = reads[s][i];
+        bool context = r.readsAny(files);
+        bool own = context || llvm::any_of(r.stages, [&](int t) { return rebuilt[t] != 0; });
+        bool ownIdeal = context || llvm::any_of(r.stages, [&](int t) { return changed[t] != 0; });
+        invalid = invalid || own;
+        stageChanged = stageChanged || ownIdeal;
+        if (scored[s][i] < 0)
+          continue;
+        ScoredInstruction &out = score.stages[s].instructions[scored[s][i]];
+        out.invalidated += invalid;
+        out.ownChanges += ownIdeal;
+      }
+      rebuilt[s] = invalid;
+      changed[s] = stageChanged;
+    }
+  }
+  return score;
+}
+
+} // namespace imageplan::planner

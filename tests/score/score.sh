@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# imageplan score on a repository the test scripts itself: tests/score/project
+# and 40 commits after it, app code changing in most, README.md in every
+# fifth, requirements.txt in every tenth, lib/ once. Each case compares the
+# output with tests/score/expected/ byte for byte, and the key numbers are
+# asserted on their own so that a regenerated expected file cannot hide a
+# regression of the model.
+# usage: score.sh IMAGEPLAN CASE [--update]   (--update rewrites the expected file)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=../harness/common.sh
+source "$here/../harness/common.sh"
+
+imageplan=$1
+case_name=$2
+update=${3:-}
+make_scratch_dir
+repo=$scratch/repo
+
+# git with a fixed identity and dates, so the repository is the same every run.
+g() {
+  GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
+    GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2026-01-01T00:00:00Z \
+    GIT_COMMITTER_DATE=2026-01-01T00:00:00Z git -C "$repo" -c commit.gpgsign=false "$@"
+}
+
+make_repo() {
+  cp -R "$here/project" "$repo"
+  git init -q "$repo" 2>/dev/null
+  g add -A
+  g commit -qm initial
+  local i
+  for i in $(seq 1 40); do
+    if ((i % 5 != 0)); then echo "# change $i" >>"$repo/app/__main__.py"; fi
+    if ((i % 5 == 0)); then echo "change $i" >>"$repo/README.md"; fi
+    if ((i % 10 == 0)); then echo "# pin $i" >>"$repo/requirements.txt"; fi
+    if ((i == 17)); then echo "Y = $i" >>"$repo/lib/util.py"; fi
+    g add -A
+    g commit -qm "change $i"
+  done
+}
+
+# Compares the file $2 with expected/$1, or rewrites expected/$1 with --update.
+expect_file() {
+  local name=$1 actual=$2 expected=$here/expected/$1
+  if [[ $update == --update ]]; then
+    cp "$actual" "$expected"
+    echo "updated $expected"
+    return
+  fi
+  [[ -f $expected ]] || fail "missing $expected; run: $0 IMAGEPLAN $case_name --update"
+  if ! cmp -s "$expected" "$actual"; then
+    show_diff "$expected" "$actual" "expected/$name" "actual"
+    fail "$case_name: output differs from expected/$name"
+  fi
+}
+
+# Runs imageplan in the repository; stdout to $scratch/out, stderr to
+# $scratch/err; the exit status in $rc.
+run() {
+  rc=0
+  (cd "$repo" && "$imageplan" "$@") >"$scratch/out" 2>"$scratch/err" || rc=$?
+}
+
+# The number after "$1" on a line of the summary of $scratch/out.
+summary_number() {
+  sed -n '/^Expected rebuild seconds per commit$/,$p' "$scratch/out" |
+    awk -v label="$1" 'index($0, "  " label "  ") == 1 { print $NF }'
+}
+
+expect_number() { # what expected actual
+  [[ $2 == "$3" ]] || fail "$case_name: $1 is '$3', expected '$2'"
+}
+
+case $case_name in
+naive)
+  make_repo
+  run score imageplan.yaml --dockerfile Dockerfile.naive
+  [[ $rc == 0 ]] || fail "score failed ($rc): $(cat "$scratch/err")"
+  [[ ! -s $scratch/err ]] || fail "unexpected stderr: $(cat "$scratch/err")"
+  expect_file naive.txt "$scratch/out"
+  # 41 commits; the generated .dockerignore keeps README.md out. Generated:
+  # requirements (65 s) rebuilds in its own 5 (the first commit, 4 pins);
+  # lib/ (2 s) in those and commit 17; app/ (2 s) in its own 33 and the 4
+  # pins: (65*5 + 2*6 + 2*37) / 41 = 411/41.
+  expect_number "generated" 10.024 "$(summary_number 'generated from imageplan.yaml')"
+  # Naive: no .dockerignore, so COPY . . and the install after it rebuild in
+  # all 41: 2 + 65.
+  expect_number "naive" 67.000 "$(summary_number Dockerfile.naive)"
+  # Each step only for its own inputs: (65*5 + 2*2 + 2*33) / 41 = 395/41.
+  expect_number "lower bound" 9.634 "$(summary_number 'lower bound')"
+  grep -qx '  Dockerfile.naive / generated: 6.68' "$scratch/out" || fail "ratio line missing"
+  ;;
+json)
+  make_repo
+  run score imageplan.yaml --dockerfile=Dockerfile.naive --history=20 --format=json
+  [[ $rc == 0 ]] || fail "score failed ($rc): $(cat "$scratch/err")"
+  expect_file json.json "$scratch/out"
+  grep -q '^  "commits": 20,$' "$scratch/out" || fail "not 20 commits"
+  ;;
+multistage)
+  make_repo
+  run score imageplan.yaml --dockerfile Dockerfile.multistage
+  [[ $rc == 0 ]] || fail "score failed ($rc): $(cat "$scratch/err")"
+  expect_file multistage.txt "$scratch/out"
+  # The test stage is not built for the last stage. deps: COPY (2 s) and
+  # install (65 s) in 5; the last stage: COPY --from (5 s) in those 5, lib/
+  # (2 s) in 6, COPY . . (2 s) in 37: 446/41.
+  expect_number "multistage" 10.878 "$(summary_number Dockerfile.multistage)"
+  # COPY . . rebuilds in the 37 commits that change more than README.md,
+  # which the Dockerfile's own .dockerignore leaves out.
+  copy_all='      22  COPY . -> .  '
+  grep -q "^$copy_all.* 37/41 " "$scratch/out" || fail "COPY . . with its .dockerignore"
+  rm "$repo/Dockerfile.multistage.dockerignore"
+  run score imageplan.yaml --dockerfile Dockerfile.multistage
+  grep -q "^$copy_all.* 41/41 " "$scratch/out" || fail "COPY . . without a .dockerignore"
+  ;;
+paths)
+  # The spec outside the context, every path absolute, another working
+  # directory and environment: the same numbers as case naive.
+  make_repo
+  mkdir -p "$scratch/specs" "$scratch/elsewhere"
+  cp "$repo/imageplan.yaml" "$scratch/specs/"
+  out=$(cd "$scratch/elsewhere" && TZ=Asia/Tokyo LC_ALL=C HOME=/nonexistent "$imageplan" score \
+    "$scratch/specs/imageplan.yaml" --context "$repo" --dockerfile "$repo/Dockerfile.naive")
+  printf '%s\n' "$out" >"$scratch/out"
+  expect_number "generated" 10.024 "$(summary_number 'generated from imageplan.yaml')"
+  expect_number "naive" 67.000 "$(summary_number "$repo/Dockerfile.naive")"
+  run score imageplan.yaml --dockerfile Dockerfile.naive
+  again=$(cat "$scratch/out")
+  run score imageplan.yaml --dockerfile Dockerfile.naive
+  [[ $again == "$(cat "$scratch/out")" ]] || fail "two runs printed different bytes"
+  ;;
+malformed)
+  make_repo
+  run score imageplan.yaml --dockerfile Dockerfile.broken
+  [[ $rc == 1 ]] || fail "a malformed Dockerfile must exit 1, got $rc"
+  [[ ! -s $scratch/out ]] || fail "nothing may go to stdout: $(cat "$scratch/out")"
+  expect_file malformed.txt "$scratch/err"
+  ;;
+not-a-repo)
+  cp -R "$here/project" "$repo"
+  run score imageplan.yaml --dockerfile Dockerfile.naive
+  [[ $rc == 1 ]] || fail "outside a repository score must exit 1, got $rc"
+  [[ ! -s $scratch/out ]] || fail "nothing may go to stdout: $(cat "$scratch/out")"
+  grep -q "^error: cannot read history: .*; score replays the history of the git repository" \
+    "$scratch/err" || fail "unexpected stderr: $(cat "$scratch/err")"
+  ;;
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "ok: $case_name"
