@@ -59,6 +59,21 @@ void addMount(RunInstruction &run, Mount mount) {
     run.mounts.push_back(std::move(mount));
 }
 
+void addCopy(RunInstruction &run, FileCopy copy) {
+  if (!llvm::is_contained(run.copies, copy))
+    run.copies.push_back(std::move(copy));
+}
+
+bool isCacheMount(const Mount &mount) {
+  return llvm::is_contained(mount.options, std::make_pair(std::string("type"), std::string("cache")));
+}
+
+bool isLockedCacheMount(const Mount &mount) {
+  return isCacheMount(mount) &&
+         llvm::is_contained(mount.options,
+                            std::make_pair(std::string("sharing"), std::string("locked")));
+}
+
 // The --index-url/--extra-index-url arguments, one option per line.
 void appendIndexArgs(llvm::ArrayRef<std::string> indexUrls, std::vector<std::string> &args) {
   for (size_t i = 0; i < indexUrls.size(); ++i)
@@ -86,41 +101,50 @@ bool isSimpleCommand(llvm::StringRef script) {
 
 class RunOpEmitter {
 public:
-  explicit RunOpEmitter(RunInstruction &run) : run(run) {}
+  RunOpEmitter(const DialectRules &rules, RunInstruction &run) : rules(rules), run(run) {}
 
   void operator()(const plan::AptInstall &op) {
-    // The cache is shared between stages that install packages, so apt's own
-    // lock must be respected: sharing=locked.
-    addMount(run, cacheMount("/var/cache/apt", "locked"));
-    addMount(run, cacheMount("/var/lib/apt/lists", "locked"));
-    // Debian and Ubuntu images ship docker-clean, which deletes downloaded
-    // .debs after each install and so defeats the cache mount.
-    command(shellJoin({"rm", "-f", "/etc/apt/apt.conf.d/docker-clean"}));
+    bool listsCached = rules.cacheMounts && rules.aptListsCache;
+    if (rules.cacheMounts) {
+      // The cache is shared between stages that install packages, so apt's
+      // own lock must be respected: sharing=locked.
+      addCache("/var/cache/apt", "locked");
+      if (listsCached)
+        addCache("/var/lib/apt/lists", "locked");
+      // Debian and Ubuntu images ship docker-clean, which deletes downloaded
+      // .debs after each install and so defeats the cache mount.
+      command(shellJoin({"rm", "-f", "/etc/apt/apt.conf.d/docker-clean"}));
+    }
     command(shellJoin({"apt-get", "update"}));
     ShellCommand install{shellAssign("DEBIAN_FRONTEND", "noninteractive") + " " +
                              shellJoin({"apt-get", "install", "-y", "--no-install-recommends"}),
                          {}};
     appendQuotedEach(op.packages, install.args);
     run.commands.push_back(std::move(install));
-    // No `rm -rf /var/lib/apt/lists/*`: the lists live in the cache mount,
-    // never in the layer, so deleting them would only empty the cache and
-    // make the next build download them again.
+    // With the lists in a cache mount they never reach the layer, and deleting
+    // them would only make the next build download them again. Without it
+    // they (and, with no cache at all, the .debs) are removed in this layer.
+    if (!rules.cacheMounts)
+      command(shellJoin({"apt-get", "clean"}));
+    if (!listsCached)
+      command("rm -rf /var/lib/apt/lists/*"); // a glob: fixed text, no data
   }
 
   void operator()(const plan::CreateVenv &op) {
     command(shellJoin({op.python, "-m", "venv", op.path}));
   }
 
-  // No --no-cache-dir and no PIP_NO_CACHE_DIR: pip's cache is a cache mount,
-  // so it speeds up rebuilds without ending up in the image.
+  // With a cache mount: no --no-cache-dir and no PIP_NO_CACHE_DIR, so pip's
+  // cache speeds up rebuilds without ending up in the image. Without one the
+  // cache would only be written into the layer: --no-cache-dir.
   void operator()(const plan::PipInstall &op) {
-    addMount(run, cacheMount(PipCacheDir));
+    addCache(PipCacheDir);
     for (const std::string &file : op.requirementFiles)
-      addMount(run, bindMount(file, scratchPath(file)));
+      bindContext(file, scratchPath(file));
     bool wheels = !op.wheelStage.empty();
     if (wheels)
-      addMount(run, bindMount(op.wheelDir, WheelMountDir, op.wheelStage));
-    ShellCommand install{shellJoin({"pip", "install"}), {}};
+      bindStage(op.wheelStage, op.wheelDir, WheelMountDir);
+    ShellCommand install{pipCommand("install"), {}};
     appendIndexArgs(op.indexUrls, install.args);
     if (wheels)
       install.args.push_back(shellJoin({"--find-links", WheelMountDir}));
@@ -131,10 +155,10 @@ public:
   }
 
   void operator()(const plan::PipWheel &op) {
-    addMount(run, cacheMount(PipCacheDir));
-    ShellCommand wheel{
-        shellJoin({"pip", "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", op.outDir}),
-        {}};
+    addCache(PipCacheDir);
+    ShellCommand wheel{pipCommand("wheel") + " " +
+                           shellJoin({"--no-deps", "--no-build-isolation", "--wheel-dir", op.outDir}),
+                       {}};
     appendIndexArgs(op.indexUrls, wheel.args);
     appendQuotedEach(op.packages, wheel.args);
     run.commands.push_back(std::move(wheel));
@@ -143,7 +167,8 @@ public:
   void operator()(const plan::ModelDownload &op) {
     // Not `required`: without the secret the download still works for a
     // public model.
-    if (!op.secretId.empty())
+    // The planner refuses token secrets for dialects without secret mounts.
+    if (!op.secretId.empty() && rules.secretMounts)
       addMount(run, Mount{{{"type", "secret"}, {"id", op.secretId}}});
     std::vector<std::string> env = {
         shellAssign("IMAGEPLAN_MODEL_REPO", op.repo),
@@ -180,7 +205,7 @@ public:
   void operator()(const plan::RunScript &op) {
     // A relative target resolves against the WORKDIR, where the script runs.
     for (const std::string &input : op.bindInputs)
-      addMount(run, bindMount(input, input));
+      bindContext(input, input);
     // A YAML block scalar ends in a line break; it is not an empty last line.
     llvm::StringRef script = llvm::StringRef(op.script).rtrim("\n");
     if (!script.contains('\n')) {
@@ -210,6 +235,35 @@ public:
 private:
   void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
 
+  void addCache(llvm::StringRef target, llvm::StringRef sharing = "") {
+    if (rules.cacheMounts)
+      addMount(run, cacheMount(target, sharing));
+  }
+
+  // Context files a command reads: bind-mounted where the dialect can, so
+  // they never become part of a layer; else COPYed in before the RUN.
+  void bindContext(llvm::StringRef source, llvm::StringRef target) {
+    if (rules.bindMounts)
+      addMount(run, bindMount(source, target));
+    else
+      addCopy(run, FileCopy{"", source.str(), target.str()});
+  }
+
+  void bindStage(llvm::StringRef stage, llvm::StringRef source, llvm::StringRef target) {
+    if (rules.bindMounts)
+      addMount(run, bindMount(source, target, stage));
+    else
+      addCopy(run, FileCopy{stage.str(), source.str(), target.str()});
+  }
+
+  // `pip install` or `pip wheel`, with --no-cache-dir when there is no cache
+  // mount to keep the cache out of the layer.
+  std::string pipCommand(llvm::StringRef subcommand) const {
+    if (rules.cacheMounts)
+      return shellJoin({"pip", subcommand});
+    return shellJoin({"pip", subcommand, "--no-cache-dir"});
+  }
+
   // `[ENV...] command "$(printf '%s\n' LINE...)"`, every word but the first
   // on a continuation line of its own.
   void printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
@@ -231,14 +285,33 @@ private:
 
   [[noreturn]] static void notARunOp() { llvm_unreachable("not a run operation"); }
 
+  const DialectRules &rules;
   RunInstruction &run;
 };
 
 } // namespace
 
-void appendRunOp(const plan::Op &op, RunInstruction &run) {
+void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run) {
   assert(plan::isRunOp(op));
-  std::visit(RunOpEmitter(run), op);
+  std::visit(RunOpEmitter(rules, run), op);
+}
+
+bool canShareRun(const RunInstruction &run, const RunInstruction &next,
+                 const DialectRules &rules) {
+  if (!rules.lockedCacheMountAlone)
+    return true;
+  RunInstruction merged = run;
+  mergeRun(merged, next);
+  unsigned caches = llvm::count_if(merged.mounts, isCacheMount);
+  return caches <= 1 || llvm::none_of(merged.mounts, isLockedCacheMount);
+}
+
+void mergeRun(RunInstruction &run, RunInstruction next) {
+  for (FileCopy &copy : next.copies)
+    addCopy(run, std::move(copy));
+  for (Mount &mount : next.mounts)
+    addMount(run, std::move(mount));
+  llvm::append_range(run.commands, std::move(next.commands));
 }
 
 std::vector<std::string> runLines(const RunInstruction &run) {

@@ -3,6 +3,7 @@
 // mounts are merged and their commands chained with &&.
 #pragma once
 
+#include "backends/DialectRules.h"
 #include "backends/DockerfileSyntax.h"
 #include "planner/Plan.h"
 
@@ -18,13 +19,32 @@ struct ShellCommand {
   std::vector<std::string> args;
 };
 
+/// A file or folder a dialect without bind mounts COPYs in before the RUN
+/// that reads it: from the build context, or from `fromStage` when set.
+struct FileCopy {
+  std::string fromStage;
+  std::string source;
+  std::string dest;
+  bool operator==(const FileCopy &other) const {
+    return fromStage == other.fromStage && source == other.source && dest == other.dest;
+  }
+};
+
 struct RunInstruction {
-  std::vector<Mount> mounts; // deduplicated, in first-use order
+  std::vector<FileCopy> copies; // deduplicated, in first-use order
+  std::vector<Mount> mounts;    // deduplicated, in first-use order
   std::vector<ShellCommand> commands;
 };
 
-/// Adds the mounts and commands of `op`, which must be a run operation.
-void appendRunOp(const plan::Op &op, RunInstruction &run);
+/// Adds the copies, mounts and commands of `op`, which must be a run
+/// operation, as the dialect's `rules` allow.
+void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run);
+
+/// True when the RUN `next` may be merged into `run` under `rules`.
+bool canShareRun(const RunInstruction &run, const RunInstruction &next, const DialectRules &rules);
+
+/// Appends `next` to `run`: its copies and mounts where new, its commands.
+void mergeRun(RunInstruction &run, RunInstruction next);
 
 /// The lines of the RUN for DockerfileWriter::instruction: each mount flag,
 /// then the commands joined by &&, arguments indented one level deeper.
