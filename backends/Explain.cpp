@@ -122,6 +122,7 @@ std::string emitExplainJson(const plan::Plan &plan) {
               json.object([&] {
                 json.attribute("index", int64_t(i + 1));
                 json.attribute("what", layer.what);
+                strings("kinds", layer.kinds);
                 json.attribute("changeClass", plan::toString(layer.changeClass));
                 number("changeProbability", layer.changeProbability, 4);
                 strings("rateSources", layer.rateSources);

@@ -123,6 +123,7 @@ ChangeClass classify(double changeProbability);
 struct Layer {
   std::vector<Op> ops;
   std::vector<unsigned> nodes; // graph node ids this layer came from
+  std::vector<std::string> kinds; // per node, its kind: "system-packages", "app-copy", ...
   std::string what;            // short human description, e.g. "python packages"
   ChangeClass changeClass = ChangeClass::Rarely;
   double changeProbability = 0; // of this layer's own inputs, per commit

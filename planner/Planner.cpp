@@ -159,6 +159,7 @@ private:
     for (const plan::Op &op : node.ops)
       appendOp(layer.ops, op);
     layer.nodes = {node.id};
+    layer.kinds = {toString(node.kind)};
     layer.what = node.name;
     layer.changeProbability = rate;
     layer.changeClass = plan::classify(rate);
@@ -183,6 +184,7 @@ private:
     for (const plan::Op &op : node.ops)
       appendOp(last.ops, op);
     last.nodes.push_back(node.id);
+    last.kinds.push_back(toString(node.kind));
     last.what += ", " + node.name;
     last.changeProbability = 1 - (1 - last.changeProbability) * (1 - rate);
     last.cost += node.cost;
