@@ -53,6 +53,25 @@ for expected in tests/init/*/expected.yaml; do
   fi
 done
 
+# ... and the one each sample's folder gets without its spec and generated files.
+mkdir -p tests/init/samples
+for spec in samples/*/imageplan.yaml; do
+  dir=$(dirname "$spec")
+  name=$(basename "$dir")
+  copy=$scratch/$name
+  rm -rf "$copy"
+  cp -R "$dir" "$copy"
+  rm -f "$copy"/{imageplan.yaml,Dockerfile,.dockerignore,explain.txt,explain.json,graph.dot}
+  if "$imageplan" init "$copy" >/dev/null; then
+    cmp -s "$copy/imageplan.yaml" "tests/init/samples/$name.yaml" ||
+      cp "$copy/imageplan.yaml" "tests/init/samples/$name.yaml"
+    echo "updated: tests/init/samples/$name.yaml"
+  else
+    echo "update-golden.sh: imageplan init failed in a copy of $dir" >&2
+    failures=$((failures + 1))
+  fi
+done
+
 for spec in tests/negative/*/imageplan.yaml; do
   dir=$(dirname "$spec")
   rc=0
