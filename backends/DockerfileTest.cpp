@@ -218,10 +218,20 @@ TEST(DockerfileTest, CreateUser) {
 }
 
 TEST(DockerfileTest, RunScriptOneSimpleLineIsWrittenAsIs) {
-  EXPECT_EQ("RUN --mount=type=bind,source=scripts/gen.py,target=scripts/gen.py \\\n"
+  EXPECT_EQ("RUN --mount=type=bind,source=scripts/gen.py,target=scripts/gen.py,rw=true \\\n"
             "    python scripts/gen.py --out \"$HOME/gen\"\n",
             layerText({plan::RunScript{
                 "gen", "  python scripts/gen.py --out \"$HOME/gen\"  \n", {"scripts/gen.py"}}}));
+}
+
+// In a custom stage the inputs are copied in, so that what earlier steps
+// wrote beside them (node_modules) is not hidden by a mount.
+TEST(DockerfileTest, RunScriptCopiesItsInputsWhenAsked) {
+  EXPECT_EQ("COPY web/package.json web/package.json\n"
+            "COPY web/ web/\n"
+            "RUN bash -euo pipefail -c 'cd web && npm run build'\n",
+            layerText({plan::RunScript{"build", "cd web && npm run build",
+                                       {"web/package.json", "web/"}, true}}));
 }
 
 // Operators, comments and a trailing backslash could reach past the command

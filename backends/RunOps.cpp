@@ -41,12 +41,15 @@ Mount cacheMount(llvm::StringRef target, llvm::StringRef sharing = "") {
   return m;
 }
 
-Mount bindMount(llvm::StringRef source, llvm::StringRef target, llvm::StringRef fromStage = "") {
+Mount bindMount(llvm::StringRef source, llvm::StringRef target, llvm::StringRef fromStage = "",
+                bool readWrite = false) {
   Mount m{{{"type", "bind"}}};
   if (!fromStage.empty())
     m.options.push_back({"from", fromStage.str()});
   m.options.push_back({"source", source.str()});
   m.options.push_back({"target", target.str()});
+  if (readWrite)
+    m.options.push_back({"rw", "true"});
   return m;
 }
 
@@ -204,8 +207,14 @@ public:
 
   void operator()(const plan::RunScript &op) {
     // A relative target resolves against the WORKDIR, where the script runs.
-    for (const std::string &input : op.bindInputs)
-      bindContext(input, input);
+    // Mounts are read-write so that tools that write beside their sources
+    // (make, npm) work; what they write there is discarded with the mount.
+    for (const std::string &input : op.inputs) {
+      if (op.copyInputs)
+        addCopy(run, FileCopy{"", input, input});
+      else
+        bindContext(input, input, /*readWrite=*/true);
+    }
     // A YAML block scalar ends in a line break; it is not an empty last line.
     llvm::StringRef script = llvm::StringRef(op.script).rtrim("\n");
     if (!script.contains('\n')) {
@@ -242,9 +251,9 @@ private:
 
   // Context files a command reads: bind-mounted where the dialect can, so
   // they never become part of a layer; else COPYed in before the RUN.
-  void bindContext(llvm::StringRef source, llvm::StringRef target) {
+  void bindContext(llvm::StringRef source, llvm::StringRef target, bool readWrite = false) {
     if (rules.bindMounts)
-      addMount(run, bindMount(source, target));
+      addMount(run, bindMount(source, target, "", readWrite));
     else
       addCopy(run, FileCopy{"", source.str(), target.str()});
   }

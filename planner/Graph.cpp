@@ -421,9 +421,13 @@ private:
                        .id;
     for (const dsl::StepSpec &step : stageSpec.steps) {
       double cost = step.cost ? step.cost->value : costs::kCustomStep;
-      Node &node = addNode(NodeKind::CustomStep, step.name.value, stage, step.name.loc,
-                           costs::kCustomStepRate, cost,
-                           {plan::RunScript{step.name.value, step.run.value, values(step.inputs)}});
+      // A custom stage is a workspace: each step sees what the steps before
+      // it wrote (npm ci's node_modules) beside its inputs, so the inputs are
+      // copied in rather than mounted over that work.
+      Node &node = addNode(
+          NodeKind::CustomStep, step.name.value, stage, step.name.loc, costs::kCustomStepRate,
+          cost,
+          {plan::RunScript{step.name.value, step.run.value, values(step.inputs), true}});
       node.inputs = values(step.inputs);
       applyChanges(node, step.changes);
       stepNodes[step.name.value] = {&step, node.id};

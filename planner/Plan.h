@@ -81,11 +81,15 @@ struct CreateUser {
 };
 
 /// A user-authored shell script (a custom step), emitted as written. Context
-/// files it reads are bind-mounted at their own relative paths.
+/// files it reads (`inputs`) appear at their own paths relative to the
+/// WORKDIR: bind-mounted read-write (writes are discarded after the step), or,
+/// with `copyInputs`, COPYed into the stage first so that they and what the
+/// step writes next to them stay for the steps after it.
 struct RunScript {
   std::string name;
   std::string script;
-  std::vector<std::string> bindInputs;
+  std::vector<std::string> inputs;
+  bool copyInputs = false;
 };
 
 struct SetEnv {

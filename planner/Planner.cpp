@@ -204,7 +204,7 @@ private:
           if (auto *pip = std::get_if<plan::PipInstall>(&op))
             llvm::for_each(pip->requirementFiles, add);
           else if (auto *script = std::get_if<plan::RunScript>(&op))
-            llvm::for_each(script->bindInputs, add);
+            llvm::for_each(script->inputs, add);
           else if (auto *copy = std::get_if<plan::CopyContext>(&op))
             llvm::for_each(copy->sources, add);
         }
