@@ -13,6 +13,7 @@ DialectRules rulesFor(plan::Dialect dialect) {
     rules.copyLink = true;
     rules.cacheMounts = rules.bindMounts = rules.secretMounts = true;
     rules.aptListsCache = true;
+    rules.heredocs = true;
     return rules;
   case plan::Dialect::Docker20:
     rules.cacheMounts = rules.bindMounts = rules.secretMounts = true;

@@ -27,6 +27,8 @@ struct DialectRules {
   /// apt's package lists in a cache mount. buildah gets one locked mount per
   /// RUN, spent on the .debs, so its lists are downloaded and removed in-layer.
   bool aptListsCache = false;
+  /// Heredocs (`COPY <<EOF`), which need the dockerfile:1.4 syntax.
+  bool heredocs = false;
 };
 
 DialectRules rulesFor(plan::Dialect dialect);

@@ -61,8 +61,39 @@ std::vector<std::string> chownFlag(llvm::StringRef chown) {
   return {dockerfileFlag("chown", escapeWordExpansion(chown))};
 }
 
+// A heredoc delimiter that is no line of `content`.
+std::string heredocDelimiter(llvm::ArrayRef<llvm::StringRef> lines) {
+  std::string delimiter = "IMAGEPLAN_EOF";
+  for (unsigned n = 2; llvm::is_contained(lines, delimiter); ++n)
+    delimiter = "IMAGEPLAN_EOF_" + std::to_string(n);
+  return delimiter;
+}
+
+void writeRun(DockerfileWriter &w, const RunInstruction &run);
+
+// An inline file: a COPY heredoc where the dialect has them and the content
+// ends in a line break (a heredoc always does), else printf in a RUN.
+void writeFile(DockerfileWriter &w, const DialectRules &rules, const plan::WriteFile &file) {
+  llvm::StringRef content = file.content;
+  if (rules.heredocs && content.endswith("\n")) {
+    llvm::SmallVector<llvm::StringRef, 16> lines;
+    content.drop_back().split(lines, '\n');
+    std::string delimiter = heredocDelimiter(lines);
+    // Quoted, so that BuildKit expands nothing in the body.
+    std::string args = dockerfileFlag("chmod", file.mode) + " <<'" + delimiter + "' " +
+                       dockerfileWord(file.path);
+    w.heredocInstruction("COPY", args, lines, delimiter);
+    return;
+  }
+  RunInstruction run;
+  appendWriteFile(file, run);
+  writeRun(w, run);
+}
+
 void writeNonRunOp(DockerfileWriter &w, const DialectRules &rules, const plan::Op &op) {
-  if (const auto *copy = std::get_if<plan::CopyContext>(&op)) {
+  if (const auto *file = std::get_if<plan::WriteFile>(&op)) {
+    writeFile(w, rules, *file);
+  } else if (const auto *copy = std::get_if<plan::CopyContext>(&op)) {
     std::vector<std::string> paths = copy->sources;
     paths.push_back(copy->dest);
     w.instruction("COPY", copyArgs(chownFlag(copy->chown), paths));
@@ -93,7 +124,8 @@ void writeRun(DockerfileWriter &w, const RunInstruction &run) {
   w.instructionLines("RUN", runLines(run));
 }
 
-void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Layer &layer) {
+void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Layer &layer,
+                bool posixShell) {
   if (layer.ops.empty())
     return;
   llvm::StringRef what = layer.what.empty() ? llvm::StringRef("layer") : layer.what;
@@ -108,7 +140,7 @@ void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Laye
     RunInstruction run;
     for (; i < layer.ops.size() && plan::isRunOp(layer.ops[i]); ++i) {
       RunInstruction next;
-      appendRunOp(layer.ops[i], rules, next);
+      appendRunOp(layer.ops[i], rules, next, posixShell);
       if (!run.commands.empty() && !canShareRun(run, next, rules)) {
         writeRun(w, run);
         run = RunInstruction();
@@ -167,7 +199,9 @@ void writeStage(DockerfileWriter &w, const DialectRules &rules, const plan::Stag
   // `from` is an image reference or the name of an earlier stage; FROM reads
   // both the same way.
   w.instruction("FROM", stage.name.empty() ? stage.from : stage.from + " AS " + stage.name);
-  w.instruction("SHELL", Shell);
+  // A base without bash (Alpine, Wolfi) keeps the default /bin/sh -c.
+  if (!stage.posixShell)
+    w.instruction("SHELL", Shell);
   for (const std::string &arg : stage.args)
     w.instruction("ARG", arg);
   std::vector<std::string> env = keyValueLines(stage.env);
@@ -177,7 +211,7 @@ void writeStage(DockerfileWriter &w, const DialectRules &rules, const plan::Stag
     env.push_back("PATH=" + dockerfileWord(stage.pathPrepend) + ":$PATH");
   writeKeyValues(w, "ENV", env);
   for (const plan::Layer &layer : stage.layers)
-    writeLayer(w, rules, layer);
+    writeLayer(w, rules, layer, stage.posixShell);
   if (stage.runtime)
     writeRuntime(w, *stage.runtime);
 }

@@ -82,7 +82,7 @@ TEST(DockerfileTest, PathPrependAloneIsAnEnvBlock) {
   EXPECT_EQ("ENV PATH=\"/opt/my venv/bin\":$PATH\n", stageBody(p));
 }
 
-TEST(DockerfileTest, AptInstall) {
+TEST(DockerfileTest, SystemInstall) {
   EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
             "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
             "    rm -f /etc/apt/apt.conf.d/docker-clean \\\n"
@@ -90,7 +90,7 @@ TEST(DockerfileTest, AptInstall) {
             "    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\\n"
             "        libgl1 \\\n"
             "        python3\n",
-            layerText({plan::AptInstall{{"libgl1", "python3"}}}));
+            layerText({plan::SystemInstall{{"libgl1", "python3"}}}));
 }
 
 TEST(DockerfileTest, CreateVenv) {
@@ -314,7 +314,7 @@ TEST(DockerfileTest, RunOpsOfALayerShareOneRunWithMergedMounts) {
       "    && apt-get update \\\n"
       "    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\\n"
       "        curl\n",
-      layerText({plan::AptInstall{{"git"}}, first, second, plan::AptInstall{{"curl"}}}));
+      layerText({plan::SystemInstall{{"git"}}, first, second, plan::SystemInstall{{"curl"}}}));
 }
 
 TEST(DockerfileTest, MixedLayerKeepsOrder) {

@@ -45,4 +45,18 @@ void DockerfileWriter::instruction(llvm::StringRef keyword, llvm::StringRef args
   instructionLines(keyword, llvm::makeArrayRef(line));
 }
 
+void DockerfileWriter::heredocInstruction(llvm::StringRef keyword, llvm::StringRef args,
+                                          llvm::ArrayRef<llvm::StringRef> body,
+                                          llvm::StringRef delimiter) {
+  instruction(keyword, args);
+  for (llvm::StringRef line : body) {
+    // Body lines are content: trailing blanks and a leading '#' are kept.
+    assert(line.find_first_of("\n\r") == llvm::StringRef::npos && "line break inside a line");
+    assert(line != delimiter && "heredoc body line equals its delimiter");
+    out += line;
+    out += '\n';
+  }
+  writeLine(delimiter);
+}
+
 } // namespace imageplan::backends

@@ -22,6 +22,11 @@ public:
   void instructionLines(llvm::StringRef keyword, llvm::ArrayRef<std::string> lines);
   /// A one-line instruction.
   void instruction(llvm::StringRef keyword, llvm::StringRef args);
+  /// `KEYWORD args` whose args open a heredoc, then `body` as written (each
+  /// element a line, kept byte for byte) and the `delimiter` line. No line of
+  /// `body` may be the delimiter or hold a line break.
+  void heredocInstruction(llvm::StringRef keyword, llvm::StringRef args,
+                          llvm::ArrayRef<llvm::StringRef> body, llvm::StringRef delimiter);
 
   const std::string &text() const { return out; }
 

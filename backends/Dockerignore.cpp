@@ -61,6 +61,11 @@ std::string emitDockerignore(const plan::Plan &plan) {
     for (const char *pattern : BytecodePatterns)
       out += std::string(pattern) + "\n";
     out += ".dockerignore\n";
+    if (!plan.contextExcludes.empty())
+      out += "# Left out by the spec (app.exclude):\n";
+    for (const std::string &pattern : plan.contextExcludes)
+      if (isRepresentable(pattern))
+        out += pattern + "\n";
     return out;
   }
 

@@ -104,9 +104,23 @@ bool isSimpleCommand(llvm::StringRef script) {
 
 class RunOpEmitter {
 public:
-  RunOpEmitter(const DialectRules &rules, RunInstruction &run) : rules(rules), run(run) {}
+  RunOpEmitter(const DialectRules &rules, RunInstruction &run, bool posixShell)
+      : rules(rules), run(run), posixShell(posixShell) {}
 
-  void operator()(const plan::AptInstall &op) {
+  void operator()(const plan::SystemInstall &op) {
+    switch (op.manager) {
+    case plan::PackageManager::Apt:
+      return aptInstall(op);
+    case plan::PackageManager::Apk:
+      return apkInstall(op);
+    case plan::PackageManager::Dnf:
+      return dnfInstall(op);
+    case plan::PackageManager::Microdnf:
+      return microdnfInstall(op);
+    }
+  }
+
+  void aptInstall(const plan::SystemInstall &op) {
     bool listsCached = rules.cacheMounts && rules.aptListsCache;
     if (rules.cacheMounts) {
       // The cache is shared between stages that install packages, so apt's
@@ -131,6 +145,50 @@ public:
       command(shellJoin({"apt-get", "clean"}));
     if (!listsCached)
       command("rm -rf /var/lib/apt/lists/*"); // a glob: fixed text, no data
+  }
+
+  // apk caches only when /etc/apk/cache links to a directory; the link points
+  // into the cache mount and is removed again, so the image keeps apk's
+  // default of not caching. Without a cache mount, --no-cache keeps the index
+  // and the packages out of the layer.
+  void apkInstall(const plan::SystemInstall &op) {
+    ShellCommand install;
+    if (!rules.cacheMounts) {
+      install.head = shellJoin({"apk", "add", "--no-cache"});
+    } else {
+      addCache("/var/cache/apk", "locked");
+      command(shellJoin({"ln", "-sfn", "/var/cache/apk", "/etc/apk/cache"}));
+      install.head = shellJoin({"apk", "add", "--update-cache"});
+    }
+    appendQuotedEach(op.packages, install.args);
+    run.commands.push_back(std::move(install));
+    if (rules.cacheMounts)
+      command(shellJoin({"rm", "/etc/apk/cache"}));
+  }
+
+  // keepcache leaves the downloaded packages in the cache mount for the next
+  // build; without one, `dnf clean all` removes metadata and packages in the
+  // same layer.
+  void dnfInstall(const plan::SystemInstall &op) {
+    addCache("/var/cache/dnf", "locked");
+    ShellCommand install{shellJoin({"dnf", "install", "-y", "--setopt=install_weak_deps=False",
+                                    rules.cacheMounts ? "--setopt=keepcache=True" : "--nodocs"}),
+                         {}};
+    appendQuotedEach(op.packages, install.args);
+    run.commands.push_back(std::move(install));
+    if (!rules.cacheMounts)
+      command(shellJoin({"dnf", "clean", "all"}));
+  }
+
+  // microdnf keeps its metadata and packages under /var/cache/yum.
+  void microdnfInstall(const plan::SystemInstall &op) {
+    addCache("/var/cache/yum", "locked");
+    ShellCommand install{
+        shellJoin({"microdnf", "install", "-y", "--nodocs", "--setopt=install_weak_deps=0"}), {}};
+    appendQuotedEach(op.packages, install.args);
+    run.commands.push_back(std::move(install));
+    if (!rules.cacheMounts)
+      command(shellJoin({"microdnf", "clean", "all"}));
   }
 
   void operator()(const plan::CreateVenv &op) {
@@ -200,6 +258,13 @@ public:
   void operator()(const plan::CreateUser &op) {
     std::string id = std::to_string(op.uid);
     std::string home = "/home/" + op.name;
+    if (op.busybox) {
+      // busybox: -S system account, -D no password; the home is created.
+      command(shellJoin({"addgroup", "-S", "-g", id, op.name}));
+      command(shellJoin({"adduser", "-S", "-D", "-u", id, "-G", op.name, "-h", home, "-s",
+                         "/sbin/nologin", op.name}));
+      return;
+    }
     command(shellJoin({"groupadd", "--system", "--gid", id, op.name}));
     command(shellJoin({"useradd", "--system", "--uid", id, "--gid", op.name, "--create-home",
                        "--home-dir", home, "--shell", "/usr/sbin/nologin", op.name}));
@@ -225,14 +290,14 @@ public:
         // User-authored shell by design: written as the user wrote it.
         command(script.str());
       else
-        command(shellJoin({"bash", "-euo", "pipefail", "-c", script}));
+        command(shellJoin(withScript(script)));
       return;
     }
     // Dockerfile continuation lines would join a multi-line script into one
-    // line; keep its line breaks by handing it to bash as one argument.
+    // line; keep its line breaks by handing it to the shell as one argument.
     llvm::SmallVector<llvm::StringRef, 16> lines;
     script.split(lines, '\n');
-    printfLines(shellJoin({"bash", "-euo", "pipefail", "-c"}),
+    printfLines(shellJoin(scriptShell()),
                 std::vector<llvm::StringRef>(lines.begin(), lines.end()), {});
   }
 
@@ -240,9 +305,24 @@ public:
   void operator()(const plan::CopyStage &) { notARunOp(); }
   void operator()(const plan::SetEnv &) { notARunOp(); }
   void operator()(const plan::SetWorkdir &) { notARunOp(); }
+  void operator()(const plan::WriteFile &) { notARunOp(); }
 
 private:
   void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
+
+  // The shell that runs a user script: bash with pipefail where the stage
+  // has bash, else POSIX sh with what it has of the same strictness.
+  std::vector<llvm::StringRef> scriptShell() const {
+    if (posixShell)
+      return {"sh", "-eu", "-c"};
+    return {"bash", "-euo", "pipefail", "-c"};
+  }
+
+  std::vector<llvm::StringRef> withScript(llvm::StringRef script) const {
+    std::vector<llvm::StringRef> words = scriptShell();
+    words.push_back(script);
+    return words;
+  }
 
   void addCache(llvm::StringRef target, llvm::StringRef sharing = "") {
     if (rules.cacheMounts)
@@ -296,13 +376,44 @@ private:
 
   const DialectRules &rules;
   RunInstruction &run;
+  bool posixShell;
 };
 
 } // namespace
 
-void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run) {
+void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run,
+                 bool posixShell) {
   assert(plan::isRunOp(op));
-  std::visit(RunOpEmitter(rules, run), op);
+  std::visit(RunOpEmitter(rules, run, posixShell), op);
+}
+
+void appendWriteFile(const plan::WriteFile &file, RunInstruction &run) {
+  llvm::StringRef content = file.content;
+  bool finalNewline = content.endswith("\n");
+  if (finalNewline)
+    content = content.drop_back();
+  llvm::SmallVector<llvm::StringRef, 16> lines;
+  if (!content.empty() || finalNewline)
+    content.split(lines, '\n');
+  // printf repeats its format for each argument: '%s\n' writes every line
+  // with its line break. A last line without one gets a format of its own.
+  std::string format;
+  if (!finalNewline && !lines.empty()) {
+    for (size_t i = 0; i + 1 < lines.size(); ++i)
+      format += "%s\\n";
+    format += "%s";
+  } else {
+    format = "%s\\n";
+  }
+  llvm::StringRef dir = llvm::StringRef(file.path).rsplit('/').first;
+  if (!dir.empty())
+    run.commands.push_back({shellJoin({"mkdir", "-p", dir}), {}});
+  ShellCommand write{shellJoin({"printf", lines.empty() ? "" : format}), {}};
+  for (llvm::StringRef line : lines)
+    write.args.push_back(shellQuote(line, QuoteMode::Always));
+  write.args.push_back("> " + shellQuote(file.path));
+  run.commands.push_back(std::move(write));
+  run.commands.push_back({shellJoin({"chmod", file.mode, file.path}), {}});
 }
 
 bool canShareRun(const RunInstruction &run, const RunInstruction &next,

@@ -37,8 +37,14 @@ struct RunInstruction {
 };
 
 /// Adds the copies, mounts and commands of `op`, which must be a run
-/// operation, as the dialect's `rules` allow.
-void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run);
+/// operation, as the dialect's `rules` allow. `posixShell`: the stage has no
+/// bash (Alpine, Wolfi), so scripts run under sh.
+void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run,
+                 bool posixShell = false);
+
+/// The commands that write `file` (path, exact content, mode) with printf
+/// and chmod, for dialects without heredocs.
+void appendWriteFile(const plan::WriteFile &file, RunInstruction &run);
 
 /// True when the RUN `next` may be merged into `run` under `rules`.
 bool canShareRun(const RunInstruction &run, const RunInstruction &next, const DialectRules &rules);

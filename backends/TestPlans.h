@@ -26,7 +26,7 @@ inline plan::Plan representativePlan() {
   builder.purpose = "compiles wheels that need a toolchain";
   builder.env = {{"PYTHONDONTWRITEBYTECODE", "1"}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
   builder.layers.push_back(
-      layer("build tools", ChangeClass::Rarely, {plan::AptInstall{{"build-essential", "git"}}}));
+      layer("build tools", ChangeClass::Rarely, {plan::SystemInstall{{"build-essential", "git"}}}));
   builder.layers.push_back(
       layer("wheels", ChangeClass::Sometimes,
             {plan::PipWheel{{"flash-attn==2.5.8", "xformers>=0.0.26"},
@@ -50,7 +50,7 @@ inline plan::Plan representativePlan() {
   runtime.pathPrepend = "/opt/venv/bin";
   runtime.layers.push_back(
       layer("system packages and venv", ChangeClass::Rarely,
-            {plan::AptInstall{{"libgl1", "python3-venv"}}, plan::CreateVenv{"python3", "/opt/venv"},
+            {plan::SystemInstall{{"libgl1", "python3-venv"}}, plan::CreateVenv{"python3", "/opt/venv"},
              plan::CreateUser{"app", 10001}}));
   runtime.layers.push_back(layer("python packages", ChangeClass::Sometimes,
                                  {plan::PipInstall{{"torch==2.3.0", "transformers[torch]>=4.40"},

@@ -147,6 +147,79 @@ void checkBuildOnlyPackages(DiagnosticEngine &diags, const Spec &spec) {
                   llvm::Twine("'build_packages' are unused") + why);
 }
 
+void checkFilePaths(DiagnosticEngine &diags, const Spec &spec) {
+  llvm::StringMap<llvm::SMLoc> seen;
+  for (const FileSpec &file : spec.files) {
+    if (file.path.value.empty())
+      continue;
+    auto [it, inserted] = seen.try_emplace(normalizedImagePath(file.path.value), file.path.loc);
+    if (!inserted) {
+      diags.error(file.path.loc, "duplicate file path " + quoteValue(file.path.value));
+      diags.note(it->second, "previous definition is here");
+    }
+  }
+}
+
+/// `exclude` trims a copy of the whole context; with an allowlist of paths
+/// there is nothing for it to trim.
+void checkExclude(DiagnosticEngine &diags, const Spec &spec) {
+  if (spec.app.exclude.empty())
+    return;
+  bool copiesAll = llvm::any_of(spec.app.copy, [](const LString &path) {
+    return path.value == "." || path.value == "./";
+  });
+  if (!copiesAll)
+    diags.error(spec.app.exclude.front().loc,
+                "'exclude' applies only to 'copy: [.]', a copy of the whole build context; "
+                "list the paths to copy instead");
+}
+
+/// (major, minor) of a CUDA version such as "12.4.1".
+std::pair<unsigned, unsigned> cudaMajorMinor(llvm::StringRef version) {
+  auto [major, rest] = version.split('.');
+  unsigned a = 0, b = 0;
+  (void)major.getAsInteger(10, a);
+  (void)rest.split('.').first.getAsInteger(10, b);
+  return {a, b};
+}
+
+/// The flavor and OS combinations NVIDIA publishes, by a simple rule (see
+/// docs/spec.md, "CUDA images"): cuDNN tags name the cuDNN major up to CUDA
+/// 12.2 and only say `cudnn` from 12.3 on; no cuDNN `base` flavor; ubi9
+/// images carry cuDNN 9 only.
+void checkCudaBase(DiagnosticEngine &diags, const Spec &spec) {
+  const BaseSpec &base = spec.base;
+  if (!base.cuda)
+    return;
+  auto version = cudaMajorMinor(base.cuda->value);
+  bool before123 = version < std::pair<unsigned, unsigned>{12, 3};
+  unsigned cudnnMajor = 0;
+  if (base.cudnn)
+    (void)llvm::StringRef(base.cudnn->value).getAsInteger(10, cudnnMajor);
+  bool numbered = base.cudnn && cudnnMajor <= 8;
+  const std::optional<LString> &flavor = base.flavor;
+  if (base.cudnn && flavor && flavor->value == "base")
+    diags.error(flavor->loc, "NVIDIA publishes no cuDNN variant of the 'base' flavor; use "
+                             "'runtime' or remove 'cudnn'");
+  const LString *cudnnUse = nullptr; // where the spec asks for cuDNN
+  if (base.cudnn)
+    cudnnUse = &*base.cudnn;
+  else if (flavor && llvm::StringRef(flavor->value).startswith("cudnn-"))
+    cudnnUse = &*flavor;
+  else if (base.builderFlavor && base.builderFlavor->value == "cudnn-devel")
+    cudnnUse = &*base.builderFlavor;
+  if (cudnnUse && !numbered && before123)
+    diags.error(cudnnUse->loc, "the CUDA " + base.cuda->value +
+                                   " images name their cuDNN major version; set 'cudnn: \"8\"' "
+                                   "(the unnumbered 'cudnn' tags start at CUDA 12.3)");
+  if (!base.os)
+    return;
+  if (numbered && base.os->value == "ubi9")
+    diags.error(base.os->loc, "NVIDIA's ubi9 CUDA images carry cuDNN 9 only; use 'os: ubi8' "
+                              "for cuDNN " + base.cudnn->value + ", or CUDA 12.3 or newer "
+                              "without 'cudnn'");
+}
+
 void checkModelSecrets(DiagnosticEngine &diags, const Spec &spec) {
   for (const ModelSpec &model : spec.models)
     if (model.tokenSecret && !model.bake.value)
@@ -192,10 +265,13 @@ llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef
   // models, app, steps), so messages come out roughly in document order.
   if (!contextDir.empty())
     checkRequirementFiles(diags, spec, contextDir, filesRead);
+  checkCudaBase(diags, spec);
   checkBuildOnlyPackages(diags, spec);
   checkModelPaths(diags, spec);
   checkModelSecrets(diags, spec);
   checkHealthcheckPort(diags, spec);
+  checkExclude(diags, spec);
+  checkFilePaths(diags, spec);
   checkStepNames(diags, spec);
   checkAfter(diags, spec);
   checkStageNames(diags, spec);

@@ -29,6 +29,7 @@ private:
   /// One step; `inStage` steps belong to a custom stage (no `stage`/`outputs`).
   StepSpec readStep(const YAML::Node &node, llvm::SMLoc loc, bool inStage);
   void readArtifacts(const Field &field);
+  void readFiles(const Field &field);
   void readStages(const Field &field);
   void readTargets(const Field &field);
   /// Reports a section that has neither or both of two alternative keys.
@@ -59,6 +60,7 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"app", [&](const Field &f) { readApp(f); }, /*required=*/true},
           {"steps", [&](const Field &f) { readSteps(f); }},
           {"artifacts", [&](const Field &f) { readArtifacts(f); }},
+          {"files", [&](const Field &f) { readFiles(f); }},
           {"stages", [&](const Field &f) { readStages(f); }},
           {"targets", [&](const Field &f) { readTargets(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
@@ -119,6 +121,10 @@ void SpecParser::readBase(const Field &field) {
                  {"image", [&](const Field &f) { base.image = r.string(f, &rules::baseImage); }},
                  {"digest", [&](const Field &f) { base.digest = r.string(f, &rules::digest); }},
                  {"flavor", [&](const Field &f) { base.flavor = r.string(f, &rules::cudaFlavor); }},
+                 {"builder_flavor",
+                  [&](const Field &f) {
+                    base.builderFlavor = r.string(f, &rules::cudaBuilderFlavor);
+                  }},
                  {"registry",
                   [&](const Field &f) { base.registry = r.string(f, &rules::baseImage); }},
              });
@@ -127,7 +133,7 @@ void SpecParser::readBase(const Field &field) {
   requireOneOf(*seen, "cuda", "image", field);
   if (seen->has("cuda"))
     return;
-  for (const char *key : {"cudnn", "os", "flavor", "registry"})
+  for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry"})
     if (llvm::SMLoc loc = seen->find(key); loc.isValid())
       r.diags().error(loc, llvm::Twine("'") + key + "' only applies to a 'cuda' base");
 }
@@ -161,9 +167,11 @@ void SpecParser::readSystem(const Field &field) {
       field,
       {
           {"packages",
-           [&](const Field &f) { system.packages = r.stringList(f, &rules::aptPackage); }},
+           [&](const Field &f) { system.packages = r.stringList(f, &rules::systemPackage); }},
           {"build_packages",
-           [&](const Field &f) { system.buildPackages = r.stringList(f, &rules::aptPackage); }},
+           [&](const Field &f) { system.buildPackages = r.stringList(f, &rules::systemPackage); }},
+          {"manager",
+           [&](const Field &f) { system.manager = r.string(f, &rules::packageManager); }},
       });
 }
 
@@ -209,6 +217,8 @@ void SpecParser::readApp(const Field &field) {
       {
           {"workdir", [&](const Field &f) { app.workdir = r.string(f, &rules::workdir); }},
           {"copy", [&](const Field &f) { app.copy = r.stringList(f, &rules::copyPath); }},
+          {"exclude",
+           [&](const Field &f) { app.exclude = r.stringList(f, &rules::excludePattern); }},
           {"dirs", [&](const Field &f) { app.dirs = r.stringList(f, &rules::anyPath); }},
           {"env", [&](const Field &f) { app.env = r.stringMap(f, rules::envName); }},
           {"user", [&](const Field &f) { app.user = r.string(f, &rules::userName); }},
@@ -306,6 +316,31 @@ void SpecParser::readArtifacts(const Field &field) {
                    required("to", artifact.to, &rules::imagePath),
                    {"changes", [&](const Field &f) { artifact.changes = r.changes(f); }}});
     spec.artifacts.push_back(std::move(artifact));
+  });
+}
+
+void SpecParser::readFiles(const Field &field) {
+  r.forEachMapping(field, [&](const YAML::Node &node, llvm::SMLoc loc) {
+    FileSpec file;
+    file.loc = loc;
+    file.path = LString{"", loc};
+    file.content = LString{"", loc};
+    r.readMapping(node, loc,
+                  {{"path",
+                    [&](const Field &f) {
+                      if (auto v = r.string(f, &rules::imagePath))
+                        file.path = *v;
+                    },
+                    /*required=*/true},
+                   {"content",
+                    [&](const Field &f) {
+                      if (auto v = r.script(f))
+                        file.content = *v;
+                    },
+                    /*required=*/true},
+                   {"mode", [&](const Field &f) { file.mode = r.string(f, &rules::fileMode); }},
+                   {"changes", [&](const Field &f) { file.changes = r.changes(f); }}});
+    spec.files.push_back(std::move(file));
   });
 }
 

@@ -39,7 +39,9 @@ struct BaseSpec {
   std::optional<LString> os;    // default ubuntu22.04
   std::optional<LString> image; // any other base image, e.g. python:3.11-slim
   std::optional<LString> digest; // sha256:... pin for the final base
-  std::optional<LString> flavor;   // final stage's CUDA flavor: runtime (default) or base
+  std::optional<LString> flavor;   // final stage's CUDA flavor: base, runtime (default), devel,
+                                   // cudnn-runtime, cudnn-devel
+  std::optional<LString> builderFlavor; // builder's: devel or cudnn-devel (default by cuDNN use)
   std::optional<LString> registry; // where the CUDA images live, default "nvidia"
 };
 
@@ -55,8 +57,9 @@ struct PythonSpec {
 
 struct SystemSpec {
   llvm::SMLoc loc;
-  std::vector<LString> packages;      // runtime apt packages
-  std::vector<LString> buildPackages; // builder-stage apt packages only
+  std::vector<LString> packages;      // runtime system packages
+  std::vector<LString> buildPackages; // builder-stage system packages only
+  std::optional<LString> manager;     // apt, apk, dnf, microdnf; default inferred from the base
 };
 
 struct ModelSpec {
@@ -84,6 +87,7 @@ struct AppSpec {
   llvm::SMLoc loc;
   std::optional<LString> workdir; // default /app
   std::vector<LString> copy;      // context paths copied into workdir
+  std::vector<LString> exclude;   // with `copy: [.]`: .dockerignore patterns left out
   std::vector<LString> dirs;      // directories created (relative to workdir or absolute)
   LPairs env;
   std::optional<LString> user;    // default "app"; "root" opts out of the non-root user
@@ -91,6 +95,16 @@ struct AppSpec {
   std::optional<HealthcheckSpec> healthcheck;
   std::vector<LString> entrypoint;
   std::vector<LString> cmd;
+  std::optional<ChangeSpec> changes;
+};
+
+/// A small file given inline and written into the runtime image: an
+/// entrypoint script, a config file.
+struct FileSpec {
+  llvm::SMLoc loc;
+  LString path;                // absolute path in the image
+  LString content;             // exact bytes, as YAML gives them
+  std::optional<LString> mode; // octal, default 0644
   std::optional<ChangeSpec> changes;
 };
 
@@ -153,6 +167,7 @@ struct Spec {
   AppSpec app;
   std::vector<StepSpec> steps;
   std::vector<ArtifactSpec> artifacts;
+  std::vector<FileSpec> files;
   std::vector<StageSpec> stages;
   std::vector<TargetSpec> targets;
   LPairs labels; // extra OCI labels

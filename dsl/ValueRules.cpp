@@ -3,6 +3,7 @@
 #include "dsl/ValueRules.h"
 
 #include "dsl/Diagnostics.h"
+#include "dsl/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -73,7 +74,7 @@ std::string checkCudnnVersion(llvm::StringRef v) {
 }
 
 std::string checkOsName(llvm::StringRef v) {
-  return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04"});
+  return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
 }
 
 std::string checkBaseImage(llvm::StringRef v) {
@@ -97,7 +98,7 @@ std::string checkPythonVersion(llvm::StringRef v) {
   return "";
 }
 
-/// What pip and apt packages share: no option injection, one word.
+/// What pip and system packages share: no option injection, one word.
 std::string checkPackageWord(llvm::StringRef v, const char *tool) {
   if (v.empty())
     return "a package may not be empty";
@@ -112,14 +113,53 @@ std::string checkPackageWord(llvm::StringRef v, const char *tool) {
 
 std::string checkPipPackage(llvm::StringRef v) { return checkPackageWord(v, "pip"); }
 
-std::string checkAptPackage(llvm::StringRef v) {
-  if (std::string problem = checkPackageWord(v, "apt"); !problem.empty())
+// apt, apk and dnf names share one shape: a name such as libgl1, py3-pip or
+// gcc-c++, optionally pinned with '=' (apt and apk; dnf takes name-version).
+std::string checkSystemPackage(llvm::StringRef v) {
+  if (std::string problem = checkPackageWord(v, "the package manager"); !problem.empty())
     return problem;
   auto [name, version] = v.split('=');
   bool pinned = name.size() != v.size();
-  if (name.empty() || !isLowerAlnum(name[0]) || !consistsOf(name, "+.-", /*lowerOnly=*/true) ||
-      (pinned && (version.empty() || !consistsOf(version, ".+~:-"))))
-    return "expected a Debian package name like 'libgl1' or 'curl=7.88.1-10'";
+  if (name.empty() || !llvm::isAlnum(name[0]) || !consistsOf(name, "+._-") ||
+      (pinned && (version.empty() || !consistsOf(version, ".+~:_-"))))
+    return "expected a package name like 'libgl1', 'py3-pip' or 'curl=7.88.1-10'";
+  return "";
+}
+
+std::string checkPackageManager(llvm::StringRef v) {
+  return checkOneOf(v, {"apt", "apk", "dnf", "microdnf"});
+}
+
+std::string checkFileMode(llvm::StringRef v) {
+  if (v.empty() || v.size() > 4 || !llvm::all_of(v, [](char c) { return c >= '0' && c <= '7'; }))
+    return "expected an octal mode like '0755' or '0644'";
+  if (v.size() == 4 && v[0] != '0')
+    return "a mode may not be above 0777 (no setuid, setgid or sticky bits)";
+  return "";
+}
+
+// .dockerignore patterns: Go filepath.Match globs plus '**', relative to the
+// context. Negation and escapes are left out: an exclude only ever removes.
+std::string checkExcludePattern(llvm::StringRef v) {
+  if (v.empty())
+    return "a pattern may not be empty";
+  size_t bad = v.find_if(
+      [](char c) { return !llvm::isAlnum(c) && !llvm::StringRef("._/@+-*?[]").contains(c); });
+  if (bad != llvm::StringRef::npos) {
+    unsigned width = std::max(1u, llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(v[bad])));
+    return quoteValue(v.substr(bad, width)) +
+           " is not allowed in a pattern; use letters, digits, '._/@+-' and the wildcards '*?[]'";
+  }
+  if (v.startswith("/"))
+    return "a pattern is relative to the build context; remove the leading '/'";
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  v.split(parts, '/', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  if (llvm::is_contained(parts, ".."))
+    return "a pattern may not contain '..', which could leave the build context";
+  if (llvm::all_of(parts, [](llvm::StringRef p) { return p == "." || p == "**" || p == "*"; }))
+    return "a pattern may not exclude the whole build context";
+  if (llvm::Expected<PathPattern> compiled = PathPattern::compile(cleanPath(v)); !compiled)
+    return llvm::toString(compiled.takeError());
   return "";
 }
 
@@ -248,7 +288,13 @@ std::string checkStepName(llvm::StringRef v) {
 
 std::string checkStage(llvm::StringRef v) { return checkOneOf(v, {"runtime", "builder"}); }
 
-std::string checkCudaFlavor(llvm::StringRef v) { return checkOneOf(v, {"runtime", "base"}); }
+std::string checkCudaFlavor(llvm::StringRef v) {
+  return checkOneOf(v, {"base", "runtime", "devel", "cudnn-runtime", "cudnn-devel"});
+}
+
+std::string checkCudaBuilderFlavor(llvm::StringRef v) {
+  return checkOneOf(v, {"devel", "cudnn-devel"});
+}
 
 std::string checkDialect(llvm::StringRef v) {
   return checkOneOf(v, {"buildkit", "docker20", "buildah", "legacy"});
@@ -265,7 +311,8 @@ const ValueRule baseImage{"base image", checkBaseImage};
 const ValueRule digest{"digest", checkDigest};
 const ValueRule pythonVersion{"Python version", checkPythonVersion};
 const ValueRule pipPackage{"Python package", checkPipPackage};
-const ValueRule aptPackage{"apt package", checkAptPackage};
+const ValueRule systemPackage{"system package", checkSystemPackage};
+const ValueRule packageManager{"package manager", checkPackageManager};
 const ValueRule indexUrl{"index URL", checkIndexUrl};
 const ValueRule contextPath{"context path", checkContextPath};
 const ValueRule copyPath{"context path", checkCopyPath};
@@ -284,6 +331,9 @@ const ValueRule stepName{"step name", checkStepName};
 const ValueRule stage{"stage", checkStage};
 const ValueRule dialect{"dialect", checkDialect};
 const ValueRule cudaFlavor{"CUDA flavor", checkCudaFlavor};
+const ValueRule cudaBuilderFlavor{"CUDA builder flavor", checkCudaBuilderFlavor};
+const ValueRule fileMode{"mode", checkFileMode};
+const ValueRule excludePattern{"exclude pattern", checkExcludePattern};
 } // namespace rules
 
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {

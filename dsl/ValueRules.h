@@ -22,12 +22,13 @@ namespace rules {
 extern const ValueRule imageName;     // name: [a-z0-9][a-z0-9._-]*
 extern const ValueRule cudaVersion;   // 11.8, 12.1.1
 extern const ValueRule cudnnVersion;  // 8
-extern const ValueRule osName;        // ubuntu20.04, ubuntu22.04, ubuntu24.04
+extern const ValueRule osName;        // ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi8, ubi9
 extern const ValueRule baseImage;     // python:3.11-slim
 extern const ValueRule digest;        // sha256:<64 hex>
 extern const ValueRule pythonVersion; // 3.11
 extern const ValueRule pipPackage;    // torch==2.0.1
-extern const ValueRule aptPackage;    // libgl1, curl=7.88.1-10
+extern const ValueRule systemPackage; // libgl1, curl=7.88.1-10, py3-pip, gcc-c++
+extern const ValueRule packageManager; // apt, apk, dnf, microdnf
 extern const ValueRule indexUrl;      // https://download.pytorch.org/whl/cu118
 extern const ValueRule contextPath;   // src/app.py (relative, inside the context)
 extern const ValueRule copyPath;      // a context path, or "."
@@ -45,7 +46,10 @@ extern const ValueRule duration;      // 30s, 1m30s, 500ms
 extern const ValueRule stepName;      // [a-z0-9][a-z0-9_-]*
 extern const ValueRule stage;         // runtime, builder
 extern const ValueRule dialect;       // buildkit, docker20, buildah, legacy
-extern const ValueRule cudaFlavor;    // runtime, base
+extern const ValueRule cudaFlavor;    // base, runtime, devel, cudnn-runtime, cudnn-devel
+extern const ValueRule cudaBuilderFlavor; // devel, cudnn-devel
+extern const ValueRule fileMode;      // 0755, 644 (octal, at most 0777)
+extern const ValueRule excludePattern; // tests/, **/*.log (a .dockerignore pattern)
 } // namespace rules
 
 /// Why `value` is not a valid member of `words`, suggesting the closest one.

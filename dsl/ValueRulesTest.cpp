@@ -40,7 +40,7 @@ TEST(ValueRulesTest, Base) {
   expectValid(rules::osName, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04"});
   EXPECT_EQ(rules::osName.check("ubuntu22.4"), "did you mean 'ubuntu22.04'?");
   EXPECT_EQ(rules::osName.check("debian"),
-            "expected 'ubuntu20.04', 'ubuntu22.04' or 'ubuntu24.04'");
+            "expected 'ubuntu20.04', 'ubuntu22.04', 'ubuntu24.04', 'ubi8' or 'ubi9'");
   expectValid(rules::baseImage, {"python:3.11-slim", "ghcr.io/org/img@sha256:ab", "ubuntu"});
   expectInvalid(rules::baseImage, {"", "-x", "a b", "img;rm"});
   expectValid(rules::digest, {"sha256:" + std::string(64, 'a')});
@@ -55,12 +55,36 @@ TEST(ValueRulesTest, Packages) {
   EXPECT_EQ(rules::pipPackage.check("--index-url=http://x"),
             "a package may not start with '-', which pip would read as an option");
   EXPECT_EQ(rules::pipPackage.check("a b"), "a package may not contain whitespace");
-  expectValid(rules::aptPackage, {"libgl1", "g++", "curl=7.88.1-10", "libc6=2.36-9+deb12u1"});
-  expectInvalid(rules::aptPackage, {"", "Libgl", "-o=x", "a b", "=1", "curl=", "a:amd64"});
-  EXPECT_EQ(rules::aptPackage.check("-y"),
-            "a package may not start with '-', which apt would read as an option");
+  expectValid(rules::systemPackage, {"libgl1", "g++", "curl=7.88.1-10", "libc6=2.36-9+deb12u1",
+                                     "py3-pip", "gcc-c++", "python3.11-devel", "perl-JSON",
+                                     "curl=8.5.0-r0"});
+  expectInvalid(rules::systemPackage, {"", ".x", "-o=x", "a b", "=1", "curl=", "a:amd64"});
+  EXPECT_EQ(rules::systemPackage.check("-y"),
+            "a package may not start with '-', which the package manager would read as an option");
+  expectValid(rules::packageManager, {"apt", "apk", "dnf", "microdnf"});
+  expectInvalid(rules::packageManager, {"yum", "apt-get", "", "APK"});
   expectValid(rules::indexUrl, {"https://download.pytorch.org/whl/cu118", "http://x"});
   expectInvalid(rules::indexUrl, {"", "ftp://x", "https://", "https://a b", "https://a'b"});
+}
+
+TEST(ValueRulesTest, FileModesAndExcludes) {
+  expectValid(rules::fileMode, {"0755", "0644", "755", "0600", "0777", "0"});
+  expectInvalid(rules::fileMode, {"", "0758", "rwx", "1755", "07777", "0o755", "-755"});
+  EXPECT_EQ(rules::fileMode.check("4755"),
+            "a mode may not be above 0777 (no setuid, setgid or sticky bits)");
+  expectValid(rules::excludePattern, {"tests/", "**/*.log", "docs", "*.md", "build/[ab]*", ".venv"});
+  expectInvalid(rules::excludePattern, {"", "/etc", "../x", "a/../b", "!keep", "a b", "**", "."});
+  EXPECT_EQ(rules::excludePattern.check("/abs"),
+            "a pattern is relative to the build context; remove the leading '/'");
+}
+
+TEST(ValueRulesTest, CudaFlavors) {
+  expectValid(rules::cudaFlavor, {"base", "runtime", "devel", "cudnn-runtime", "cudnn-devel"});
+  expectInvalid(rules::cudaFlavor, {"cudnn-base", "cudnn8-runtime", ""});
+  expectValid(rules::cudaBuilderFlavor, {"devel", "cudnn-devel"});
+  expectInvalid(rules::cudaBuilderFlavor, {"runtime", "base"});
+  expectValid(rules::osName, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
+  expectInvalid(rules::osName, {"ubi7", "rhel9", "ubuntu18.04"});
 }
 
 TEST(ValueRulesTest, Paths) {

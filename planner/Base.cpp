@@ -3,6 +3,8 @@
 // source and reject a version the base cannot provide.
 #include "planner/Base.h"
 
+#include "planner/SystemManager.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -25,15 +27,12 @@ constexpr DistroPython kDistroPythons[] = {
     {"bookworm", "debian12", "3.11"},       {"trixie", "debian13", "3.13"},
     {"debian:11", "debian11", "3.9"},       {"debian:12", "debian12", "3.11"},
     {"debian:13", "debian13", "3.13"},
+    {"alpine:3.18", "alpine3.18", "3.11"},  {"alpine:3.19", "alpine3.19", "3.11"},
+    {"alpine:3.20", "alpine3.20", "3.12"},  {"alpine:3.21", "alpine3.21", "3.12"},
+    {"alpine:3.22", "alpine3.22", "3.12"},
 };
 
-constexpr const char *kNonAptMarkers[][2] = {
-    {"alpine", "apk"}, {"wolfi", "apk"},  {"chainguard", "apk"}, {"ubi", "dnf"},
-    {"fedora", "dnf"}, {"centos", "dnf"}, {"rockylinux", "dnf"}, {"almalinux", "dnf"},
-    {"amazonlinux", "dnf"},
-};
-
-std::string cudaTag(llvm::StringRef version) {
+std::string fullCudaVersion(llvm::StringRef version) {
   // NVIDIA tags carry three components: 11.8 -> 11.8.0.
   if (version.count('.') == 1)
     return (version + ".0").str();
@@ -60,9 +59,6 @@ llvm::StringRef imageTag(llvm::StringRef image) {
 void describeImage(BaseImages &out, llvm::StringRef image) {
   std::string lower = image.lower();
   llvm::StringRef repo = repositoryName(lower);
-  for (const auto &marker : kNonAptMarkers)
-    if (repo.contains(marker[0]))
-      out.unsupportedPackageManager = marker[1];
   if (repo == "python") {
     out.python = PythonSource::Image;
     out.distro = "python image";
@@ -75,7 +71,7 @@ void describeImage(BaseImages &out, llvm::StringRef image) {
       out.shippedPython = (major + "." + minor).str();
     return;
   }
-  out.python = PythonSource::Apt;
+  out.python = PythonSource::System;
   for (const DistroPython &d : kDistroPythons) {
     if (llvm::StringRef(lower).contains(d.marker)) {
       out.distro = d.distro;
@@ -88,41 +84,62 @@ void describeImage(BaseImages &out, llvm::StringRef image) {
 
 } // namespace
 
+std::string cudaTag(llvm::StringRef version, llvm::StringRef cudnn, llvm::StringRef flavor,
+                    llvm::StringRef os) {
+  std::string tag = fullCudaVersion(version) + "-";
+  llvm::StringRef kind = flavor;
+  bool withCudnn = kind.consume_front("cudnn-") || (!cudnn.empty() && kind != "base");
+  if (withCudnn) {
+    unsigned major = 0;
+    bool numbered = !cudnn.empty() && !cudnn.getAsInteger(10, major) && major <= 8;
+    tag += numbered ? ("cudnn" + cudnn + "-").str() : "cudnn-";
+  }
+  return tag + kind.str() + "-" + os.str();
+}
+
+std::string defaultBuilderFlavor(const dsl::BaseSpec &base) {
+  bool cudnn = base.cudnn || (base.flavor && llvm::StringRef(base.flavor->value).startswith("cudnn-"));
+  return cudnn ? "cudnn-devel" : "devel";
+}
+
 BaseImages resolveBase(const dsl::BaseSpec &base, llvm::StringRef override) {
   BaseImages out;
   if (!override.empty()) {
     out.runtime = out.devel = override.str();
     describeImage(out, override);
+    out.manager = inferPackageManager(override);
     return out;
   }
   std::string digest = base.digest ? "@" + base.digest->value : "";
   if (base.cuda) {
     std::string os = base.os ? base.os->value : "ubuntu22.04";
-    // NVIDIA's tags: <version>-[cudnn<N>-]{base,runtime,devel}-<os>; the
-    // final stage takes `flavor` (runtime by default), the builder devel.
-    std::string cudnn = base.cudnn ? "cudnn" + base.cudnn->value + "-" : "";
+    // The final stage takes `flavor` (runtime by default), the builder
+    // `builder_flavor` (devel, or cudnn-devel when cuDNN is in use).
+    std::string cudnn = base.cudnn ? base.cudnn->value : "";
     std::string registry = base.registry ? base.registry->value : "nvidia";
-    std::string prefix = registry + "/cuda:" + cudaTag(base.cuda->value) + "-" + cudnn;
     std::string flavor = base.flavor ? base.flavor->value : "runtime";
-    out.runtime = prefix + flavor + "-" + os + digest;
-    out.devel = prefix + "devel-" + os;
+    std::string builderFlavor =
+        base.builderFlavor ? base.builderFlavor->value : defaultBuilderFlavor(base);
+    out.runtime = registry + "/cuda:" + cudaTag(base.cuda->value, cudnn, flavor, os) + digest;
+    out.devel = registry + "/cuda:" + cudaTag(base.cuda->value, cudnn, builderFlavor, os);
     describeImage(out, os);
+    out.manager = llvm::StringRef(os).startswith("ubi") ? plan::PackageManager::Dnf
+                                                        : plan::PackageManager::Apt;
     return out;
   }
   std::string image = base.image ? base.image->value : "";
   out.runtime = image + digest;
   out.devel = out.runtime;
   describeImage(out, image);
+  out.manager = inferPackageManager(image);
   return out;
 }
 
-std::vector<std::string> interpreterPackages(const BaseImages &base, bool withHeaders) {
+std::vector<std::string> interpreterPackages(const BaseImages &base, llvm::StringRef version,
+                                             bool withHeaders) {
   if (base.python == PythonSource::Image)
     return {};
-  std::vector<std::string> packages = {"python3", "python3-venv"};
-  if (withHeaders)
-    packages.push_back("python3-dev");
-  return packages;
+  return pythonPackages(base.manager, version, withHeaders);
 }
 
 } // namespace imageplan::planner

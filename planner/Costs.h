@@ -22,6 +22,7 @@ inline constexpr double kWorkdirRate = 0.001;
 inline constexpr double kDirsRate = 0.01;
 inline constexpr double kAppCodeRate = 0.9;
 inline constexpr double kCustomStepRate = 0.1;
+inline constexpr double kInlineFileRate = 0.01;
 
 // Seconds.
 inline constexpr double kAptBase = 10, kAptPerPackage = 2;
@@ -37,6 +38,7 @@ inline constexpr double kArtifactCopy = 5;
 inline constexpr double kAppCopy = 2;
 inline constexpr double kDirs = 1;
 inline constexpr double kCustomStep = 10;
+inline constexpr double kInlineFile = 1;
 
 /// The expected extra rebuild work, in seconds per commit, below which two
 /// adjacent RUN steps of the same change class share a layer. It stands for

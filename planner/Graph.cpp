@@ -5,6 +5,9 @@
 #include "planner/Base.h"
 #include "planner/Costs.h"
 #include "planner/Planner.h"
+#include "planner/SystemManager.h"
+
+#include "dsl/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -36,6 +39,7 @@ const char *toString(NodeKind kind) {
   case NodeKind::Workdir: return "workdir";
   case NodeKind::AppDirs: return "app-dirs";
   case NodeKind::AppCopy: return "app-copy";
+  case NodeKind::InlineFile: return "inline-file";
   case NodeKind::CustomStep: return "step";
   }
   return "step";
@@ -173,10 +177,10 @@ private:
   // --- base and interpreter ------------------------------------------------
 
   void checkBase() {
-    llvm::SMLoc baseLoc = spec.base.image ? spec.base.image->loc : spec.base.loc;
-    if (!base.unsupportedPackageManager.empty())
-      error(baseLoc, "'" + base.runtime + "' uses " + base.unsupportedPackageManager +
-                         "; schema 1 plans apt-based images (Debian, Ubuntu, NVIDIA CUDA) only");
+    // An explicit manager wins over the one the base image's name suggests.
+    if (spec.system.manager)
+      if (auto manager = plan::parsePackageManager(spec.system.manager->value))
+        base.manager = *manager;
     if (!spec.python || !spec.python->version || overridden || base.shippedPython.empty())
       return;
     const dsl::LString &version = *spec.python->version;
@@ -192,13 +196,16 @@ private:
   /// Adds the node that gives `stage` a venv at /opt/venv.
   Node &addInterpreter(unsigned stage, bool withHeaders) {
     std::vector<plan::Op> ops;
-    std::vector<std::string> packages = interpreterPackages(base, withHeaders);
+    std::string pythonVersion = spec.python->version ? spec.python->version->value : "";
+    std::vector<std::string> packages = interpreterPackages(base, pythonVersion, withHeaders);
     double cost = costs::kPipBase;
+    std::string python = "python3";
     if (!packages.empty()) {
-      ops.push_back(plan::AptInstall{sortedUnique(packages)});
+      ops.push_back(plan::SystemInstall{sortedUnique(packages), base.manager});
       cost = costs::kInterpreter;
+      python = pythonCommand(base.manager, pythonVersion);
     }
-    ops.push_back(plan::CreateVenv{"python3", kVenv});
+    ops.push_back(plan::CreateVenv{python, kVenv});
     std::string version = spec.python->version ? " " + spec.python->version->value : "";
     return addNode(NodeKind::Interpreter, "python" + version + " venv", stage,
                    spec.python->loc, costs::kInterpreterRate, cost, std::move(ops),
@@ -221,7 +228,8 @@ private:
     double cost = costs::kAptBase + costs::kAptPerPackage * packages.size();
     return addNode(NodeKind::SystemPackages, name.str(), stage, loc,
                    costs::kSystemPackagesRate, cost,
-                   {plan::AptInstall{sortedUnique(values(packages))}}, {"system"});
+                   {plan::SystemInstall{sortedUnique(values(packages)), base.manager}},
+                   {"system"});
   }
 
   // --- builder stage -------------------------------------------------------
@@ -239,6 +247,7 @@ private:
     info.name = kBuilderStage;
     info.from = base.devel;
     info.purpose = "compiles Python wheels and runs build steps with the full toolchain";
+    info.posixShell = lacksBash(base.manager);
     bool buildsWheels = hasPython() && !spec.python->build.empty();
     if (buildsWheels) {
       info.env = pythonEnv();
@@ -313,13 +322,14 @@ private:
     info.from = base.runtime;
     info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
     info.args = {"HF_ENDPOINT"};
+    info.posixShell = lacksBash(base.manager);
     unsigned stage = addStage(std::move(info));
 
     std::optional<unsigned> interpreter;
-    if (base.python == PythonSource::Apt)
+    if (base.python == PythonSource::System)
       interpreter = addNode(NodeKind::Interpreter, "python for the download", stage, model.loc,
                             costs::kInterpreterRate, costs::kInterpreter,
-                            {plan::AptInstall{{"ca-certificates", "python3"}}})
+                            {plan::SystemInstall{{"ca-certificates", "python3"}, base.manager}})
                         .id;
     std::string revision = model.revision ? model.revision->value : "main";
     std::string secret = model.tokenSecret ? model.tokenSecret->value : "";
@@ -345,6 +355,7 @@ private:
     info.name = kRuntimeStage;
     info.from = base.runtime;
     info.purpose = "the image that runs: runtime base, dependencies, models and the app";
+    info.posixShell = lacksBash(base.manager);
     if (hasPython()) {
       info.env = pythonEnv();
       info.pathPrepend = std::string(kVenv) + "/bin";
@@ -362,11 +373,16 @@ private:
     std::optional<unsigned> interpreter, pins, userNode;
     if (hasPython())
       interpreter = addInterpreter(stage, /*withHeaders=*/false).id;
-    if (!user.empty())
+    if (!user.empty()) {
+      std::vector<plan::Op> ops;
+      if (std::vector<std::string> tools = userToolPackages(base.manager); !tools.empty())
+        ops.push_back(plan::SystemInstall{tools, base.manager});
+      ops.push_back(plan::CreateUser{user, 10001, usesBusyboxUserTools(base.manager)});
       userNode = addNode(NodeKind::User, "user " + user, stage,
                          spec.app.user ? spec.app.user->loc : spec.app.loc, costs::kUserRate,
-                         costs::kUser, {plan::CreateUser{user, 10001}})
+                         costs::kUser, std::move(ops))
                      .id;
+    }
     if (hasPython())
       addPythonDependencies(stage, *interpreter, pins);
     for (const auto &[model, modelStage] : modelStages) {
@@ -404,6 +420,22 @@ private:
           addEdge(stepNodes[step.name.value].second, copy.id);
       }
     addAppNodes(stage, user, userNode);
+    addInlineFiles(stage);
+  }
+
+  /// Files the spec gives inline: root-owned, written after the system
+  /// packages so that no package overwrites them.
+  void addInlineFiles(unsigned stage) {
+    for (const dsl::FileSpec &file : spec.files) {
+      std::string mode = file.mode ? file.mode->value : "0644";
+      if (mode.size() < 4)
+        mode.insert(0, 4 - mode.size(), '0');
+      Node &node = addNode(NodeKind::InlineFile, "file " + file.path.value, stage, file.loc,
+                           costs::kInlineFileRate, costs::kInlineFile,
+                           {plan::WriteFile{file.path.value, file.content.value, mode}}, {"app"});
+      applyChanges(node, file.changes);
+      needs(node, runtimeSystem);
+    }
   }
 
   // --- custom stages and targets -------------------------------------------
@@ -453,6 +485,7 @@ private:
     info.fromStage = true;
     info.purpose = "target " + target.name.value + ": the runtime with its own command";
     info.runtime = runtimeConfig(&target);
+    info.posixShell = lacksBash(base.manager);
     unsigned stage = addStage(std::move(info));
     if (target.env.empty())
       return;
@@ -533,6 +566,8 @@ private:
                                               ""}},
                            {"app"});
       copy.inputs = {path.value};
+      if (path.value == "." || path.value == "./")
+        copy.excludes = values(app.exclude);
       applyChanges(copy, app.changes);
       needs(copy, runtimeWorkdir);
     }
@@ -732,9 +767,22 @@ private:
       if (node.inputs.empty() || node.rateSource == RateSource::Spec)
         continue;
       node.changedIn.assign((count + 63) / 64, 0);
+      // The patterns were checked by the DSL; one that does not compile
+      // excludes nothing.
+      std::vector<dsl::PathPattern> excludes;
+      for (const std::string &pattern : node.excludes) {
+        if (auto compiled = dsl::PathPattern::compile(dsl::cleanPath(pattern)))
+          excludes.push_back(std::move(*compiled));
+        else
+          llvm::consumeError(compiled.takeError());
+      }
       size_t changed = 0;
       for (size_t k = 0; k < count; ++k) {
         bool touched = llvm::any_of(history.commits[k].files, [&](const std::string &file) {
+          if (llvm::any_of(excludes, [&](const dsl::PathPattern &p) {
+                return p.matchesOrParent(file);
+              }))
+            return false;
           return llvm::any_of(node.inputs,
                               [&](const std::string &input) { return coveredBy(file, input); });
         });

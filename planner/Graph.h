@@ -35,6 +35,7 @@ enum class NodeKind {
   Workdir,
   AppDirs,
   AppCopy,
+  InlineFile,
   CustomStep,
 };
 const char *toString(NodeKind kind);
@@ -50,6 +51,9 @@ struct Node {
   unsigned stage = 0; // index into BuildGraph::stages
   llvm::SMLoc loc;
   std::vector<std::string> inputs; // build-context paths it reads
+  /// .dockerignore patterns of files under `inputs` it does not read
+  /// (app.exclude on a copy of the whole context).
+  std::vector<std::string> excludes;
   std::vector<std::string> groups; // built-in groups it belongs to (system, python, ...)
   double changeRate = 0;           // probability that its own inputs change per commit
   RateSource rateSource = RateSource::Default;
@@ -71,6 +75,7 @@ struct StageInfo {
   plan::Pairs env;
   std::string pathPrepend;
   std::optional<plan::RuntimeConfig> runtime;
+  bool posixShell = false; // the base has no bash
 };
 
 /// Edge u -> v: v needs u (u must come first).

@@ -5,7 +5,30 @@ namespace imageplan::plan {
 
 bool isRunOp(const Op &op) {
   return !std::holds_alternative<CopyContext>(op) && !std::holds_alternative<CopyStage>(op) &&
-         !std::holds_alternative<SetEnv>(op) && !std::holds_alternative<SetWorkdir>(op);
+         !std::holds_alternative<SetEnv>(op) && !std::holds_alternative<SetWorkdir>(op) &&
+         !std::holds_alternative<WriteFile>(op);
+}
+
+const char *toString(PackageManager manager) {
+  switch (manager) {
+  case PackageManager::Apt:
+    return "apt";
+  case PackageManager::Apk:
+    return "apk";
+  case PackageManager::Dnf:
+    return "dnf";
+  case PackageManager::Microdnf:
+    return "microdnf";
+  }
+  return "apt";
+}
+
+std::optional<PackageManager> parsePackageManager(std::string_view name) {
+  for (PackageManager manager : {PackageManager::Apt, PackageManager::Apk, PackageManager::Dnf,
+                                 PackageManager::Microdnf})
+    if (name == toString(manager))
+      return manager;
+  return std::nullopt;
 }
 
 const char *toString(Dialect dialect) {

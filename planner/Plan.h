@@ -14,9 +14,22 @@ namespace imageplan::plan {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-/// apt-get install of `packages` (already deduplicated, in declaration order).
-struct AptInstall {
+/// The distribution's package manager, which decides how system packages are
+/// installed, cached and cleaned up.
+enum class PackageManager {
+  Apt,      // Debian, Ubuntu (and the NVIDIA CUDA ubuntu images)
+  Apk,      // Alpine, Wolfi/Chainguard
+  Dnf,      // RHEL/UBI, Fedora, Rocky, Alma, CentOS Stream
+  Microdnf, // the ubi*-minimal images
+};
+const char *toString(PackageManager manager);
+/// The manager called `name` ("apt", "apk", "dnf", "microdnf"), or nothing.
+std::optional<PackageManager> parsePackageManager(std::string_view name);
+
+/// Installs system `packages` (sorted and deduplicated) with `manager`.
+struct SystemInstall {
   std::vector<std::string> packages;
+  PackageManager manager = PackageManager::Apt;
 };
 
 /// Creates the virtual environment every later pip operation installs into.
@@ -78,6 +91,16 @@ struct MakeDirs {
 struct CreateUser {
   std::string name;
   int uid = 10001;
+  /// busybox's addgroup/adduser (Alpine, Wolfi) instead of groupadd/useradd.
+  bool busybox = false;
+};
+
+/// A small file given inline in the spec, written to `path` with `mode`
+/// (octal digits, e.g. "0755"). `content` is the exact bytes.
+struct WriteFile {
+  std::string path;
+  std::string content;
+  std::string mode;
 };
 
 /// A user-authored shell script (a custom step), emitted as written. Context
@@ -100,9 +123,9 @@ struct SetWorkdir {
   std::string path;
 };
 
-using Op = std::variant<AptInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
+using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
                         CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
-                        SetWorkdir>;
+                        SetWorkdir, WriteFile>;
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);
@@ -169,6 +192,8 @@ struct Stage {
                             // (the venv's bin); emitted in the same ENV block
   std::vector<Layer> layers;
   std::optional<RuntimeConfig> runtime; // set on the final stage
+  /// The base has no bash (Alpine, Wolfi): RUN uses the default /bin/sh.
+  bool posixShell = false;
 };
 
 struct Plan {
@@ -179,6 +204,9 @@ struct Plan {
   /// Every context path the image reads (COPY sources, bind mounts), in first-use
   /// order, deduplicated: the .dockerignore allowlist.
   std::vector<std::string> contextPaths;
+  /// With a copy of the whole context ("."): .dockerignore patterns the spec
+  /// leaves out of it (app.exclude), in spec order.
+  std::vector<std::string> contextExcludes;
 };
 
 } // namespace imageplan::plan

@@ -21,14 +21,15 @@ namespace {
 /// Adds `op` to a layer's operations, folding it into an earlier operation of
 /// the same command where that changes nothing but the number of commands.
 void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
-  if (auto *apt = std::get_if<plan::AptInstall>(&op)) {
-    // One apt-get call per layer: install earlier, but never past a user script
-    // (it may add an apt source the packages need).
+  if (auto *install = std::get_if<plan::SystemInstall>(&op)) {
+    // One package manager call per layer: install earlier, but never past a
+    // user script (it may add a package source the packages need).
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
       if (std::holds_alternative<plan::RunScript>(*it))
         break;
-      if (auto *earlier = std::get_if<plan::AptInstall>(&*it)) {
-        llvm::append_range(earlier->packages, apt->packages);
+      if (auto *earlier = std::get_if<plan::SystemInstall>(&*it);
+          earlier && earlier->manager == install->manager) {
+        llvm::append_range(earlier->packages, install->packages);
         llvm::sort(earlier->packages);
         earlier->packages.erase(std::unique(earlier->packages.begin(), earlier->packages.end()),
                                 earlier->packages.end());
@@ -77,6 +78,8 @@ public:
     for (unsigned s = 0; s < graph.stages.size(); ++s)
       result.stages.push_back(buildStage(s));
     result.contextPaths = contextPaths(result);
+    for (const dsl::LString &pattern : spec.app.exclude)
+      result.contextExcludes.push_back(pattern.value);
     return result;
   }
 
@@ -100,6 +103,7 @@ private:
     stage.env = info.env;
     stage.pathPrepend = info.pathPrepend;
     stage.runtime = info.runtime;
+    stage.posixShell = info.posixShell;
 
     std::vector<const Node *> members;
     for (const Node &node : graph.nodes)

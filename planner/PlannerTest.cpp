@@ -1,7 +1,11 @@
 // End-to-end planner tests: YAML in, plan (stages, layer order, merging) out.
 #include "planner/Planner.h"
 
+#include "planner/History.h"
+
 #include "dsl/Parser.h"
+
+#include "llvm/ADT/STLExtras.h"
 
 #include <gtest/gtest.h>
 
@@ -101,7 +105,7 @@ TEST(PlannerTest, MergedLayerInstallsAptPackagesOnce) {
   ASSERT_TRUE(planned.plan) << planned.diagnostics;
   const plan::Layer &first = stageNamed(*planned.plan, "runtime").layers.front();
   ASSERT_EQ(first.ops.size(), 3u);
-  const auto &apt = std::get<plan::AptInstall>(first.ops[0]);
+  const auto &apt = std::get<plan::SystemInstall>(first.ops[0]);
   EXPECT_EQ(apt.packages, (std::vector<std::string>{"libgl1", "python3", "python3-venv"}));
   EXPECT_TRUE(std::holds_alternative<plan::CreateVenv>(first.ops[1]));
   EXPECT_TRUE(std::holds_alternative<plan::PipInstall>(first.ops[2]));
@@ -199,15 +203,122 @@ steps:
       << planned.diagnostics;
 }
 
-TEST(PlannerTest, NonAptImagesAreRejected) {
+/// Every operation of a kind in a stage, in plan order.
+template <typename T> std::vector<T> opsOf(const plan::Stage &stage) {
+  std::vector<T> found;
+  for (const plan::Layer &layer : stage.layers)
+    for (const plan::Op &op : layer.ops)
+      if (const T *typed = std::get_if<T>(&op))
+        found.push_back(*typed);
+  return found;
+}
+
+TEST(PlannerTest, AlpineUsesApkBusyboxAndSh) {
   Planned planned = planFor(R"(imageplan: 1
 name: x
-base: {image: "alpine:3.19"}
+base: {image: "alpine:3.20"}
+system: {packages: [libstdc++]}
+python: {version: "3.12", packages: [flask==3.0.3]}
+app: {}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  EXPECT_TRUE(runtime.posixShell);
+  auto installs = opsOf<plan::SystemInstall>(runtime);
+  ASSERT_FALSE(installs.empty());
+  for (const plan::SystemInstall &install : installs)
+    EXPECT_EQ(install.manager, plan::PackageManager::Apk);
+  auto users = opsOf<plan::CreateUser>(runtime);
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_TRUE(users[0].busybox);
+}
+
+TEST(PlannerTest, AlpinePythonVersionIsChecked) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "alpine:3.20"}
+python: {version: "3.11"}
 app: {}
 )");
   EXPECT_FALSE(planned.plan);
-  EXPECT_NE(planned.diagnostics.find("error: 'alpine:3.19' uses apk"), std::string::npos)
+  EXPECT_NE(planned.diagnostics.find("is not the python alpine3.20 ships (3.12)"),
+            std::string::npos)
       << planned.diagnostics;
+}
+
+TEST(PlannerTest, UbiMinimalInstallsShadowUtilsForTheUser) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "registry.access.redhat.com/ubi9/ubi-minimal:9.4"}
+python: {version: "3.11"}
+app: {}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  EXPECT_FALSE(runtime.posixShell);
+  std::vector<std::string> packages;
+  for (const plan::SystemInstall &install : opsOf<plan::SystemInstall>(runtime)) {
+    EXPECT_EQ(install.manager, plan::PackageManager::Microdnf);
+    llvm::append_range(packages, install.packages);
+  }
+  EXPECT_TRUE(llvm::is_contained(packages, "shadow-utils"));
+  EXPECT_TRUE(llvm::is_contained(packages, "python3.11"));
+  auto venvs = opsOf<plan::CreateVenv>(runtime);
+  ASSERT_EQ(venvs.size(), 1u);
+  EXPECT_EQ(venvs[0].python, "python3.11");
+}
+
+TEST(PlannerTest, ExplicitManagerWins) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "example.com/internal/base:7"}
+system: {packages: [curl], manager: dnf}
+app: {user: root}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  auto installs = opsOf<plan::SystemInstall>(stageNamed(*planned.plan, "runtime"));
+  ASSERT_EQ(installs.size(), 1u);
+  EXPECT_EQ(installs[0].manager, plan::PackageManager::Dnf);
+}
+
+TEST(PlannerTest, EditsOfExcludedFilesAreNoChange) {
+  History history;
+  for (std::vector<std::string> files : std::vector<std::vector<std::string>>{
+           {"tests/test_api.py"}, {"build/x.log", "docs/a.md"}, {"app/api.py"}, {"tests/b.py"}}) {
+    Commit commit;
+    commit.files = std::move(files);
+    history.commits.push_back(std::move(commit));
+  }
+  PlanOptions options;
+  options.history = &history;
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "debian:12"}
+app: {copy: [.], exclude: [tests/, docs, "**/*.log"], user: root}
+)",
+                            options);
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  const plan::Layer &copy = runtime.layers.back();
+  EXPECT_EQ(copy.what, "app .");
+  EXPECT_DOUBLE_EQ(copy.changeProbability, 0.25); // only the app/api.py commit
+  EXPECT_EQ(planned.plan->contextExcludes,
+            (std::vector<std::string>{"tests/", "docs", "**/*.log"}));
+}
+
+TEST(PlannerTest, InlineFilesAreRarelyChangingNodes) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "debian:12"}
+files:
+  - {path: /usr/local/bin/run.sh, mode: "755", content: "#!/bin/sh\nexec \"$@\"\n"}
+app: {user: root}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  auto files = opsOf<plan::WriteFile>(stageNamed(*planned.plan, "runtime"));
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].mode, "0755");
+  EXPECT_EQ(files[0].content, "#!/bin/sh\nexec \"$@\"\n");
 }
 
 TEST(PlannerTest, SamePlanTwice) {
