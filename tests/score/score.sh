@@ -40,6 +40,30 @@ make_repo() {
   done
 }
 
+# samples/alpine-apk and 30 commits after it: app code in most, only tests/
+# (which its app.exclude leaves out) in every fifth, requirements.txt as well
+# in every tenth.
+make_alpine_repo() {
+  cp -R "$here/../../samples/alpine-apk" "$repo"
+  git init -q "$repo" 2>/dev/null
+  g add -A
+  g commit -qm initial
+  local i
+  for i in $(seq 1 30); do
+    if ((i % 5 != 0)); then echo "# change $i" >>"$repo/app/api.py"; fi
+    if ((i % 5 == 0)); then echo "# test $i" >>"$repo/tests/test_api.py"; fi
+    if ((i % 10 == 0)); then echo "# pin $i" >>"$repo/requirements.txt"; fi
+    g add -A
+    g commit -qm "change $i"
+  done
+}
+
+# The "rebuilt" column (k/n) of the generated plan's line for instruction $1.
+rebuilt_of() {
+  awk -v what="$1" 'index($0, what) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { print $i; exit } }' \
+    "$scratch/out"
+}
+
 # Compares the file $2 with expected/$1, or rewrites expected/$1 with --update.
 expect_file() {
   local name=$1 actual=$2 expected=$here/expected/$1
@@ -137,6 +161,26 @@ malformed)
   [[ $rc == 1 ]] || fail "a malformed Dockerfile must exit 1, got $rc"
   [[ ! -s $scratch/out ]] || fail "nothing may go to stdout: $(cat "$scratch/out")"
   expect_file malformed.txt "$scratch/err"
+  ;;
+alpine-sample)
+  # The apk sample: a code edit rebuilds no dependency layer, a requirements
+  # edit no system-package layer, and an edit of an excluded file nothing.
+  make_alpine_repo
+  run score imageplan.yaml
+  [[ $rc == 0 ]] || fail "score failed ($rc): $(cat "$scratch/err")"
+  expect_file alpine-sample.txt "$scratch/out"
+  # 31 commits, the initial one adding every file. The builder's and the
+  # runtime's apk layers: never rebuilt.
+  [[ $(grep -c 'RUN apk add' "$scratch/out") == 2 ]] || fail "two apk layers expected"
+  while read -r line; do
+    [[ $line == *" 0/31 "* ]] || fail "an apk layer rebuilt: $line"
+  done < <(grep 'RUN apk add' "$scratch/out")
+  # requirements.txt: the initial commit and its own 3 (10, 20, 30), never
+  # for code.
+  expect_number "requirements layer" 4/31 "$(rebuilt_of 'pip install -r requirements.txt')"
+  # COPY . -> /srv/: the initial commit, the 24 code commits and the 3
+  # requirements commits; the 3 that change only tests/ rebuild nothing.
+  expect_number "app copy" 28/31 "$(rebuilt_of 'COPY . -> /srv/')"
   ;;
 not-a-repo)
   cp -R "$here/project" "$repo"
