@@ -2,6 +2,9 @@
 // in sorted order, so the same folder always gives the same spec.
 #include "tools/ProjectScan.h"
 
+#include "planner/Base.h"
+#include "planner/SystemManager.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -118,6 +121,36 @@ void readDockerfile(llvm::StringRef text, ProjectFacts &facts) {
   }
 }
 
+/// An Alpine, Wolfi or UBI base is kept, with the package manager it implies
+/// spelled out in the spec, and a Python the distribution can provide.
+void keepNonAptBase(ProjectFacts &facts, plan::PackageManager manager) {
+  facts.image = facts.dockerfileBase;
+  facts.systemManager = plan::toString(manager);
+  dsl::BaseSpec spec;
+  spec.image = dsl::LString{facts.image, {}};
+  planner::BaseImages resolved = planner::resolveBase(spec, "");
+  std::string shipped = resolved.shippedPython;
+  llvm::StringRef source = resolved.python == planner::PythonSource::Image
+                               ? "the Dockerfile's base image"
+                               : llvm::StringRef(resolved.distro);
+  if (!shipped.empty()) {
+    if (!facts.pythonVersion.empty() && facts.pythonVersion != shipped)
+      facts.notes.push_back("the project asks for Python " + facts.pythonVersion + " but " +
+                            source.str() + " ships " + shipped + "; the spec uses " + shipped);
+    facts.pythonVersion = shipped;
+    facts.pythonVersionSource = source.str();
+    return;
+  }
+  if (manager == plan::PackageManager::Apk) {
+    facts.notes.push_back("which Python the base '" + facts.image +
+                          "' ships is not known; check python.version");
+  }
+  if (facts.pythonVersion.empty()) {
+    facts.pythonVersion = "3.11";
+    facts.pythonVersionSource = "imageplan's default";
+  }
+}
+
 /// The spec's base from a Dockerfile base image.
 void chooseBase(ProjectFacts &facts) {
   llvm::StringRef base = facts.dockerfileBase;
@@ -129,16 +162,32 @@ void chooseBase(ProjectFacts &facts) {
     llvm::SmallVector<llvm::StringRef, 4> parts;
     tag.split(parts, '-');
     facts.cuda = parts[0].str();
+    bool unnumberedCudnn = false;
     for (llvm::StringRef part : parts) {
       if (part.startswith("cudnn") && part.size() > 5)
         facts.cudnn = part.drop_front(5).str();
-      if (part.startswith("ubuntu"))
+      unnumberedCudnn |= part == "cudnn";
+      if (part.startswith("ubuntu") || part.startswith("ubi"))
         facts.os = part.str();
+      if (oneOf(part, {"base", "devel"}))
+        facts.cudaFlavor = part.str();
     }
-    if (facts.os.empty() || !oneOf(facts.os, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04"})) {
+    // 12.4.1-cudnn-runtime-ubuntu22.04: cuDNN 9, named by the flavor.
+    if (unnumberedCudnn)
+      facts.cudaFlavor = "cudnn-" + (facts.cudaFlavor.empty() ? "runtime" : facts.cudaFlavor);
+    if (facts.os.empty() ||
+        !oneOf(facts.os, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"})) {
       facts.notes.push_back("the Dockerfile's base '" + base.str() +
-                            "' is not an Ubuntu CUDA image; the spec uses ubuntu22.04");
+                            "' is not an Ubuntu or UBI CUDA image; the spec uses ubuntu22.04");
       facts.os = "ubuntu22.04";
+    }
+    if (llvm::StringRef(facts.os).startswith("ubi")) {
+      // dnf installs the python3.X the project asks for.
+      if (facts.pythonVersion.empty()) {
+        facts.pythonVersion = "3.11";
+        facts.pythonVersionSource = "imageplan's default";
+      }
+      return;
     }
     const char *shipped = facts.os == "ubuntu20.04" ? "3.8"
                           : facts.os == "ubuntu24.04" ? "3.12"
@@ -150,10 +199,12 @@ void chooseBase(ProjectFacts &facts) {
     facts.pythonVersionSource = facts.os;
     return;
   }
-  bool nonApt = llvm::any_of(std::initializer_list<llvm::StringRef>{"alpine", "ubi", "fedora",
-                                                                    "centos", "wolfi"},
-                             [&](llvm::StringRef marker) { return repo.contains(marker); });
-  if (repo.endswith("python") && !nonApt && !tag.contains("alpine")) {
+  plan::PackageManager manager = planner::inferPackageManager(base);
+  if (!base.empty() && manager != plan::PackageManager::Apt) {
+    keepNonAptBase(facts, manager);
+    return;
+  }
+  if (repo.endswith("python")) {
     facts.image = base.str();
     std::string version = majorMinor(tag);
     if (!version.empty()) {

@@ -19,6 +19,8 @@ struct ProjectFacts {
   std::vector<std::string> cmd, entrypoint; // exec form only
   // The base the spec should use: either cuda* or image.
   std::string cuda, cudnn, os, image;
+  std::string cudaFlavor;    // the final stage's CUDA flavor when not runtime
+  std::string systemManager; // apk, dnf or microdnf when the base is not apt-based
   std::string pythonVersion; // "3.11", or "" when unknown
   std::string pythonVersionSource;
   std::vector<std::string> requirements;      // installed: requirements.txt

@@ -107,10 +107,16 @@ std::string starterSpec(const ProjectFacts &facts) {
     os << "  cuda: " << scalar(facts.cuda) << "\n";
     if (!facts.cudnn.empty())
       os << "  cudnn: " << scalar(facts.cudnn) << "\n";
+    if (!facts.cudaFlavor.empty())
+      os << "  flavor: " << scalar(facts.cudaFlavor) << "\n";
     os << "  os: " << scalar(facts.os) << "\n";
   } else {
     os << "  image: " << scalar(facts.image) << "\n";
   }
+  if (!facts.systemManager.empty())
+    os << "\nsystem:\n"
+       << "  manager: " << facts.systemManager << "  # what the base image uses\n"
+       << "  packages: []\n";
   os << "\npython:\n"
      << "  version: \"" << facts.pythonVersion << "\"\n";
   if (!facts.requirements.empty())
