@@ -103,6 +103,22 @@ TEST(SystemOpsTest, OneCacheMountPerRunForEveryManagerButApt) {
   }
 }
 
+TEST(SystemOpsTest, BuildahGivesTheLockedApkMountARunOfItsOwn) {
+  std::string text =
+      layerText({install(PackageManager::Apk), plan::PipInstall{{"flask"}, {}, {}, "", ""}},
+                Dialect::Buildah);
+  EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apk,sharing=locked \\\n"
+            "    ln -sfn /var/cache/apk /etc/apk/cache \\\n"
+            "    && apk add --update-cache \\\n"
+            "        curl \\\n"
+            "        py3-pip \\\n"
+            "    && rm /etc/apk/cache\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+            "    pip install \\\n"
+            "        flask\n",
+            text);
+}
+
 TEST(SystemOpsTest, BusyboxUser) {
   EXPECT_EQ("RUN addgroup -S -g 10001 app \\\n"
             "    && adduser -S -D -u 10001 -G app -h /home/app -s /sbin/nologin app\n",

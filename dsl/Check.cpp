@@ -165,9 +165,8 @@ void checkFilePaths(DiagnosticEngine &diags, const Spec &spec) {
 void checkExclude(DiagnosticEngine &diags, const Spec &spec) {
   if (spec.app.exclude.empty())
     return;
-  bool copiesAll = llvm::any_of(spec.app.copy, [](const LString &path) {
-    return path.value == "." || path.value == "./";
-  });
+  bool copiesAll =
+      llvm::any_of(spec.app.copy, [](const LString &path) { return path.value == "."; });
   if (!copiesAll)
     diags.error(spec.app.exclude.front().loc,
                 "'exclude' applies only to 'copy: [.]', a copy of the whole build context; "

@@ -41,6 +41,34 @@ TEST(CheckTest, CleanSpecPasses) {
             "");
 }
 
+TEST(CheckTest, CudaCombinationsNvidiaPublishes) {
+  for (const char *base : {
+           "{cuda: \"11.8\", cudnn: \"8\", os: ubi8}",
+           "{cuda: \"11.8\", cudnn: \"8\", flavor: cudnn-devel}",
+           "{cuda: \"12.4.1\", cudnn: \"9\", os: ubi9}",
+           "{cuda: \"12.4.1\", flavor: cudnn-runtime, os: ubuntu24.04}",
+           "{cuda: \"12.3\", builder_flavor: cudnn-devel}",
+           "{cuda: \"12.1.1\", flavor: base, builder_flavor: devel}",
+       })
+    EXPECT_EQ(checkOutput(std::string("imageplan: 1\nname: x\nbase: ") + base + "\napp: {}\n",
+                          /*expectFailure=*/false),
+              "")
+        << base;
+}
+
+TEST(CheckTest, FilesAndExcludes) {
+  EXPECT_EQ(checkOutput(std::string(kHead) +
+                            "files:\n"
+                            "  - {path: /a/b, content: x}\n"
+                            "  - {path: /a/c, content: y, mode: \"0755\"}\n"
+                            "app: {copy: [.], exclude: [tests/]}\n",
+                        /*expectFailure=*/false),
+            "");
+  EXPECT_EQ(checkOutput(std::string(kHead) + "app: {copy: [src/, .], exclude: [\"*.md\"]}\n",
+                        /*expectFailure=*/false),
+            "");
+}
+
 TEST(CheckTest, DuplicateStepNames) {
   EXPECT_EQ(checkOutput(std::string(kHead) + "app: {}\nsteps:\n"
                                              "  - {name: build, run: a}\n"

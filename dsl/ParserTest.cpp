@@ -186,6 +186,34 @@ TEST(ParserTest, FullSpecFillsTheAst) {
   EXPECT_EQ(spec->labels[1].second.value, "2");
 }
 
+TEST(ParserTest, FilesKeepTheirExactBytes) {
+  CapturedDiagnostics c;
+  std::optional<Spec> spec = c.parse(R"(imageplan: 1
+name: x
+base: {image: "alpine:3.20"}
+system: {manager: apk, packages: [py3-pip]}
+files:
+  - path: /etc/a
+    content: |
+      one
+        two
+  - path: /etc/b
+    mode: "0600"
+    content: |-
+      no newline
+app: {copy: [.], exclude: [tests/, "**/*.log"]}
+)");
+  ASSERT_TRUE(spec) << c.output();
+  ASSERT_EQ(spec->files.size(), 2u);
+  EXPECT_EQ(spec->files[0].content.value, "one\n  two\n");
+  EXPECT_FALSE(spec->files[0].mode);
+  EXPECT_EQ(spec->files[1].content.value, "no newline");
+  EXPECT_EQ(spec->files[1].mode->value, "0600");
+  EXPECT_EQ(spec->system.manager->value, "apk");
+  ASSERT_EQ(spec->app.exclude.size(), 2u);
+  EXPECT_EQ(spec->app.exclude[1].value, "**/*.log");
+}
+
 TEST(ParserTest, MinimalSpecLeavesOptionalPartsEmpty) {
   CapturedDiagnostics c;
   std::optional<Spec> spec =

@@ -566,7 +566,7 @@ private:
                                               ""}},
                            {"app"});
       copy.inputs = {path.value};
-      if (path.value == "." || path.value == "./")
+      if (path.value == ".")
         copy.excludes = values(app.exclude);
       applyChanges(copy, app.changes);
       needs(copy, runtimeWorkdir);
