@@ -108,6 +108,7 @@ BaseImages resolveBase(const dsl::BaseSpec &base, llvm::StringRef override) {
     out.runtime = out.devel = override.str();
     describeImage(out, override);
     out.manager = inferPackageManager(override);
+    out.wolfi = isWolfi(override);
     return out;
   }
   std::string digest = base.digest ? "@" + base.digest->value : "";
@@ -132,6 +133,7 @@ BaseImages resolveBase(const dsl::BaseSpec &base, llvm::StringRef override) {
   out.devel = out.runtime;
   describeImage(out, image);
   out.manager = inferPackageManager(image);
+  out.wolfi = isWolfi(image);
   return out;
 }
 
@@ -139,7 +141,7 @@ std::vector<std::string> interpreterPackages(const BaseImages &base, llvm::Strin
                                              bool withHeaders) {
   if (base.python == PythonSource::Image)
     return {};
-  return pythonPackages(base.manager, version, withHeaders);
+  return pythonPackages(base.manager, version, withHeaders, base.wolfi);
 }
 
 } // namespace imageplan::planner

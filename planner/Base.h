@@ -30,6 +30,7 @@ struct BaseImages {
   /// How system packages are installed: inferred from the runtime image
   /// (SystemManager.h), or the spec's `system.manager`.
   plan::PackageManager manager = plan::PackageManager::Apt;
+  bool wolfi = false; // Wolfi's package names (SystemManager.h)
 };
 
 /// Resolves the spec's `base:` (or `override`, when not empty) to image references.

@@ -203,7 +203,7 @@ private:
     if (!packages.empty()) {
       ops.push_back(plan::SystemInstall{sortedUnique(packages), base.manager});
       cost = costs::kInterpreter;
-      python = pythonCommand(base.manager, pythonVersion);
+      python = pythonCommand(base.manager, pythonVersion, base.wolfi);
     }
     ops.push_back(plan::CreateVenv{python, kVenv});
     std::string version = spec.python->version ? " " + spec.python->version->value : "";

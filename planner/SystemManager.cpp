@@ -58,6 +58,10 @@ bool namesUbi(llvm::StringRef text) {
 
 } // namespace
 
+bool isWolfi(llvm::StringRef image) {
+  return containsAny(referenceWithoutTag(image), {"wolfi", "chainguard", "cgr.dev"});
+}
+
 plan::PackageManager inferPackageManager(llvm::StringRef image) {
   std::string ref = referenceWithoutTag(image);
   std::string tag = tagOf(image).lower();
@@ -78,8 +82,16 @@ plan::PackageManager inferPackageManager(llvm::StringRef image) {
 }
 
 std::vector<std::string> pythonPackages(plan::PackageManager manager, llvm::StringRef version,
-                                        bool withHeaders) {
+                                        bool withHeaders, bool wolfi) {
   using plan::PackageManager;
+  if (manager == PackageManager::Apk && wolfi) {
+    // Wolfi packages each interpreter as python-3.X, its pip as py3.X-pip.
+    std::string v = version.empty() ? "3.12" : version.str();
+    std::vector<std::string> packages = {"python-" + v, "py" + v + "-pip"};
+    if (withHeaders)
+      packages.push_back("python-" + v + "-dev");
+    return packages;
+  }
   switch (manager) {
   case PackageManager::Apt: {
     // Debian splits venv (and ensurepip) out of python3.
@@ -109,7 +121,9 @@ std::vector<std::string> pythonPackages(plan::PackageManager manager, llvm::Stri
   return {};
 }
 
-std::string pythonCommand(plan::PackageManager manager, llvm::StringRef version) {
+std::string pythonCommand(plan::PackageManager manager, llvm::StringRef version, bool wolfi) {
+  if (manager == plan::PackageManager::Apk && wolfi)
+    return "python" + (version.empty() ? std::string("3.12") : version.str());
   bool versioned = manager == plan::PackageManager::Dnf ||
                    manager == plan::PackageManager::Microdnf;
   return versioned && !version.empty() ? ("python" + version).str() : "python3";

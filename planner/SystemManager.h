@@ -18,14 +18,21 @@ namespace imageplan::planner {
 /// else apt.
 plan::PackageManager inferPackageManager(llvm::StringRef image);
 
+/// True for Wolfi images (wolfi, chainguard, cgr.dev): apk, but with their
+/// own package names.
+bool isWolfi(llvm::StringRef image);
+
 /// The packages that give a stage a Python interpreter that can make a venv
 /// (plus the C headers when `withHeaders`). `version` ("3.11", or "") picks a
-/// versioned package where the distribution has several (dnf: python3.11).
+/// versioned package where the distribution has several (dnf: python3.11,
+/// Wolfi: python-3.11, where 3.12 is the default).
 std::vector<std::string> pythonPackages(plan::PackageManager manager, llvm::StringRef version,
-                                        bool withHeaders);
+                                        bool withHeaders, bool wolfi = false);
 
-/// The command that runs that interpreter: python3, or python3.11 on dnf.
-std::string pythonCommand(plan::PackageManager manager, llvm::StringRef version);
+/// The command that runs that interpreter: python3, or python3.11 on dnf and
+/// Wolfi.
+std::string pythonCommand(plan::PackageManager manager, llvm::StringRef version,
+                          bool wolfi = false);
 
 /// Packages the user-creation commands need beyond the base image: the
 /// minimal UBI images ship without groupadd/useradd.

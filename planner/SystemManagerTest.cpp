@@ -47,6 +47,17 @@ TEST(SystemManagerTest, PythonPackagesPerDistribution) {
   EXPECT_EQ(pythonCommand(PackageManager::Microdnf, ""), "python3");
 }
 
+TEST(SystemManagerTest, WolfiHasItsOwnPythonNames) {
+  EXPECT_TRUE(isWolfi("cgr.dev/chainguard/wolfi-base:latest"));
+  EXPECT_FALSE(isWolfi("alpine:3.20"));
+  EXPECT_EQ(pythonPackages(PackageManager::Apk, "3.11", true, /*wolfi=*/true),
+            (Packages{"python-3.11", "py3.11-pip", "python-3.11-dev"}));
+  EXPECT_EQ(pythonPackages(PackageManager::Apk, "", false, /*wolfi=*/true),
+            (Packages{"python-3.12", "py3.12-pip"}));
+  EXPECT_EQ(pythonCommand(PackageManager::Apk, "3.11", /*wolfi=*/true), "python3.11");
+  EXPECT_EQ(pythonCommand(PackageManager::Apk, "3.11"), "python3");
+}
+
 TEST(SystemManagerTest, UserToolsAndShell) {
   EXPECT_EQ(userToolPackages(PackageManager::Microdnf), (Packages{"shadow-utils"}));
   EXPECT_TRUE(userToolPackages(PackageManager::Dnf).empty());
