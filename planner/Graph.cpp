@@ -326,11 +326,16 @@ private:
     unsigned stage = addStage(std::move(info));
 
     std::optional<unsigned> interpreter;
-    if (base.python == PythonSource::System)
+    if (base.python == PythonSource::System) {
+      // Only the interpreter itself (python3, or Wolfi's python-3.12): the
+      // download uses the standard library.
+      std::string python = interpreterPackages(base, "", /*withHeaders=*/false).front();
       interpreter = addNode(NodeKind::Interpreter, "python for the download", stage, model.loc,
                             costs::kInterpreterRate, costs::kInterpreter,
-                            {plan::SystemInstall{{"ca-certificates", "python3"}, base.manager}})
+                            {plan::SystemInstall{sortedUnique({"ca-certificates", python}),
+                                                 base.manager}})
                         .id;
+    }
     std::string revision = model.revision ? model.revision->value : "main";
     std::string secret = model.tokenSecret ? model.tokenSecret->value : "";
     Node &download = addNode(NodeKind::ModelDownload, "download " + model.id.value, stage,

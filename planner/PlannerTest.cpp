@@ -246,6 +246,20 @@ app: {}
       << planned.diagnostics;
 }
 
+TEST(PlannerTest, ModelStageGetsTheDistributionsPython) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "cgr.dev/chainguard/wolfi-base"}
+models: [{id: org/model, path: /models/m, bake: true}]
+app: {user: root}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  auto installs = opsOf<plan::SystemInstall>(stageNamed(*planned.plan, "model-model"));
+  ASSERT_EQ(installs.size(), 1u);
+  EXPECT_EQ(installs[0].manager, plan::PackageManager::Apk);
+  EXPECT_EQ(installs[0].packages, (std::vector<std::string>{"ca-certificates", "python-3.12"}));
+}
+
 TEST(PlannerTest, UbiMinimalInstallsShadowUtilsForTheUser) {
   Planned planned = planFor(R"(imageplan: 1
 name: x
