@@ -69,7 +69,16 @@ std::string heredocDelimiter(llvm::ArrayRef<llvm::StringRef> lines) {
   return delimiter;
 }
 
-void writeRun(DockerfileWriter &w, const RunInstruction &run);
+// The files a RUN reads, COPYed in first where the dialect has no bind mounts.
+void writeRun(DockerfileWriter &w, const RunInstruction &run) {
+  for (const FileCopy &copy : run.copies) {
+    std::vector<std::string> flags;
+    if (!copy.fromStage.empty())
+      flags.push_back(dockerfileFlag("from", copy.fromStage));
+    w.instruction("COPY", copyArgs(flags, {copy.source, copy.dest}));
+  }
+  w.instructionLines("RUN", runLines(run));
+}
 
 // An inline file: a COPY heredoc where the dialect has them and the content
 // ends in a line break (a heredoc always does), else printf in a RUN.
@@ -111,17 +120,6 @@ void writeNonRunOp(DockerfileWriter &w, const DialectRules &rules, const plan::O
   } else {
     llvm_unreachable("run operations are written as RUN");
   }
-}
-
-// The files a RUN reads, COPYed in first where the dialect has no bind mounts.
-void writeRun(DockerfileWriter &w, const RunInstruction &run) {
-  for (const FileCopy &copy : run.copies) {
-    std::vector<std::string> flags;
-    if (!copy.fromStage.empty())
-      flags.push_back(dockerfileFlag("from", copy.fromStage));
-    w.instruction("COPY", copyArgs(flags, {copy.source, copy.dest}));
-  }
-  w.instructionLines("RUN", runLines(run));
 }
 
 void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Layer &layer,

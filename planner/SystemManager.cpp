@@ -40,7 +40,7 @@ bool containsAny(llvm::StringRef text, std::initializer_list<llvm::StringRef> wo
 }
 
 /// "ubi", "ubi9", "ubi9-minimal", "ubi-minimal": a word of `text` (split at
-/// '/', '-', '.', '_' and ':') that is ubi, optionally followed by a version.
+/// '/' and '-') that is ubi, optionally followed by digits.
 bool namesUbi(llvm::StringRef text) {
   llvm::SmallVector<llvm::StringRef, 8> words;
   text.split(words, '/');
