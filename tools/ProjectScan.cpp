@@ -83,6 +83,42 @@ std::vector<std::string> execForm(llvm::StringRef arguments) {
   return words;
 }
 
+/// A word a spec accepts as a system package that is not the Python the
+/// spec installs itself (python3, python3.11-pip, py3-pip, python-3.12).
+bool isNonPythonPackage(llvm::StringRef word) {
+  if (word.empty() || !llvm::isAlnum(word[0]) ||
+      !llvm::all_of(word, [](char c) { return llvm::isAlnum(c) || llvm::StringRef("+._=-").contains(c); }))
+    return false;
+  llvm::StringRef name = word.split('=').first;
+  return !name.startswith("python3") && !name.startswith("python-3") &&
+         !(name.startswith("py3") && name.endswith("-pip"));
+}
+
+/// The packages of `apk add`, `dnf install`, `microdnf install` and `yum
+/// install` commands in one RUN's shell text.
+void readInstalls(llvm::StringRef run, std::vector<std::string> &packages) {
+  llvm::SmallVector<llvm::StringRef, 32> words;
+  run.split(words, ' ', -1, false);
+  bool installing = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    llvm::StringRef word = words[i];
+    if (oneOf(word, {"&&", "||", ";", "|"}) || word.endswith(";")) {
+      installing = false;
+      continue;
+    }
+    if (i + 1 < words.size() &&
+        ((word == "apk" && words[i + 1] == "add") ||
+         (oneOf(word, {"dnf", "microdnf", "yum"}) && words[i + 1] == "install"))) {
+      installing = true;
+      ++i;
+      continue;
+    }
+    if (installing && !word.startswith("-") && isNonPythonPackage(word) &&
+        !llvm::is_contained(packages, word))
+      packages.push_back(word.str());
+  }
+}
+
 void readDockerfile(llvm::StringRef text, ProjectFacts &facts) {
   std::vector<std::pair<std::string, std::string>> stages; // name -> base
   for (const std::string &instruction : dockerfileInstructions(text)) {
@@ -102,9 +138,12 @@ void readDockerfile(llvm::StringRef text, ProjectFacts &facts) {
       std::string name = words.size() >= 3 && words[1].equals_insensitive("as") ? words[2].str() : "";
       stages.push_back({name, base});
       facts.dockerfileBase = base;
-      facts.ports.clear(); // ports, CMD and ENTRYPOINT of the final stage only
+      facts.ports.clear(); // ports, CMD, ENTRYPOINT and packages of the final stage only
       facts.cmd.clear();
       facts.entrypoint.clear();
+      facts.dockerfilePackages.clear();
+    } else if (upper == "RUN") {
+      readInstalls(arguments, facts.dockerfilePackages);
     } else if (upper == "EXPOSE") {
       llvm::SmallVector<llvm::StringRef, 4> words;
       arguments.split(words, ' ', -1, false);

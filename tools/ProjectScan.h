@@ -21,6 +21,9 @@ struct ProjectFacts {
   std::string cuda, cudnn, os, image;
   std::string cudaFlavor;    // the final stage's CUDA flavor when not runtime
   std::string systemManager; // apk, dnf or microdnf when the base is not apt-based
+  /// What the final stage's RUNs install with apk, dnf, microdnf or yum,
+  /// without Python itself (the spec installs that), in first-seen order.
+  std::vector<std::string> dockerfilePackages;
   std::string pythonVersion; // "3.11", or "" when unknown
   std::string pythonVersionSource;
   std::vector<std::string> requirements;      // installed: requirements.txt

@@ -69,6 +69,9 @@ std::string starterSpec(const ProjectFacts &facts) {
      << "# Detected:\n";
   if (!facts.dockerfileBase.empty())
     os << "#   - a Dockerfile whose final stage starts from " << facts.dockerfileBase << "\n";
+  if (!facts.systemManager.empty() && !facts.dockerfilePackages.empty())
+    os << "#   - packages its final stage installs with " << facts.systemManager << ": "
+       << llvm::join(facts.dockerfilePackages, ", ") << "\n";
   os << "#   - Python " << facts.pythonVersion << " (from " << facts.pythonVersionSource << ")\n";
   for (const std::string &file : facts.requirements)
     os << "#   - " << file << ", installed from the spec\n";
@@ -116,7 +119,7 @@ std::string starterSpec(const ProjectFacts &facts) {
   if (!facts.systemManager.empty())
     os << "\nsystem:\n"
        << "  manager: " << facts.systemManager << "  # what the base image uses\n"
-       << "  packages: []\n";
+       << "  packages: " << flowList(facts.dockerfilePackages) << "\n";
   os << "\npython:\n"
      << "  version: \"" << facts.pythonVersion << "\"\n";
   if (!facts.requirements.empty())
