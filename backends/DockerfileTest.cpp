@@ -104,7 +104,9 @@ TEST(DockerfileTest, PipInstallWithEverything) {
                        {"https://pypi.example.com/simple", "https://a.example.com/simple",
                         "https://b.example.com/simple"},
                        "wheels",
-                       "/wheels"};
+                       "/wheels",
+                       {},
+                       {}};
   EXPECT_EQ(
       "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"

@@ -25,6 +25,10 @@ constexpr llvm::StringLiteral ArgIndent = "        ";
 constexpr llvm::StringLiteral ScratchDir = "/tmp/imageplan";
 constexpr llvm::StringLiteral WheelMountDir = "/tmp/imageplan/wheels";
 constexpr llvm::StringLiteral PipCacheDir = "/root/.cache/pip";
+constexpr llvm::StringLiteral UvCacheDir = "/root/.cache/uv";
+constexpr llvm::StringLiteral PoetryCacheDir = "/root/.cache/pypoetry";
+// Where a uv binary bind-mounted from its image is run from.
+constexpr llvm::StringLiteral UvMountPath = "/tmp/imageplan/bin/uv";
 
 // Passes text with its line breaks to a command as one argument: printf
 // prints each (quoted) line followed by a newline, and the command
@@ -55,6 +59,11 @@ Mount bindMount(llvm::StringRef source, llvm::StringRef target, llvm::StringRef 
 
 std::string scratchPath(llvm::StringRef contextPath) {
   return (ScratchDir + "/" + contextPath).str();
+}
+
+// The folder a project's manifest files are bind-mounted in.
+std::string projectScratchDir(llvm::StringRef projectDir) {
+  return projectDir == "." || projectDir.empty() ? ScratchDir.str() : scratchPath(projectDir);
 }
 
 void addMount(RunInstruction &run, Mount mount) {
@@ -202,17 +211,98 @@ public:
     addCache(PipCacheDir);
     for (const std::string &file : op.requirementFiles)
       bindContext(file, scratchPath(file));
+    for (const std::string &file : op.constraintFiles)
+      bindContext(file, scratchPath(file));
     bool wheels = !op.wheelStage.empty();
     if (wheels)
       bindStage(op.wheelStage, op.wheelDir, WheelMountDir);
     ShellCommand install{pipCommand("install"), {}};
+    appendQuotedEach(op.options, install.args);
     appendIndexArgs(op.indexUrls, install.args);
     if (wheels)
       install.args.push_back(shellJoin({"--find-links", WheelMountDir}));
+    else if (!op.wheelDir.empty())
+      install.args.push_back(shellJoin({"--find-links", op.wheelDir}));
+    for (const std::string &file : op.constraintFiles)
+      install.args.push_back(shellJoin({"-c", scratchPath(file)}));
     for (const std::string &file : op.requirementFiles)
       install.args.push_back(shellJoin({"-r", scratchPath(file)}));
     appendQuotedEach(op.packages, install.args);
     run.commands.push_back(std::move(install));
+  }
+
+  // The lock is used as it is (--frozen): a stale lock is the author's to
+  // fix, never re-resolved at build time. The project itself is installed
+  // later, after the code copy (InstallProject), so a code edit never reaches
+  // this layer. Hard links cannot cross from the cache mount into the layer,
+  // hence UV_LINK_MODE=copy; bytecode is compiled once here rather than at
+  // every container start.
+  void operator()(const plan::UvSync &op) {
+    addCache(UvCacheDir);
+    for (const std::string &file : op.manifestFiles)
+      bindContext(file, scratchPath(file));
+    ShellCommand sync{llvm::join(std::vector<std::string>{
+                                     shellAssign("UV_PROJECT_ENVIRONMENT", op.venv),
+                                     shellAssign("UV_LINK_MODE", "copy"),
+                                     shellAssign("UV_COMPILE_BYTECODE", "1"),
+                                     shellAssign("UV_PYTHON_DOWNLOADS", "never"),
+                                     uvCommand({"sync"})},
+                                 " "),
+                      {}};
+    sync.args.push_back(shellJoin({"--frozen", "--no-install-project", "--no-dev"}));
+    sync.args.push_back(shellJoin({"--project", projectScratchDir(op.projectDir)}));
+    for (const std::string &extra : op.extras)
+      sync.args.push_back(shellJoin({"--extra", extra}));
+    run.commands.push_back(std::move(sync));
+  }
+
+  // Poetry installs into the venv VIRTUAL_ENV names (the stage sets it)
+  // instead of one of its own; `--no-root` leaves the project for later and
+  // `--only main` leaves out development groups. A lock that no longer
+  // matches pyproject.toml fails the build.
+  void operator()(const plan::PoetryInstall &op) {
+    addCache(PoetryCacheDir);
+    for (const std::string &file : op.manifestFiles)
+      bindContext(file, scratchPath(file));
+    std::vector<llvm::StringRef> poetry = {op.poetry, "install"};
+    if (!rules.cacheMounts)
+      poetry.push_back("--no-cache");
+    ShellCommand install{shellAssign("POETRY_VIRTUALENVS_CREATE", "false") + " " +
+                             shellJoin(poetry),
+                         {}};
+    install.args.push_back(shellJoin({"--directory", projectScratchDir(op.projectDir)}));
+    install.args.push_back(shellJoin({"--no-root", "--only", "main", "--no-interaction"}));
+    for (const std::string &extra : op.extras)
+      install.args.push_back(shellJoin({"--extras", extra}));
+    run.commands.push_back(std::move(install));
+  }
+
+  void operator()(const plan::InstallPoetry &op) {
+    addCache(PipCacheDir);
+    command(shellJoin({op.python, "-m", "venv", op.path}));
+    std::string pip = op.path + "/bin/pip";
+    std::vector<llvm::StringRef> install = {pip, "install"};
+    if (!rules.cacheMounts)
+      install.push_back("--no-cache-dir");
+    std::string pin = "poetry==" + op.version;
+    install.push_back(pin);
+    command(shellJoin(install));
+  }
+
+  void operator()(const plan::InstallProject &op) {
+    if (op.installer != "uv") {
+      addCache(PipCacheDir);
+      command(pipCommand("install") + " " + shellJoin({"--no-deps", op.path}));
+      return;
+    }
+    addCache(UvCacheDir);
+    std::string uv = "uv";
+    if (!op.uvImage.empty()) {
+      bindStage(op.uvImage, "/uv", UvMountPath);
+      uv = UvMountPath.str();
+    }
+    command(shellAssign("UV_LINK_MODE", "copy") + " " +
+            uvCommand({"pip", "install"}, uv) + " " + shellJoin({"--no-deps", op.path}));
   }
 
   void operator()(const plan::PipWheel &op) {
@@ -345,6 +435,14 @@ private:
       addCopy(run, FileCopy{stage.str(), source.str(), target.str()});
   }
 
+  // `uv <subcommand>`, with --no-cache when there is no cache mount to keep
+  // uv's cache out of the layer.
+  std::string uvCommand(std::vector<llvm::StringRef> subcommand, llvm::StringRef uv = "uv") const {
+    subcommand.insert(subcommand.begin(), uv);
+    if (!rules.cacheMounts)
+      subcommand.push_back("--no-cache");
+    return shellJoin(subcommand);
+  }
   // `pip install` or `pip wheel`, with --no-cache-dir when there is no cache
   // mount to keep the cache out of the layer.
   std::string pipCommand(llvm::StringRef subcommand) const {

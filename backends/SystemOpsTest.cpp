@@ -105,7 +105,7 @@ TEST(SystemOpsTest, OneCacheMountPerRunForEveryManagerButApt) {
 
 TEST(SystemOpsTest, BuildahGivesTheLockedApkMountARunOfItsOwn) {
   std::string text =
-      layerText({install(PackageManager::Apk), plan::PipInstall{{"flask"}, {}, {}, "", ""}},
+      layerText({install(PackageManager::Apk), plan::PipInstall{{"flask"}, {}, {}, "", "", {}, {}}},
                 Dialect::Buildah);
   EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apk,sharing=locked \\\n"
             "    ln -sfn /var/cache/apk /etc/apk/cache \\\n"

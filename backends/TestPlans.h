@@ -57,7 +57,7 @@ inline plan::Plan representativePlan() {
                                                    {"requirements.txt"},
                                                    {"https://download.pytorch.org/whl/cu121"},
                                                    "builder",
-                                                   "/wheels"}}));
+                                                   "/wheels", {}, {}}}));
   runtime.layers.push_back(
       layer("model weights", ChangeClass::Rarely,
             {plan::CopyStage{"model", "/models/demo-7b", "/models/demo-7b", "app"}}));

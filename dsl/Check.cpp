@@ -3,6 +3,8 @@
 // the planner, which builds the graph they live in.
 #include "dsl/Parser.h"
 
+#include "dsl/PythonCheck.h"
+#include "dsl/PythonProject.h"
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -142,7 +144,8 @@ void checkBuildOnlyPackages(DiagnosticEngine &diags, const Spec &spec) {
   if (spec.python && !spec.python->buildRequires.empty())
     diags.warning(spec.python->buildRequires.front().loc,
                   llvm::Twine("'build_requires' are unused") + why);
-  if (!spec.system.buildPackages.empty())
+  // Build packages also serve a venv built in the builder (sdists compile there).
+  if (!spec.system.buildPackages.empty() && !venvInBuilder(spec))
     diags.warning(spec.system.buildPackages.front().loc,
                   llvm::Twine("'build_packages' are unused") + why);
 }
@@ -265,6 +268,7 @@ llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef
   if (!contextDir.empty())
     checkRequirementFiles(diags, spec, contextDir, filesRead);
   checkCudaBase(diags, spec);
+  checkPythonSection(diags, spec, contextDir, filesRead);
   checkBuildOnlyPackages(diags, spec);
   checkModelPaths(diags, spec);
   checkModelSecrets(diags, spec);

@@ -132,13 +132,13 @@ TEST(CheckTest, DuplicateModelPaths) {
 
 TEST(CheckTest, BuildOnlySettingsWithNothingToBuildWarn) {
   EXPECT_EQ(checkOutput(std::string(kHead) + "system: {build_packages: [gcc]}\n"
-                                             "python: {build_requires: [ninja]}\n"
+                                             "python: {venv: runtime, build_requires: [ninja]}\n"
                                              "app: {}\n",
                         /*expectFailure=*/false),
-            "imageplan.yaml:5:27: warning: 'build_requires' are unused; nothing is built (no "
+            "imageplan.yaml:5:42: warning: 'build_requires' are unused; nothing is built (no "
             "'python.build' and no step with 'stage: builder')\n"
-            "python: {build_requires: [ninja]}\n"
-            "                          ^\n"
+            "python: {venv: runtime, build_requires: [ninja]}\n"
+            "                                         ^\n"
             "imageplan.yaml:4:27: warning: 'build_packages' are unused; nothing is built (no "
             "'python.build' and no step with 'stage: builder')\n"
             "system: {build_packages: [gcc]}\n"

@@ -268,7 +268,7 @@ TEST(ParserTest, WrongTypesNameTheKeyAndWhatWasFound) {
             "  packages: numpy\n"
             "            ^\n");
   EXPECT_EQ(errorsOf(specWith("python:\n  packages: [[a]]\n")),
-            "imageplan.yaml:8:14: error: expected a string in 'packages', got a list\n"
+            "imageplan.yaml:8:14: error: expected a string or a mapping in 'packages', got a list\n"
             "  packages: [[a]]\n"
             "             ^\n");
   EXPECT_EQ(errorsOf(specWith("models: {id: a/b}\n")),

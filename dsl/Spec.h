@@ -45,10 +45,29 @@ struct BaseSpec {
   std::optional<LString> registry; // where the CUDA images live, default "nvidia"
 };
 
+/// A `packages` entry written as a mapping: a requirement and the pip options
+/// that apply to it alone (`{name: detectron2 @ git+https://..., options: [--no-deps]}`).
+struct OptionedPackage {
+  llvm::SMLoc loc;
+  LString name;
+  std::vector<LString> options; // from the allow-list in ValueRules (pipOption)
+};
+
 struct PythonSpec {
   llvm::SMLoc loc;
   std::optional<LString> version;           // "3.10"
+  std::optional<LString> manager;           // pip (default), uv, poetry
+  /// Folder holding pyproject.toml: the app is installed as a package. uv and
+  /// poetry default it to ".".
+  std::optional<LString> project;
+  std::optional<LString> lock;              // uv.lock / poetry.lock, default beside pyproject
+  std::vector<LString> extras;              // the project's optional dependency groups
+  std::vector<LString> constraints;         // pip constraint files (-c), context-relative
+  std::optional<LString> uvVersion;         // pin of the uv binary image
+  std::optional<LString> poetryVersion;     // pin of poetry
+  std::optional<LString> venv;              // builder or runtime: where /opt/venv is built
   std::vector<LString> packages;            // inline pins, e.g. torch==2.0.1
+  std::vector<OptionedPackage> optionedPackages; // packages with options of their own
   std::vector<LString> requirements;        // requirement files, context-relative
   std::vector<LString> indexUrls;           // first is --index-url, rest --extra-index-url
   std::vector<LString> build;               // packages compiled in the builder stage

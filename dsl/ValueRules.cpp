@@ -111,7 +111,54 @@ std::string checkPackageWord(llvm::StringRef v, const char *tool) {
   return "";
 }
 
-std::string checkPipPackage(llvm::StringRef v) { return checkPackageWord(v, "pip"); }
+/// A requirement pip reads as one argument: `torch==2.0.1`, `git+https://...`,
+/// or a direct reference `name @ https://...` (PEP 508), the one form with
+/// spaces, each side checked on its own.
+std::string checkPipPackage(llvm::StringRef v) {
+  auto [name, url] = v.split(" @ ");
+  if (name.size() == v.size())
+    return checkPackageWord(v, "pip");
+  if (name.empty() || !llvm::isAlnum(name[0]) || !consistsOf(name, "._-[],"))
+    return "expected 'name @ url' with a package name like 'detectron2' before ' @ '";
+  if (!isHttpUrl(url) && !url.startswith("git+https://") && !url.startswith("file:"))
+    return "expected an https://, git+https:// or file: URL after ' @ '";
+  if (hasWhitespace(url) || hasQuote(url))
+    return "a URL may not contain whitespace or quotes";
+  return "";
+}
+
+std::string checkPythonManager(llvm::StringRef v) { return checkOneOf(v, {"pip", "uv", "poetry"}); }
+
+std::string checkVenvStage(llvm::StringRef v) { return checkOneOf(v, {"builder", "runtime"}); }
+
+/// Extra names as PEP 685 normalizes them: letters, digits, '-', '_', '.'.
+std::string checkExtraName(llvm::StringRef v) {
+  if (v.empty() || !llvm::isAlnum(v.front()) || !llvm::isAlnum(v.back()) ||
+      !consistsOf(v, "._-"))
+    return "expected an extra's name like 'cuda' (letters, digits and '._-', starting and "
+           "ending with a letter or digit)";
+  return "";
+}
+
+/// A release of a tool, pinned exactly: 0.5.11, 1.8.5.
+std::string checkToolVersion(llvm::StringRef v) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  v.split(parts, '.');
+  if (parts.size() < 2 || parts.size() > 3 || !llvm::all_of(parts, isDigits))
+    return "expected an exact release like '0.5.11' or '1.8.5'";
+  return "";
+}
+
+/// Options a single package may carry. Anything else (an index URL, a
+/// target directory, a file to read) could redirect the whole install.
+constexpr llvm::StringLiteral kPipOptions[] = {"--no-deps", "--no-build-isolation", "--pre",
+                                               "--only-binary=:all:", "--no-binary=:all:",
+                                               "--force-reinstall"};
+
+std::string checkPipOption(llvm::StringRef v) {
+  llvm::SmallVector<llvm::StringRef, 8> words(std::begin(kPipOptions), std::end(kPipOptions));
+  return checkOneOf(v, words);
+}
 
 // apt, apk and dnf names share one shape: a name such as libgl1, py3-pip or
 // gcc-c++, optionally pinned with '=' (apt and apk; dnf takes name-version).
@@ -334,6 +381,11 @@ const ValueRule cudaFlavor{"CUDA flavor", checkCudaFlavor};
 const ValueRule cudaBuilderFlavor{"CUDA builder flavor", checkCudaBuilderFlavor};
 const ValueRule fileMode{"mode", checkFileMode};
 const ValueRule excludePattern{"exclude pattern", checkExcludePattern};
+const ValueRule pythonManager{"Python package manager", checkPythonManager};
+const ValueRule venvStage{"venv stage", checkVenvStage};
+const ValueRule extraName{"extra", checkExtraName};
+const ValueRule toolVersion{"version", checkToolVersion};
+const ValueRule pipOption{"pip option", checkPipOption};
 } // namespace rules
 
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {

@@ -26,7 +26,7 @@ extern const ValueRule osName;        // ubuntu20.04, ubuntu22.04, ubuntu24.04, 
 extern const ValueRule baseImage;     // python:3.11-slim
 extern const ValueRule digest;        // sha256:<64 hex>
 extern const ValueRule pythonVersion; // 3.11
-extern const ValueRule pipPackage;    // torch==2.0.1
+extern const ValueRule pipPackage;    // torch==2.0.1, name @ https://...
 extern const ValueRule systemPackage; // libgl1, curl=7.88.1-10, py3-pip, gcc-c++
 extern const ValueRule packageManager; // apt, apk, dnf, microdnf
 extern const ValueRule indexUrl;      // https://download.pytorch.org/whl/cu118
@@ -50,6 +50,11 @@ extern const ValueRule cudaFlavor;    // base, runtime, devel, cudnn-runtime, cu
 extern const ValueRule cudaBuilderFlavor; // devel, cudnn-devel
 extern const ValueRule fileMode;      // 0755, 644 (octal, at most 0777)
 extern const ValueRule excludePattern; // tests/, **/*.log (a .dockerignore pattern)
+extern const ValueRule pythonManager; // pip, uv, poetry
+extern const ValueRule venvStage;     // builder, runtime
+extern const ValueRule extraName;     // cuda
+extern const ValueRule toolVersion;   // 0.5.11
+extern const ValueRule pipOption;     // --no-deps (an allow-list)
 } // namespace rules
 
 /// Why `value` is not a valid member of `words`, suggesting the closest one.

@@ -23,6 +23,8 @@ inline constexpr double kDirsRate = 0.01;
 inline constexpr double kAppCodeRate = 0.9;
 inline constexpr double kCustomStepRate = 0.1;
 inline constexpr double kInlineFileRate = 0.01;
+inline constexpr double kManagerRate = 0.005;     // a pinned uv or poetry
+inline constexpr double kLockedDependenciesRate = 0.1; // pyproject.toml + lock file
 
 // Seconds.
 inline constexpr double kAptBase = 10, kAptPerPackage = 2;
@@ -39,6 +41,11 @@ inline constexpr double kAppCopy = 2;
 inline constexpr double kDirs = 1;
 inline constexpr double kCustomStep = 10;
 inline constexpr double kInlineFile = 1;
+inline constexpr double kUvBinary = 3;           // COPY of one static binary
+inline constexpr double kPoetryInstall = 25;
+inline constexpr double kLockedDependencies = 90; // resolve-free install of a lock
+inline constexpr double kVenvCopy = 20;
+inline constexpr double kProjectInstall = 5;      // the app alone, --no-deps
 
 /// The expected extra rebuild work, in seconds per commit, below which two
 /// adjacent RUN steps of the same change class share a layer. It stands for

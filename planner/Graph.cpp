@@ -2,6 +2,7 @@
 // what each does (its plan operations), what it reads, and which nodes it needs.
 #include "planner/Graph.h"
 
+#include "dsl/PythonProject.h"
 #include "planner/Base.h"
 #include "planner/Costs.h"
 #include "planner/Planner.h"
@@ -41,6 +42,10 @@ const char *toString(NodeKind kind) {
   case NodeKind::AppCopy: return "app-copy";
   case NodeKind::InlineFile: return "inline-file";
   case NodeKind::CustomStep: return "step";
+  case NodeKind::PythonManager: return "python-manager";
+  case NodeKind::ProjectDependencies: return "python-deps";
+  case NodeKind::VenvCopy: return "venv-copy";
+  case NodeKind::ProjectInstall: return "project-install";
   }
   return "step";
 }
@@ -57,6 +62,8 @@ const char *toString(RateSource source) {
 namespace {
 
 constexpr const char *kVenv = "/opt/venv";
+constexpr const char *kPoetryHome = "/opt/poetry";
+constexpr const char *kUvImage = "ghcr.io/astral-sh/uv:";
 constexpr const char *kWheelDir = "/wheels";
 constexpr const char *kBuilderWorkdir = "/build";
 constexpr const char *kBuilderStage = "builder";
@@ -107,7 +114,7 @@ public:
   GraphBuilder(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, const PlanOptions &options)
       : diags(diags), spec(spec), options(options),
         base(resolveBase(spec.base, options.baseOverride)),
-        overridden(!options.baseOverride.empty()) {}
+        overridden(!options.baseOverride.empty()), venvHere(dsl::venvInBuilder(spec)) {}
 
   llvm::Expected<BuildGraph> build() {
     checkBase();
@@ -212,6 +219,27 @@ private:
                    {"python"});
   }
 
+  /// The interpreter alone, for a runtime that copies its venv from the
+  /// builder: the same python3 at the same path the venv's links point to.
+  /// Nothing to add on an image that ships Python.
+  std::optional<unsigned> addBareInterpreter(unsigned stage) {
+    if (base.python == PythonSource::Image)
+      return std::nullopt;
+    std::string pythonVersion = spec.python->version ? spec.python->version->value : "";
+    std::vector<std::string> packages =
+        interpreterPackages(base, pythonVersion, /*withHeaders=*/false);
+    // The venv module is only needed where the venv is made.
+    llvm::erase_if(packages,
+                   [](const std::string &p) { return llvm::StringRef(p).endswith("-venv"); });
+    if (packages.empty())
+      return std::nullopt;
+    std::string version = pythonVersion.empty() ? "" : " " + pythonVersion;
+    return addNode(NodeKind::Interpreter, "python" + version, stage, spec.python->loc,
+                   costs::kInterpreterRate, costs::kInterpreter,
+                   {plan::SystemInstall{sortedUnique(packages), base.manager}}, {"python"})
+        .id;
+  }
+
   plan::Pairs pythonEnv() const {
     return {{"PYTHONUNBUFFERED", "1"},
             {"PYTHONDONTWRITEBYTECODE", "1"},
@@ -235,7 +263,7 @@ private:
   // --- builder stage -------------------------------------------------------
 
   bool needsBuilder() const {
-    if (spec.python && !spec.python->build.empty())
+    if (spec.python && (!spec.python->build.empty() || venvHere))
       return true;
     return llvm::any_of(spec.steps, [](const dsl::StepSpec &step) {
       return step.stage && step.stage->value == kBuilderStage;
@@ -249,21 +277,28 @@ private:
     info.purpose = "compiles Python wheels and runs build steps with the full toolchain";
     info.posixShell = lacksBash(base.manager);
     bool buildsWheels = hasPython() && !spec.python->build.empty();
-    if (buildsWheels) {
+    if (buildsWheels || venvHere) {
       info.env = pythonEnv();
       info.pathPrepend = std::string(kVenv) + "/bin";
     }
+    if (venvHere)
+      info.purpose = "builds the Python venv with the full toolchain; the runtime copies it whole";
     builder = addStage(std::move(info));
 
-    std::optional<unsigned> system, interpreter, requires_;
+    std::optional<unsigned> system, interpreter, requires_, pins;
     if (!spec.system.buildPackages.empty())
       system = addSystemPackages(*builder, spec.system.buildPackages, spec.system.loc,
                                  "build packages")
                    .id;
-    if (buildsWheels) {
+    if (buildsWheels || venvHere)
       interpreter = addInterpreter(*builder, /*withHeaders=*/true).id;
+    if (venvHere)
+      addPythonDependencies(*builder, *interpreter, pins, system);
+    if (buildsWheels) {
       const dsl::PythonSpec &python = *spec.python;
-      std::vector<std::string> packages = values(python.packages);
+      // With the venv built here the pins are installed already.
+      std::vector<std::string> packages = venvHere ? std::vector<std::string>{}
+                                                   : values(python.packages);
       llvm::append_range(packages, values(python.buildRequires));
       if (!packages.empty()) {
         double cost = costs::kPipBase;
@@ -271,10 +306,11 @@ private:
           cost += costs::pipPackageCost(package);
         Node &node = addNode(NodeKind::BuildRequires, "build requirements", *builder,
                              python.loc, costs::kBuildRequiresRate, cost,
-                             {plan::PipInstall{packages, {}, indexUrls(), "", ""}},
+                             {plan::PipInstall{packages, {}, indexUrls(), "", "", {}, {}}},
                              {"python"});
         needs(node, interpreter);
         needs(node, system);
+        needs(node, pins);
         requires_ = node.id;
       }
       {
@@ -288,7 +324,18 @@ private:
         needs(node, system);
         needs(node, interpreter);
         needs(node, requires_);
+        needs(node, pins);
         wheelBuild = node.id;
+      }
+      if (venvHere) {
+        Node &node = addNode(NodeKind::WheelInstall, "built wheels", *builder,
+                             python.build.front().loc, costs::kWheelBuildRate,
+                             costs::kWheelInstall,
+                             {plan::PipInstall{values(python.build), {}, indexUrls(), "", kWheelDir,
+                                               constraintFiles(), {}}},
+                             {"python"});
+        needs(node, wheelBuild);
+        needs(node, pins);
       }
     }
     if (llvm::any_of(spec.steps, [](const dsl::StepSpec &step) {
@@ -376,8 +423,10 @@ private:
                                         "system packages")
                           .id;
     std::optional<unsigned> interpreter, pins, userNode;
-    if (hasPython())
+    if (hasPython() && !venvHere)
       interpreter = addInterpreter(stage, /*withHeaders=*/false).id;
+    else if (hasPython())
+      interpreter = addBareInterpreter(stage);
     if (!user.empty()) {
       std::vector<plan::Op> ops;
       if (std::vector<std::string> tools = userToolPackages(base.manager); !tools.empty())
@@ -388,8 +437,10 @@ private:
                          costs::kUser, std::move(ops))
                      .id;
     }
-    if (hasPython())
-      addPythonDependencies(stage, *interpreter, pins);
+    if (hasPython() && !venvHere)
+      addPythonDependencies(stage, *interpreter, pins, runtimeSystem);
+    else if (hasPython())
+      addVenvCopy(stage, interpreter);
     for (const auto &[model, modelStage] : modelStages) {
       Node &copy = addNode(NodeKind::ModelCopy, "model " + model->id.value, stage, model->loc,
                            0, costs::kModelCopy,
@@ -426,6 +477,8 @@ private:
       }
     addAppNodes(stage, user, userNode);
     addInlineFiles(stage);
+    if (hasPython())
+      addProjectInstall(stage, interpreter);
   }
 
   /// Files the spec gives inline: root-owned, written after the system
@@ -441,6 +494,70 @@ private:
       applyChanges(node, file.changes);
       needs(node, runtimeSystem);
     }
+  }
+
+  void addVenvCopy(unsigned stage, std::optional<unsigned> interpreter) {
+    Node &copy = addNode(NodeKind::VenvCopy, std::string("venv ") + kVenv + " from builder",
+                         stage, spec.python->loc, 0, costs::kVenvCopy,
+                         {plan::CopyStage{kBuilderStage, kVenv, kVenv, ""}}, {"python"});
+    copy.consumesStage = builder;
+    needs(copy, interpreter);
+  }
+
+  /// The app as a package, after the code copy it is built from: a code edit
+  /// rebuilds this small layer and nothing that resolves dependencies.
+  void addProjectInstall(unsigned stage, std::optional<unsigned> interpreter) {
+    const dsl::PythonSpec &python = *spec.python;
+    std::string dir = dsl::projectDir(python);
+    if (dir.empty())
+      return;
+    std::string workdir = spec.app.workdir ? spec.app.workdir->value : "/app";
+    dsl::PythonManager manager = dsl::pythonManager(python);
+    plan::InstallProject op{manager == dsl::PythonManager::Uv ? "uv" : "pip",
+                            destinationUnder(workdir, dir), ""};
+    if (manager == dsl::PythonManager::Uv && venvHere)
+      op.uvImage = kUvImage + dsl::uvVersion(python);
+    llvm::SMLoc loc = python.project ? python.project->loc : python.loc;
+    Node &node = addNode(NodeKind::ProjectInstall, "app as a package", stage, loc,
+                         costs::kAppCodeRate, costs::kProjectInstall, {op}, {"app"});
+    node.inputs = {dir};
+    applyChanges(node, spec.app.changes);
+    needs(node, interpreter);
+    // After every Python dependency and every code copy of its stage.
+    for (const Node &other : out.nodes)
+      if (other.stage == stage && other.id != node.id &&
+          (other.kind == NodeKind::AppCopy || llvm::is_contained(other.groups, "python")))
+        addEdge(other.id, node.id);
+  }
+
+  std::vector<std::string> constraintFiles() const {
+    return spec.python ? values(spec.python->constraints) : std::vector<std::string>{};
+  }
+
+  /// The pinned uv binary or poetry, where the venv is built.
+  std::optional<unsigned> addManager(unsigned stage, unsigned interpreter) {
+    const dsl::PythonSpec &python = *spec.python;
+    llvm::SMLoc loc = python.manager ? python.manager->loc : python.loc;
+    switch (dsl::pythonManager(python)) {
+    case dsl::PythonManager::Pip:
+      return std::nullopt;
+    case dsl::PythonManager::Uv: {
+      std::string version = dsl::uvVersion(python);
+      return addNode(NodeKind::PythonManager, "uv " + version, stage, loc, costs::kManagerRate,
+                     costs::kUvBinary,
+                     {plan::CopyStage{kUvImage + version, "/uv", "/bin/uv", ""}}, {"python"})
+          .id;
+    }
+    case dsl::PythonManager::Poetry: {
+      std::string version = dsl::poetryVersion(python);
+      Node &node = addNode(NodeKind::PythonManager, "poetry " + version, stage, loc,
+                           costs::kManagerRate, costs::kPoetryInstall,
+                           {plan::InstallPoetry{"python3", version, kPoetryHome}}, {"python"});
+      needs(node, interpreter);
+      return node.id;
+    }
+    }
+    return std::nullopt;
   }
 
   // --- custom stages and targets -------------------------------------------
@@ -504,41 +621,107 @@ private:
   // Every pip step needs the system packages: an sdist may compile against
   // them, and users expect what they list under `system` to be there.
   void addPythonDependencies(unsigned stage, unsigned interpreter,
-                             std::optional<unsigned> &pins) {
+                             std::optional<unsigned> &pins, std::optional<unsigned> system) {
     const dsl::PythonSpec &python = *spec.python;
+    std::vector<std::string> constraints = constraintFiles();
     if (!python.packages.empty()) {
       double cost = costs::kPipBase;
       for (const dsl::LString &package : python.packages)
         cost += costs::pipPackageCost(package.value);
       Node &node = addNode(NodeKind::PythonPackages, "python packages", stage,
                            python.packages.front().loc, costs::kPinnedPackagesRate, cost,
-                           {plan::PipInstall{values(python.packages), {}, indexUrls(), "", ""}},
+                           {plan::PipInstall{values(python.packages), {}, indexUrls(), "", "",
+                                             constraints, {}}},
                            {"python"});
+      node.inputs = constraints;
       needs(node, interpreter);
-      needs(node, runtimeSystem);
+      needs(node, system);
       pins = node.id;
     }
+    std::vector<unsigned> requirementNodes;
     for (const dsl::LString &file : python.requirements) {
       Node &node = addNode(NodeKind::Requirements, file.value, stage, file.loc,
                            costs::kRequirementsRate, costs::kRequirementsFile,
-                           {plan::PipInstall{{}, {file.value}, indexUrls(), "", ""}},
+                           {plan::PipInstall{{}, {file.value}, indexUrls(), "", "", constraints, {}}},
                            {"python"});
       node.inputs = {file.value};
+      llvm::append_range(node.inputs, constraints);
       needs(node, interpreter);
       needs(node, pins);
-      needs(node, runtimeSystem);
+      needs(node, system);
+      requirementNodes.push_back(node.id);
     }
-    if (!python.build.empty()) {
+    addOptionedPackages(stage, interpreter, pins, system, requirementNodes);
+    if (std::optional<unsigned> manager = addManager(stage, interpreter)) {
+      dsl::PythonManager kind = dsl::pythonManager(python);
+      std::vector<std::string> files = dsl::manifestFiles(python);
+      std::vector<std::string> extras = values(python.extras);
+      std::string dir = dsl::projectDir(python);
+      plan::Op op = kind == dsl::PythonManager::Uv
+                        ? plan::Op(plan::UvSync{files, dir, extras, kVenv})
+                        : plan::Op(plan::PoetryInstall{files, dir, extras,
+                                                       std::string(kPoetryHome) + "/bin/poetry"});
+      Node &node = addNode(NodeKind::ProjectDependencies, dsl::lockFile(python), stage,
+                           python.lock ? python.lock->loc : python.loc,
+                           costs::kLockedDependenciesRate, costs::kLockedDependencies, {op},
+                           {"python"});
+      node.inputs = files;
+      needs(node, interpreter);
+      needs(node, manager);
+      needs(node, system);
+    }
+    if (!venvHere && !python.build.empty()) {
       Node &node = addNode(NodeKind::WheelInstall, "built wheels", stage,
                            python.build.front().loc, 0, costs::kWheelInstall,
-                           {plan::PipInstall{values(python.build), {}, indexUrls(),
-                                             kBuilderStage, kWheelDir}},
+                           {plan::PipInstall{values(python.build), {}, indexUrls(), kBuilderStage,
+                                             kWheelDir, constraints, {}}},
                            {"python"});
       node.consumesStage = builder;
       needs(node, wheelBuild);
       needs(node, interpreter);
       needs(node, pins);
       needs(node, runtimeSystem);
+    }
+  }
+
+  /// Packages with options of their own, one pip call per set of options,
+  /// after everything else pip installs: `--no-deps` means their dependencies
+  /// come from the other entries.
+  void addOptionedPackages(unsigned stage, unsigned interpreter, std::optional<unsigned> pins,
+                           std::optional<unsigned> system,
+                           const std::vector<unsigned> &requirementNodes) {
+    const dsl::PythonSpec &python = *spec.python;
+    std::vector<std::pair<std::vector<std::string>, std::vector<const dsl::OptionedPackage *>>>
+        groups; // by options, in first-use order
+    for (const dsl::OptionedPackage &package : python.optionedPackages) {
+      std::vector<std::string> options = values(package.options);
+      auto group = llvm::find_if(groups, [&](const auto &g) { return g.first == options; });
+      if (group == groups.end())
+        groups.push_back({options, {&package}});
+      else
+        group->second.push_back(&package);
+    }
+    std::vector<std::string> constraints = constraintFiles();
+    for (const auto &[options, packages] : groups) {
+      std::vector<std::string> names;
+      double cost = costs::kPipBase;
+      for (const dsl::OptionedPackage *package : packages) {
+        names.push_back(package->name.value);
+        cost += costs::pipPackageCost(package->name.value);
+      }
+      std::string name = "python packages";
+      if (!options.empty())
+        name += " (" + llvm::join(options, " ") + ")";
+      Node &node = addNode(NodeKind::PythonPackages, name, stage, packages.front()->loc,
+                           costs::kPinnedPackagesRate, cost,
+                           {plan::PipInstall{names, {}, indexUrls(), "", "", constraints, options}},
+                           {"python"});
+      node.inputs = constraints;
+      needs(node, interpreter);
+      needs(node, pins);
+      needs(node, system);
+      for (unsigned requirement : requirementNodes)
+        addEdge(requirement, node.id);
     }
   }
 
@@ -888,6 +1071,7 @@ private:
   BuildGraph out;
   std::optional<unsigned> builder, runtime;
   std::optional<unsigned> wheelBuild, builderWorkdir, runtimeWorkdir, runtimeSystem, appEnv;
+  bool venvHere = false; // the venv is built in the builder stage
   std::vector<std::pair<const dsl::ModelSpec *, unsigned>> modelStages;
   // Ordered maps: looked up only, but ordered keeps iteration safe if ever added.
   std::map<std::string, std::pair<const dsl::StepSpec *, unsigned>> stepNodes;

@@ -37,6 +37,10 @@ enum class NodeKind {
   AppCopy,
   InlineFile,
   CustomStep,
+  PythonManager,       // the uv binary or poetry, pinned
+  ProjectDependencies, // uv sync / poetry install of the lock, without the project
+  VenvCopy,            // the builder's venv, copied whole into the runtime
+  ProjectInstall,      // the app as a package, --no-deps, after the code copy
 };
 const char *toString(NodeKind kind);
 

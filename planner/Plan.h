@@ -46,7 +46,46 @@ struct PipInstall {
   std::vector<std::string> requirementFiles;
   std::vector<std::string> indexUrls; // first: --index-url, rest: --extra-index-url
   std::string wheelStage;
-  std::string wheelDir;
+  std::string wheelDir; // without wheelStage: a folder of this stage
+  std::vector<std::string> constraintFiles; // -c, read through bind mounts like requirements
+  std::vector<std::string> options;         // allow-listed options for this call: --no-deps
+};
+
+/// `uv sync` of a project's locked dependencies (never the project itself)
+/// into `venv`. `manifestFiles` (pyproject.toml, uv.lock) are context paths
+/// read through bind mounts; `projectDir` is the context folder holding them.
+struct UvSync {
+  std::vector<std::string> manifestFiles;
+  std::string projectDir;
+  std::vector<std::string> extras;
+  std::string venv;
+};
+
+/// `poetry install --no-root` of a project's locked main dependencies into the
+/// active venv, with poetry from `poetry` (its own venv). Files as for UvSync.
+struct PoetryInstall {
+  std::vector<std::string> manifestFiles;
+  std::string projectDir;
+  std::vector<std::string> extras;
+  std::string poetry;
+};
+
+/// Installs poetry `version` into a venv of its own at `path`, so that its
+/// dependencies never mix with the app's.
+struct InstallPoetry {
+  std::string python;
+  std::string version;
+  std::string path;
+};
+
+/// Installs the app itself from `path` (its folder in the image, holding
+/// pyproject.toml) into the venv without dependencies, which are installed
+/// already. `installer` is pip or uv; `uvImage`, when set, is the image the uv
+/// binary is bind-mounted from (the stage has no uv of its own).
+struct InstallProject {
+  std::string installer;
+  std::string path;
+  std::string uvImage;
 };
 
 /// pip wheel of packages that need a compiler, written to `outDir`.
@@ -125,7 +164,8 @@ struct SetWorkdir {
 
 using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
                         CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
-                        SetWorkdir, WriteFile>;
+                        SetWorkdir, WriteFile, UvSync, PoetryInstall, InstallPoetry,
+                        InstallProject>;
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);

@@ -41,7 +41,8 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     // Adjacent installs from the same indexes resolve better as one pip call.
     if (auto *earlier = std::get_if<plan::PipInstall>(&ops.back());
         earlier && earlier->indexUrls == pip->indexUrls &&
-        earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir) {
+        earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir &&
+        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles) {
       for (std::string &package : pip->packages)
         if (!llvm::is_contained(earlier->packages, package))
           earlier->packages.push_back(std::move(package));
@@ -205,8 +206,13 @@ private:
     for (const plan::Stage &stage : plan.stages)
       for (const plan::Layer &layer : stage.layers)
         for (const plan::Op &op : layer.ops) {
-          if (auto *pip = std::get_if<plan::PipInstall>(&op))
+          if (auto *pip = std::get_if<plan::PipInstall>(&op)) {
+            llvm::for_each(pip->constraintFiles, add);
             llvm::for_each(pip->requirementFiles, add);
+          } else if (auto *sync = std::get_if<plan::UvSync>(&op))
+            llvm::for_each(sync->manifestFiles, add);
+          else if (auto *poetry = std::get_if<plan::PoetryInstall>(&op))
+            llvm::for_each(poetry->manifestFiles, add);
           else if (auto *script = std::get_if<plan::RunScript>(&op))
             llvm::for_each(script->inputs, add);
           else if (auto *copy = std::get_if<plan::CopyContext>(&op))

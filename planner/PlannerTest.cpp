@@ -57,6 +57,7 @@ base: {cuda: "11.8", cudnn: "8", os: ubuntu22.04}
 system: {packages: [libgl1], build_packages: [git]}
 python:
   version: "3.10"
+  venv: runtime
   packages: [torch==2.0.1]
   requirements: [requirements.txt]
   build: [flash-attn==2.3.6]

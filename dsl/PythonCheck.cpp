@@ -1,0 +1,196 @@
+// Rules of the `python:` section that need more than one key or the files on
+// disk. Each message names the key to change and, where one exists, the fix.
+#include "dsl/PythonCheck.h"
+
+#include "dsl/PythonProject.h"
+#include "dsl/ValueRules.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <optional>
+
+namespace imageplan::dsl {
+namespace {
+
+std::string contextFile(llvm::StringRef contextDir, llvm::StringRef file) {
+  llvm::SmallString<256> path(contextDir);
+  llvm::sys::path::append(path, file);
+  return std::string(path.str());
+}
+
+/// Where a key was written, or the section's location for a default.
+llvm::SMLoc locOr(const std::optional<LString> &value, llvm::SMLoc fallback) {
+  return value ? value->loc : fallback;
+}
+
+class PythonChecker {
+public:
+  PythonChecker(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
+                std::vector<std::string> *filesRead)
+      : diags(diags), python(*spec.python), app(spec.app), contextDir(contextDir),
+        filesRead(filesRead), manager(pythonManager(python)) {}
+
+  void run() {
+    checkManagerKeys();
+    if (contextDir.empty())
+      return;
+    for (const LString &file : python.constraints)
+      requireFile(file.value, file.loc, "constraints file", "");
+    std::string dir = projectDir(python);
+    if (dir.empty())
+      return;
+    llvm::SMLoc projectLoc = locOr(python.project, locOr(python.manager, python.loc));
+    std::string pyproject = underProject(python, "pyproject.toml");
+    std::optional<std::string> toml =
+        requireFile(pyproject, projectLoc, "project file",
+                    "; 'project' names the folder that holds the app's pyproject.toml");
+    if (manager != PythonManager::Pip) {
+      std::string lock = lockFile(python);
+      const char *command = manager == PythonManager::Uv ? "uv lock" : "poetry lock";
+      requireFile(lock, locOr(python.lock, locOr(python.manager, python.loc)), "lock file",
+                  std::string("; manager '") + toString(manager) +
+                      "' installs exactly what the lock file pins: run `" + command +
+                      "` and commit it, or name it with 'lock'");
+    }
+    if (toml)
+      checkExtras(*toml, pyproject);
+    checkProjectCopied(dir, pyproject, projectLoc);
+  }
+
+private:
+  /// The project is built from its copy in the image, after the code copy
+  /// (so that a code edit never reaches the dependency layers): `app.copy`
+  /// must bring its pyproject.toml along.
+  void checkProjectCopied(const std::string &dir, const std::string &pyproject, llvm::SMLoc loc) {
+    auto covers = [&](const LString &copy) {
+      llvm::StringRef path = llvm::StringRef(copy.value).rtrim('/');
+      return path == "." || path == dir || path == pyproject ||
+             llvm::StringRef(dir).startswith((path + "/").str());
+    };
+    if (llvm::any_of(app.copy, covers))
+      return;
+    diags.error(loc, "the project is installed from its copy in the image, and 'app.copy' does "
+                     "not copy " + quoteValue(pyproject) +
+                     "; add it and the package's sources to 'app.copy'");
+  }
+
+  void checkManagerKeys() {
+    auto only = [&](bool written, llvm::SMLoc loc, const char *key, const char *why) {
+      if (written)
+        diags.error(loc, llvm::Twine("'") + key + "' " + why);
+    };
+    auto firstLoc = [](const std::vector<LString> &list) {
+      return list.empty() ? llvm::SMLoc() : list.front().loc;
+    };
+    only(python.uvVersion && manager != PythonManager::Uv, locOr(python.uvVersion, {}),
+         "uv_version", "only applies to 'manager: uv'");
+    only(python.poetryVersion && manager != PythonManager::Poetry,
+         locOr(python.poetryVersion, {}), "poetry_version", "only applies to 'manager: poetry'");
+    if (manager == PythonManager::Pip) {
+      only(python.lock.has_value(), locOr(python.lock, {}), "lock",
+           "applies to manager uv or poetry; pip installs from 'requirements' and "
+           "'constraints' files");
+      only(!python.extras.empty(), firstLoc(python.extras), "extras",
+           "need manager uv or poetry, which install them from the lock file; pip installs "
+           "the project with --no-deps, so list what an extra needs in a requirements file");
+      return;
+    }
+    std::string why = std::string("is read by manager pip only; with '") + toString(manager) +
+                      "' declare dependencies in pyproject.toml and lock them in " +
+                      (manager == PythonManager::Uv ? "uv.lock" : "poetry.lock");
+    only(!python.requirements.empty(), firstLoc(python.requirements), "requirements",
+         why.c_str());
+    only(!python.constraints.empty(), firstLoc(python.constraints), "constraints",
+         why.c_str());
+    llvm::SMLoc packagesLoc = !python.packages.empty()           ? python.packages.front().loc
+                              : !python.optionedPackages.empty() ? python.optionedPackages.front().loc
+                                                                 : llvm::SMLoc();
+    only(packagesLoc.isValid(), packagesLoc, "packages", why.c_str());
+    only(!python.build.empty(), firstLoc(python.build), "build", why.c_str());
+    only(!python.buildRequires.empty(), firstLoc(python.buildRequires), "build_requires",
+         why.c_str());
+    only(!python.indexUrls.empty(), firstLoc(python.indexUrls), "index_urls",
+         (std::string("is read by manager pip only; with '") + toString(manager) +
+          "' declare indexes in pyproject.toml")
+             .c_str());
+  }
+
+  /// The file's text, or nothing after reporting it missing at `loc`.
+  std::optional<std::string> requireFile(const std::string &file, llvm::SMLoc loc,
+                                         const char *what, const std::string &hint) {
+    std::string path = contextFile(contextDir, file);
+    if (llvm::sys::fs::is_regular_file(path)) {
+      if (filesRead)
+        filesRead->push_back(path);
+      auto buffer = llvm::MemoryBuffer::getFile(path);
+      if (!buffer)
+        return std::string();
+      return (*buffer)->getBuffer().str();
+    }
+    bool exists = llvm::sys::fs::exists(path);
+    diags.error(loc, std::string(what) + " " + quoteValue(file) +
+                         (exists ? " is not a regular file" : " not found") +
+                         " in build context " + quoteValue(contextDir) + hint);
+    return std::nullopt;
+  }
+
+  void checkExtras(const std::string &toml, const std::string &pyproject) {
+    std::vector<std::string> defined = pyprojectExtras(toml);
+    llvm::SmallVector<llvm::StringRef, 8> names(defined.begin(), defined.end());
+    for (const LString &extra : python.extras) {
+      if (llvm::is_contained(names, extra.value))
+        continue;
+      std::string suggestion = closestMatch(extra.value, names);
+      std::string known = defined.empty() ? " defines no extras"
+                                          : " defines no extra " + quoteValue(extra.value);
+      diags.error(extra.loc, quoteValue(pyproject) + known +
+                                 (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+    }
+  }
+
+  DiagnosticEngine &diags;
+  const PythonSpec &python;
+  const AppSpec &app;
+  llvm::StringRef contextDir;
+  std::vector<std::string> *filesRead;
+  PythonManager manager;
+};
+
+} // namespace
+
+std::vector<std::string> pyprojectExtras(llvm::StringRef toml) {
+  std::vector<std::string> extras;
+  bool inExtras = false;
+  llvm::SmallVector<llvm::StringRef, 64> lines;
+  toml.split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    line = line.trim();
+    if (line.startswith("[")) {
+      llvm::StringRef table = line.trim("[] \t");
+      inExtras = table == "project.optional-dependencies" || table == "tool.poetry.extras";
+      continue;
+    }
+    if (!inExtras || line.empty() || line.startswith("#"))
+      continue;
+    size_t eq = line.find('=');
+    if (eq == llvm::StringRef::npos)
+      continue; // a continuation line of a multi-line list
+    llvm::StringRef key = line.take_front(eq).trim().trim("\"'");
+    if (!key.empty() && !llvm::is_contained(extras, key.str()))
+      extras.push_back(key.str());
+  }
+  return extras;
+}
+
+void checkPythonSection(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
+                        std::vector<std::string> *filesRead) {
+  if (spec.python)
+    PythonChecker(diags, spec, contextDir, filesRead).run();
+}
+
+} // namespace imageplan::dsl

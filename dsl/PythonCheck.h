@@ -1,0 +1,23 @@
+// The checks of a `python:` section that relate its keys to each other and to
+// the project files on disk (manager, project, lock, extras, constraints).
+#pragma once
+
+#include "dsl/Diagnostics.h"
+#include "dsl/Spec.h"
+
+#include <string>
+#include <vector>
+
+namespace imageplan::dsl {
+
+/// Reports keys that do not fit the manager. With `contextDir` set, also
+/// pyproject.toml, lock and constraint files that are missing, and extras the
+/// pyproject.toml does not define; each file read is added to `filesRead`.
+void checkPythonSection(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
+                        std::vector<std::string> *filesRead);
+
+/// The extras a pyproject.toml defines: the keys of
+/// [project.optional-dependencies] and of [tool.poetry.extras], in file order.
+std::vector<std::string> pyprojectExtras(llvm::StringRef toml);
+
+} // namespace imageplan::dsl

@@ -1,0 +1,44 @@
+// What a `python:` section means once its defaults are filled in: which
+// manager installs it, where its pyproject.toml and lock file are, and where
+// the virtual environment is built. The checks and the planner both ask here,
+// so they can never disagree about a default.
+#pragma once
+
+#include "dsl/Spec.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace imageplan::dsl {
+
+enum class PythonManager { Pip, Uv, Poetry };
+
+PythonManager pythonManager(const PythonSpec &python);
+const char *toString(PythonManager manager);
+
+/// The folder holding pyproject.toml ("." for the context root), or "" when
+/// the app is not installed as a package (pip without `project`).
+std::string projectDir(const PythonSpec &python);
+/// `<project>/<name>`, or `name` when the project is the context root.
+std::string underProject(const PythonSpec &python, llvm::StringRef name);
+/// The lock file uv or poetry installs from, or "" for pip.
+std::string lockFile(const PythonSpec &python);
+/// What the dependency install reads: pyproject.toml and the lock file (uv,
+/// poetry), in that order. Empty for pip.
+std::vector<std::string> manifestFiles(const PythonSpec &python);
+
+/// The pins used when the spec gives none: releases known to work with the
+/// commands imageplan writes (docs/spec.md).
+inline constexpr const char *kDefaultUvVersion = "0.5.11";
+inline constexpr const char *kDefaultPoetryVersion = "1.8.5";
+std::string uvVersion(const PythonSpec &python);
+std::string poetryVersion(const PythonSpec &python);
+
+/// True when the venv is built in the builder stage and copied whole into
+/// the runtime: `venv: builder`, or by default when something is compiled
+/// (`system.build_packages` or `python.build`).
+bool venvInBuilder(const Spec &spec);
+
+} // namespace imageplan::dsl

@@ -1,0 +1,1 @@
+"""Writes WebVTT captions for audio files with Whisper."""
