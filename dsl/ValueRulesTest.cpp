@@ -154,5 +154,30 @@ TEST(ValueRulesTest, ForbiddenCharacters) {
   EXPECT_EQ(findForbiddenCharacter("caf\xC3\xA9", false), "");
 }
 
+TEST(ValueRulesTest, PythonProjects) {
+  expectValid(rules::pipPackage,
+              {"torch==2.0.1", "git+https://github.com/org/repo.git@v1.0#egg=repo",
+               "whisper @ https://github.com/openai/whisper/archive/v1.tar.gz",
+               "detectron2 @ git+https://github.com/facebookresearch/detectron2.git@v0.6",
+               "pkg[extra] @ https://example.com/pkg.whl"});
+  expectInvalid(rules::pipPackage,
+                {"a @ ", " @ https://x.org/a.whl", "a @ ftp://x.org/a.whl",
+                 "a @ https://x.org/a b.whl", "a @ https://x.org/'a.whl", "-e @ https://x.org",
+                 "a b", "--no-deps"});
+  expectValid(rules::pythonManager, {"pip", "uv", "poetry"});
+  expectInvalid(rules::pythonManager, {"", "pipenv", "UV", "conda"});
+  expectValid(rules::venvStage, {"builder", "runtime"});
+  expectInvalid(rules::venvStage, {"", "model", "Builder"});
+  expectValid(rules::extraName, {"cuda", "cu121", "all_gpu", "a.b-c"});
+  expectInvalid(rules::extraName, {"", "-all", "cuda-", "a b", "a,b", "[cuda]"});
+  expectValid(rules::toolVersion, {"0.5.11", "1.8", "1.8.5"});
+  expectInvalid(rules::toolVersion, {"", "1", "latest", "v0.5.11", "0.5.x", "1.8.5.1", "1.8.5rc1"});
+  expectValid(rules::pipOption, {"--no-deps", "--no-build-isolation", "--pre",
+                                 "--only-binary=:all:", "--no-binary=:all:", "--force-reinstall"});
+  expectInvalid(rules::pipOption,
+                {"", "--index-url=https://evil.example.com", "--target=/usr", "-r", "--no-deps ",
+                 "--no-deps;id", "-c constraints.txt", "--extra-index-url"});
+}
+
 } // namespace
 } // namespace imageplan::dsl

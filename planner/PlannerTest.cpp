@@ -342,5 +342,137 @@ TEST(PlannerTest, SamePlanTwice) {
   EXPECT_EQ(layerNames(first.plan->stages.back()), layerNames(second.plan->stages.back()));
 }
 
+// The first op of type T in a layer of `stage`, or null.
+template <typename T> const T *findOp(const plan::Stage &stage) {
+  for (const plan::Layer &layer : stage.layers)
+    for (const plan::Op &op : layer.ops)
+      if (const T *found = std::get_if<T>(&op))
+        return found;
+  return nullptr;
+}
+
+size_t layerIndex(const plan::Stage &stage, llvm::StringRef what) {
+  for (size_t i = 0; i < stage.layers.size(); ++i)
+    if (llvm::StringRef(stage.layers[i].what).contains(what))
+      return i;
+  ADD_FAILURE() << "no layer " << what.str();
+  return stage.layers.size();
+}
+
+TEST(PlannerTest, UvProjectDependenciesBeforeTheCodeAndTheProjectAfter) {
+  Planned planned = planFor(R"(imageplan: 1
+name: uv
+base: {image: "python:3.12-slim"}
+python: {version: "3.12", manager: uv, uv_version: "0.5.9", extras: [server]}
+app: {copy: [pyproject.toml, src/]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  ASSERT_EQ(planned.plan->stages.size(), 1u);
+  const plan::Stage &runtime = planned.plan->stages.front();
+  const auto *sync = findOp<plan::UvSync>(runtime);
+  ASSERT_TRUE(sync);
+  EXPECT_EQ(sync->manifestFiles, (std::vector<std::string>{"pyproject.toml", "uv.lock"}));
+  EXPECT_EQ(sync->extras, std::vector<std::string>{"server"});
+  EXPECT_EQ(sync->venv, "/opt/venv");
+  const auto *uv = findOp<plan::CopyStage>(runtime);
+  ASSERT_TRUE(uv);
+  EXPECT_EQ(uv->stage, "ghcr.io/astral-sh/uv:0.5.9");
+  const auto *project = findOp<plan::InstallProject>(runtime);
+  ASSERT_TRUE(project);
+  EXPECT_EQ(project->installer, "uv");
+  EXPECT_EQ(project->path, "/app/");
+  EXPECT_EQ(project->uvImage, ""); // the stage has /bin/uv
+  EXPECT_LT(layerIndex(runtime, "uv 0.5.9"), layerIndex(runtime, "uv.lock"));
+  EXPECT_LT(layerIndex(runtime, "uv.lock"), layerIndex(runtime, "app src/"));
+  EXPECT_LT(layerIndex(runtime, "app src/"), layerIndex(runtime, "app as a package"));
+  EXPECT_LT(layerIndex(runtime, "app pyproject.toml"), layerIndex(runtime, "app as a package"));
+  EXPECT_EQ(planned.plan->contextPaths,
+            (std::vector<std::string>{"pyproject.toml", "uv.lock", "src/"}));
+}
+
+TEST(PlannerTest, PoetryInstallsItselfAtItsPinAndTheLockWithoutTheRoot) {
+  Planned planned = planFor(R"(imageplan: 1
+name: p
+base: {cuda: "12.1.1"}
+python: {manager: poetry, project: svc, extras: [cuda]}
+app: {copy: [svc/]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  const auto *poetry = findOp<plan::InstallPoetry>(runtime);
+  ASSERT_TRUE(poetry);
+  EXPECT_EQ(poetry->version, "1.8.5");
+  EXPECT_EQ(poetry->path, "/opt/poetry");
+  const auto *install = findOp<plan::PoetryInstall>(runtime);
+  ASSERT_TRUE(install);
+  EXPECT_EQ(install->manifestFiles,
+            (std::vector<std::string>{"svc/pyproject.toml", "svc/poetry.lock"}));
+  EXPECT_EQ(install->projectDir, "svc");
+  EXPECT_EQ(install->poetry, "/opt/poetry/bin/poetry");
+  const auto *project = findOp<plan::InstallProject>(runtime);
+  ASSERT_TRUE(project);
+  EXPECT_EQ(project->installer, "pip");
+  EXPECT_EQ(project->path, "/app/svc");
+}
+
+TEST(PlannerTest, VenvInTheBuilderIsCopiedWholeIntoTheRuntime) {
+  Planned planned = planFor(R"(imageplan: 1
+name: v
+base: {cuda: "11.8", cudnn: "8"}
+system: {packages: [libpq5], build_packages: [libpq-dev]}
+python: {version: "3.10", manager: uv, project: .}
+app: {copy: [.]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &builder = stageNamed(*planned.plan, "builder");
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  EXPECT_TRUE(findOp<plan::UvSync>(builder));
+  EXPECT_FALSE(findOp<plan::UvSync>(runtime));
+  EXPECT_FALSE(findOp<plan::CreateVenv>(runtime));
+  const auto *venv = findOp<plan::CopyStage>(runtime);
+  ASSERT_TRUE(venv);
+  EXPECT_EQ(venv->stage, "builder");
+  EXPECT_EQ(venv->source, "/opt/venv");
+  EXPECT_EQ(venv->dest, "/opt/venv");
+  const auto *python = findOp<plan::SystemInstall>(runtime);
+  ASSERT_TRUE(python);
+  EXPECT_TRUE(llvm::is_contained(python->packages, "python3"));
+  EXPECT_FALSE(llvm::is_contained(python->packages, "python3-venv"));
+  // No uv binary in the runtime: it is bind-mounted for the project install.
+  const auto *project = findOp<plan::InstallProject>(runtime);
+  ASSERT_TRUE(project);
+  EXPECT_EQ(project->uvImage, "ghcr.io/astral-sh/uv:0.5.11");
+  EXPECT_EQ(runtime.pathPrepend, "/opt/venv/bin");
+}
+
+TEST(PlannerTest, ConstraintsReachEveryPipCallAndOptionsGetTheirOwn) {
+  Planned planned = planFor(R"(imageplan: 1
+name: c
+base: {image: "python:3.11-slim"}
+python:
+  packages: [numpy==1.26.4, {name: "w @ https://x.org/w.tar.gz", options: [--no-deps]},
+             {name: x==1, options: [--no-deps]}, {name: y==2, options: [--pre]}]
+  requirements: [requirements.txt]
+  constraints: [constraints.txt]
+app: {copy: [app/]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  std::vector<const plan::PipInstall *> pips;
+  for (const plan::Layer &layer : planned.plan->stages.front().layers)
+    for (const plan::Op &op : layer.ops)
+      if (const auto *pip = std::get_if<plan::PipInstall>(&op))
+        pips.push_back(pip);
+  ASSERT_EQ(pips.size(), 4u);
+  for (const plan::PipInstall *pip : pips)
+    EXPECT_EQ(pip->constraintFiles, std::vector<std::string>{"constraints.txt"});
+  EXPECT_TRUE(pips[0]->options.empty());
+  EXPECT_TRUE(pips[1]->options.empty());
+  EXPECT_EQ(pips[2]->options, std::vector<std::string>{"--no-deps"});
+  EXPECT_EQ(pips[2]->packages, (std::vector<std::string>{"w @ https://x.org/w.tar.gz", "x==1"}));
+  EXPECT_EQ(pips[3]->options, std::vector<std::string>{"--pre"});
+  EXPECT_EQ(planned.plan->contextPaths,
+            (std::vector<std::string>{"constraints.txt", "requirements.txt", "app/"}));
+}
+
 } // namespace
 } // namespace imageplan::planner
