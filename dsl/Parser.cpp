@@ -162,6 +162,7 @@ void SpecParser::readPython(const Field &field) {
           {"uv_version", optional(python.uvVersion, &rules::toolVersion)},
           {"poetry_version", optional(python.poetryVersion, &rules::toolVersion)},
           {"venv", optional(python.venv, &rules::venvStage)},
+          {"package", [&](const Field &f) { python.package = r.boolean(f); }},
           {"packages", [&](const Field &f) { readPythonPackages(f, python); }},
           {"requirements",
            [&](const Field &f) { python.requirements = r.stringList(f, &rules::contextPath); }},

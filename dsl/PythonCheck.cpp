@@ -59,7 +59,8 @@ public:
     }
     if (toml)
       checkExtras(*toml, pyproject);
-    checkProjectCopied(dir, pyproject, projectLoc);
+    if (installsProject(python))
+      checkProjectCopied(dir, pyproject, projectLoc);
   }
 
 private:
@@ -91,6 +92,10 @@ private:
          "uv_version", "only applies to 'manager: uv'");
     only(python.poetryVersion && manager != PythonManager::Poetry,
          locOr(python.poetryVersion, {}), "poetry_version", "only applies to 'manager: poetry'");
+    if (python.package && projectDir(python).empty())
+      diags.error(python.package->loc,
+                  "'package' applies to a project; set 'project' to the folder holding "
+                  "pyproject.toml");
     if (manager == PythonManager::Pip) {
       only(python.lock.has_value(), locOr(python.lock, {}), "lock",
            "applies to manager uv or poetry; pip installs from 'requirements' and "
@@ -163,28 +168,37 @@ private:
 
 } // namespace
 
-std::vector<std::string> pyprojectExtras(llvm::StringRef toml) {
-  std::vector<std::string> extras;
-  bool inExtras = false;
+std::vector<std::string> pyprojectTableKeys(llvm::StringRef toml,
+                                            llvm::ArrayRef<llvm::StringRef> tables) {
+  std::vector<std::string> keys;
+  bool inside = false;
+  int depth = 0; // of brackets still open from a multi-line value
   llvm::SmallVector<llvm::StringRef, 64> lines;
   toml.split(lines, '\n');
   for (llvm::StringRef line : lines) {
-    line = line.trim();
-    if (line.startswith("[")) {
-      llvm::StringRef table = line.trim("[] \t");
-      inExtras = table == "project.optional-dependencies" || table == "tool.poetry.extras";
+    line = line.split('#').first.trim(); // good enough: keys hold no '#'
+    if (depth > 0) {
+      depth += int(line.count('[')) - int(line.count(']'));
       continue;
     }
-    if (!inExtras || line.empty() || line.startswith("#"))
+    if (line.startswith("[")) {
+      inside = llvm::is_contained(tables, line.trim("[] \t"));
       continue;
+    }
     size_t eq = line.find('=');
     if (eq == llvm::StringRef::npos)
-      continue; // a continuation line of a multi-line list
+      continue;
+    llvm::StringRef value = line.drop_front(eq + 1);
+    depth = int(value.count('[')) - int(value.count(']'));
     llvm::StringRef key = line.take_front(eq).trim().trim("\"'");
-    if (!key.empty() && !llvm::is_contained(extras, key.str()))
-      extras.push_back(key.str());
+    if (inside && !key.empty() && !llvm::is_contained(keys, key.str()))
+      keys.push_back(key.str());
   }
-  return extras;
+  return keys;
+}
+
+std::vector<std::string> pyprojectExtras(llvm::StringRef toml) {
+  return pyprojectTableKeys(toml, {"project.optional-dependencies", "tool.poetry.extras"});
 }
 
 void checkPythonSection(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,

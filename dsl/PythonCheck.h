@@ -5,6 +5,9 @@
 #include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
 #include <string>
 #include <vector>
 
@@ -15,6 +18,11 @@ namespace imageplan::dsl {
 /// pyproject.toml does not define; each file read is added to `filesRead`.
 void checkPythonSection(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
                         std::vector<std::string> *filesRead);
+
+/// The keys of the TOML tables `tables` in file order, skipping the lines of
+/// multi-line values: enough of TOML for pyproject.toml's flat tables.
+std::vector<std::string> pyprojectTableKeys(llvm::StringRef toml,
+                                            llvm::ArrayRef<llvm::StringRef> tables);
 
 /// The extras a pyproject.toml defines: the keys of
 /// [project.optional-dependencies] and of [tool.poetry.extras], in file order.

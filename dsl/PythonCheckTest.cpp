@@ -96,6 +96,14 @@ TEST(PythonCheckTest, ExtrasOfBothPyprojectStyles) {
                             "python = \"^3.10\"\n"),
             (std::vector<std::string>{"cuda", "server", "audio"}));
   EXPECT_TRUE(pyprojectExtras("").empty());
+  // Lines of a multi-line list are values, even when they hold '='.
+  EXPECT_EQ(pyprojectExtras("[project.optional-dependencies]\n"
+                            "server = [\n"
+                            "    \"starlette>=0.41\",  # [web]\n"
+                            "    \"uvicorn[standard]>=0.32\",\n"
+                            "]\n"
+                            "gpu = [\"torch==2.5.1\"]\n"),
+            (std::vector<std::string>{"server", "gpu"}));
 }
 
 class PythonFilesTest : public ::testing::Test {

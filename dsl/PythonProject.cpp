@@ -26,6 +26,10 @@ std::string projectDir(const PythonSpec &python) {
   return pythonManager(python) == PythonManager::Pip ? "" : ".";
 }
 
+bool installsProject(const PythonSpec &python) {
+  return !projectDir(python).empty() && (!python.package || python.package->value);
+}
+
 std::string underProject(const PythonSpec &python, llvm::StringRef name) {
   std::string dir = projectDir(python);
   if (dir.empty() || dir == ".")

@@ -21,6 +21,9 @@ const char *toString(PythonManager manager);
 /// The folder holding pyproject.toml ("." for the context root), or "" when
 /// the app is not installed as a package (pip without `project`).
 std::string projectDir(const PythonSpec &python);
+/// True when the project is installed as a package after the code copy: a
+/// project is set and `package` is not false.
+bool installsProject(const PythonSpec &python);
 /// `<project>/<name>`, or `name` when the project is the context root.
 std::string underProject(const PythonSpec &python, llvm::StringRef name);
 /// The lock file uv or poetry installs from, or "" for pip.

@@ -66,6 +66,9 @@ struct PythonSpec {
   std::optional<LString> uvVersion;         // pin of the uv binary image
   std::optional<LString> poetryVersion;     // pin of poetry
   std::optional<LString> venv;              // builder or runtime: where /opt/venv is built
+  /// False for a project that is not a package (no [build-system]): only its
+  /// dependencies are installed. Default true.
+  std::optional<LBool> package;
   std::vector<LString> packages;            // inline pins, e.g. torch==2.0.1
   std::vector<OptionedPackage> optionedPackages; // packages with options of their own
   std::vector<LString> requirements;        // requirement files, context-relative

@@ -509,7 +509,7 @@ private:
   void addProjectInstall(unsigned stage, std::optional<unsigned> interpreter) {
     const dsl::PythonSpec &python = *spec.python;
     std::string dir = dsl::projectDir(python);
-    if (dir.empty())
+    if (!dsl::installsProject(python))
       return;
     std::string workdir = spec.app.workdir ? spec.app.workdir->value : "/app";
     dsl::PythonManager manager = dsl::pythonManager(python);

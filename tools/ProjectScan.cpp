@@ -2,6 +2,7 @@
 // in sorted order, so the same folder always gives the same spec.
 #include "tools/ProjectScan.h"
 
+#include "dsl/PythonCheck.h"
 #include "planner/Base.h"
 #include "planner/SystemManager.h"
 
@@ -264,6 +265,31 @@ void chooseBase(ProjectFacts &facts) {
   }
 }
 
+/// What pyproject.toml says: the manager its tables belong to, whether it is a
+/// package, its extras and console scripts, and a Python version.
+void readPyproject(llvm::StringRef toml, ProjectFacts &facts) {
+  bool poetryTables = toml.contains("[tool.poetry]");
+  if (facts.uvLock)
+    facts.manager = "uv";
+  else if (facts.poetryLock || poetryTables)
+    facts.manager = "poetry";
+  facts.buildSystem = toml.contains("[build-system]");
+  facts.extras = dsl::pyprojectExtras(toml);
+  facts.scripts = dsl::pyprojectTableKeys(toml, {"project.scripts", "tool.poetry.scripts"});
+  if (!facts.pythonVersion.empty())
+    return;
+  for (llvm::StringRef key : {"requires-python", "python ="}) {
+    size_t at = toml.find(key);
+    if (at == llvm::StringRef::npos)
+      continue;
+    facts.pythonVersion = majorMinor(toml.drop_front(at).split('\n').first);
+    facts.pythonVersionSource =
+        key == "python =" ? "pyproject.toml's poetry python" : "pyproject.toml's requires-python";
+    if (!facts.pythonVersion.empty())
+      return;
+  }
+}
+
 bool isPythonPackage(llvm::StringRef dir, llvm::StringRef name) {
   llvm::SmallString<256> init(dir);
   path::append(init, name, "__init__.py");
@@ -320,14 +346,9 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
     facts.pythonVersion = majorMinor(*text);
     facts.pythonVersionSource = ".python-version";
   }
-  if (facts.pythonVersion.empty() && facts.pyproject)
-    if (auto text = readText(dir + "/pyproject.toml")) {
-      size_t at = text->find("requires-python");
-      if (at != std::string::npos) {
-        facts.pythonVersion = majorMinor(llvm::StringRef(*text).drop_front(at).split('\n').first);
-        facts.pythonVersionSource = "pyproject.toml's requires-python";
-      }
-    }
+  if (facts.pyproject)
+    if (auto text = readText(dir + "/pyproject.toml"))
+      readPyproject(*text, facts);
   if (auto text = readText(dir + "/Dockerfile"))
     readDockerfile(*text, facts);
   chooseBase(facts);
@@ -335,6 +356,10 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
   std::string allRequirements;
   for (const std::string &file : files) {
     llvm::StringRef name(file);
+    if (name.startswith("constraints") && name.endswith(".txt")) {
+      facts.constraints.push_back(file);
+      continue;
+    }
     if (!name.startswith("requirements") || !name.endswith(".txt"))
       continue;
     if (name == "requirements.txt") {
@@ -357,6 +382,9 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
         oneOf(name, {"app", "src", "static", "templates", "config"}))
       facts.copy.push_back(name + "/");
   }
+  // A package is built from its copy in the image: pyproject.toml goes along.
+  if (facts.pyproject && facts.buildSystem)
+    facts.copy.push_back("pyproject.toml");
   llvm::sort(facts.copy);
 
   for (const char *candidate : {"main.py", "app.py", "server.py"})

@@ -32,6 +32,12 @@ struct ProjectFacts {
   std::string mainModule;                     // main.py, app.py, or a package with __main__
   bool fastapi = false;                       // uvicorn in requirements and FastAPI( in code
   bool pyproject = false, uvLock = false, poetryLock = false, setupPy = false;
+  // From pyproject.toml.
+  std::string manager;                     // "uv", "poetry", or "" for pip
+  bool buildSystem = false;                // [build-system]: the app is a package
+  std::vector<std::string> extras;         // optional dependency groups, in file order
+  std::vector<std::string> scripts;        // console scripts, in file order
+  std::vector<std::string> constraints;    // constraints*.txt
   bool packageJson = false;
   std::vector<std::string> notes; // what the user should review, one sentence each
 };

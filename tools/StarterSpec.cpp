@@ -41,6 +41,9 @@ std::string flowList(const std::vector<std::string> &items) {
 }
 
 std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
+  // A package's console script is what its authors run.
+  if (!facts.scripts.empty() && facts.buildSystem)
+    return {facts.scripts.front()};
   if (facts.fastapi) {
     std::string module = llvm::StringRef(facts.mainModule).drop_back(3).str();
     return {"uvicorn", module + ":app", "--host", "0.0.0.0", "--port", std::to_string(port)};
@@ -75,9 +78,12 @@ std::string starterSpec(const ProjectFacts &facts) {
   os << "#   - Python " << facts.pythonVersion << " (from " << facts.pythonVersionSource << ")\n";
   for (const std::string &file : facts.requirements)
     os << "#   - " << file << ", installed from the spec\n";
+  for (const std::string &file : facts.constraints)
+    os << "#   - " << file << ", a pip constraints file\n";
   if (facts.pyproject)
     os << "#   - pyproject.toml" << (facts.uvLock ? " with uv.lock" : "")
-       << (facts.poetryLock ? " with poetry.lock" : "") << "\n";
+       << (facts.poetryLock ? " with poetry.lock" : "")
+       << (facts.buildSystem ? ", a package installed after the code copy" : "") << "\n";
   if (facts.packageJson)
     os << "#   - package.json (a Node part)\n";
   os << "# To review:\n";
@@ -85,11 +91,18 @@ std::string starterSpec(const ProjectFacts &facts) {
   for (const std::string &file : facts.otherRequirements)
     review.push_back(file + " was left out (development or test dependencies?); add it to "
                             "python.requirements if the image needs it");
-  if ((facts.uvLock || facts.poetryLock) && facts.requirements.empty())
-    review.push_back(std::string("schema 1 installs from requirement files: export the lock "
-                                 "file, e.g. `") +
-                     (facts.uvLock ? "uv export --format requirements-txt" : "poetry export") +
-                     " -o requirements.txt`, and list it under python.requirements");
+  if (facts.manager == "poetry" && !facts.poetryLock)
+    review.push_back("there is no poetry.lock: run `poetry lock` and commit it; the image "
+                     "installs exactly what it pins");
+  if (!facts.extras.empty() && !facts.manager.empty())
+    review.push_back("python.extras lists every extra pyproject.toml defines; keep the ones "
+                     "the image needs");
+  if (!facts.manager.empty() && !facts.requirements.empty())
+    review.push_back(facts.manager + " installs from its lock file: the requirement files "
+                                     "were left out");
+  if (!facts.scripts.empty() && facts.buildSystem)
+    review.push_back("the command is the console script " + facts.scripts.front() +
+                     "; check its arguments");
   if (facts.packageJson)
     review.push_back("the Node part is not built by this spec; build it first, or add a "
                      "custom step and copy its output");
@@ -122,8 +135,18 @@ std::string starterSpec(const ProjectFacts &facts) {
        << "  packages: " << flowList(facts.dockerfilePackages) << "\n";
   os << "\npython:\n"
      << "  version: \"" << facts.pythonVersion << "\"\n";
-  if (!facts.requirements.empty())
+  if (!facts.manager.empty())
+    os << "  manager: " << facts.manager << "\n";
+  if (facts.pyproject && (facts.buildSystem || !facts.manager.empty()))
+    os << "  project: .\n";
+  if (!facts.manager.empty() && !facts.buildSystem)
+    os << "  package: false  # no [build-system]: only the dependencies are installed\n";
+  if (!facts.manager.empty() && !facts.extras.empty())
+    os << "  extras: " << flowList(facts.extras) << "\n";
+  if (facts.manager.empty() && !facts.requirements.empty())
     os << "  requirements: " << flowList(facts.requirements) << "\n";
+  if (facts.manager.empty() && !facts.constraints.empty())
+    os << "  constraints: " << flowList(facts.constraints) << "\n";
   os << "\napp:\n"
      << "  workdir: /app\n";
   if (!facts.copy.empty())
