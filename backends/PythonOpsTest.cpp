@@ -14,8 +14,10 @@ using plan::ChangeClass;
 using testing::layer;
 
 // The instructions of a one-layer, one-stage plan holding `ops`.
-std::string layerText(std::vector<plan::Op> ops) {
+std::string layerText(std::vector<plan::Op> ops,
+                      plan::Dialect dialect = plan::Dialect::BuildKit) {
   plan::Plan p;
+  p.dialect = dialect;
   p.specPath = "spec.yaml";
   plan::Stage s;
   s.name = "main";
@@ -110,6 +112,56 @@ TEST(PythonOpsTest, WheelsOfTheSameStageNeedNoMount) {
             "        --find-links /wheels \\\n"
             "        flash-attn==2.3.6\n",
             layerText({pip}));
+}
+
+TEST(PythonOpsTest, LegacyCopiesTheManifestsAndKeepsNoCache) {
+  plan::UvSync sync{{"pyproject.toml", "uv.lock"}, ".", {"cuda"}, "/opt/venv"};
+  EXPECT_EQ("COPY pyproject.toml /tmp/imageplan/pyproject.toml\n"
+            "COPY uv.lock /tmp/imageplan/uv.lock\n"
+            "RUN UV_PROJECT_ENVIRONMENT=/opt/venv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
+            "UV_PYTHON_DOWNLOADS=never uv sync --no-cache \\\n"
+            "        --frozen --no-install-project --no-dev \\\n"
+            "        --project /tmp/imageplan \\\n"
+            "        --extra cuda\n",
+            layerText({sync}, plan::Dialect::Legacy));
+  plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
+  plan::PoetryInstall install{
+      {"pyproject.toml", "poetry.lock"}, ".", {}, "/opt/poetry/bin/poetry"};
+  std::string poetry = layerText({tool, install}, plan::Dialect::Legacy);
+  EXPECT_NE(std::string::npos, poetry.find("/opt/poetry/bin/pip install --no-cache-dir "
+                                           "poetry==1.8.5"))
+      << poetry;
+  EXPECT_NE(std::string::npos, poetry.find("/opt/poetry/bin/poetry install --no-cache")) << poetry;
+  EXPECT_EQ(std::string::npos, poetry.find("--mount")) << poetry;
+  EXPECT_EQ("RUN pip install --no-cache-dir --no-deps /app/\n",
+            layerText({plan::InstallProject{"pip", "/app/", ""}}, plan::Dialect::Legacy));
+}
+
+TEST(PythonOpsTest, BuildahCopiesWhatItCannotBindMount) {
+  // buildah keeps cache mounts but has no bind mounts: the uv binary comes in
+  // with a COPY from its image, the manifests from the context.
+  EXPECT_EQ("COPY --from=ghcr.io/astral-sh/uv:0.5.11 /uv /tmp/imageplan/bin/uv\n"
+            "RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+            "    UV_LINK_MODE=copy /tmp/imageplan/bin/uv pip install --no-deps /app/\n",
+            layerText({plan::InstallProject{"uv", "/app/", "ghcr.io/astral-sh/uv:0.5.11"}},
+                      plan::Dialect::Buildah));
+  plan::PipInstall pip;
+  pip.requirementFiles = {"requirements.txt"};
+  pip.constraintFiles = {"constraints.txt"};
+  std::string text = layerText({pip}, plan::Dialect::Buildah);
+  EXPECT_NE(std::string::npos, text.find("COPY constraints.txt /tmp/imageplan/constraints.txt\n"))
+      << text;
+  EXPECT_EQ(std::string::npos, text.find("type=bind")) << text;
+}
+
+TEST(PythonOpsTest, Docker20KeepsEveryMount) {
+  std::string text =
+      layerText({plan::InstallProject{"uv", "/app/", "ghcr.io/astral-sh/uv:0.5.11"}},
+                plan::Dialect::Docker20);
+  EXPECT_NE(std::string::npos,
+            text.find("--mount=type=bind,from=ghcr.io/astral-sh/uv:0.5.11,source=/uv,"
+                      "target=/tmp/imageplan/bin/uv"))
+      << text;
 }
 
 } // namespace
