@@ -164,5 +164,21 @@ TEST(PythonOpsTest, Docker20KeepsEveryMount) {
       << text;
 }
 
+TEST(PythonOpsTest, InstallPythonWithUvAndItsVenv) {
+  plan::InstallPython python{"3.12", "ghcr.io/astral-sh/uv:0.5.11", "/opt/python", "/opt/venv"};
+  EXPECT_EQ("RUN --mount=type=bind,from=ghcr.io/astral-sh/uv:0.5.11,source=/uv,"
+            "target=/tmp/imageplan/bin/uv \\\n"
+            "    UV_PYTHON_INSTALL_DIR=/opt/python /tmp/imageplan/bin/uv python install 3.12 \\\n"
+            "    && UV_PYTHON_INSTALL_DIR=/opt/python /tmp/imageplan/bin/uv venv --python 3.12 "
+            "--seed --python-preference only-managed /opt/venv\n",
+            layerText({python}));
+  python.venv.clear();
+  std::string legacy = layerText({python}, plan::Dialect::Legacy);
+  EXPECT_EQ("COPY --from=ghcr.io/astral-sh/uv:0.5.11 /uv /tmp/imageplan/bin/uv\n"
+            "RUN UV_PYTHON_INSTALL_DIR=/opt/python /tmp/imageplan/bin/uv python install "
+            "--no-cache 3.12\n",
+            legacy);
+}
+
 } // namespace
 } // namespace imageplan::backends

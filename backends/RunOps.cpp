@@ -289,6 +289,19 @@ public:
     command(shellJoin(install));
   }
 
+  // The download is pinned twice: by the uv release (which fixes the patch
+  // version each minor resolves to) and by the version itself.
+  void operator()(const plan::InstallPython &op) {
+    bindStage(op.uvImage, "/uv", UvMountPath);
+    std::string dir = shellAssign("UV_PYTHON_INSTALL_DIR", op.installDir);
+    command(dir + " " + uvCommand({"python", "install"}, UvMountPath) + " " +
+            shellQuote(op.version));
+    if (op.venv.empty())
+      return;
+    command(dir + " " + shellJoin({UvMountPath, "venv", "--python", op.version, "--seed",
+                                   "--python-preference", "only-managed", op.venv}));
+  }
+
   void operator()(const plan::InstallProject &op) {
     if (op.installer != "uv") {
       addCache(PipCacheDir);

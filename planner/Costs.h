@@ -45,6 +45,7 @@ inline constexpr double kUvBinary = 3;           // COPY of one static binary
 inline constexpr double kPoetryInstall = 25;
 inline constexpr double kLockedDependencies = 90; // resolve-free install of a lock
 inline constexpr double kVenvCopy = 20;
+inline constexpr double kManagedPython = 25;      // download of a standalone CPython
 inline constexpr double kProjectInstall = 5;      // the app alone, --no-deps
 
 /// The expected extra rebuild work, in seconds per commit, below which two

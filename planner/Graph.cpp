@@ -63,6 +63,9 @@ namespace {
 
 constexpr const char *kVenv = "/opt/venv";
 constexpr const char *kPoetryHome = "/opt/poetry";
+constexpr const char *kManagedPythonDir = "/opt/python";
+constexpr const char *kManagedPythonFirst = "3.8";
+constexpr const char *kManagedPythonLast = "3.13";
 constexpr const char *kUvImage = "ghcr.io/astral-sh/uv:";
 constexpr const char *kWheelDir = "/wheels";
 constexpr const char *kBuilderWorkdir = "/build";
@@ -191,11 +194,41 @@ private:
     if (!spec.python || !spec.python->version || overridden || base.shippedPython.empty())
       return;
     const dsl::LString &version = *spec.python->version;
-    if (version.value != base.shippedPython)
+    if (version.value == base.shippedPython)
+      return;
+    if (base.python == PythonSource::Image) {
       error(version.loc, "python " + version.value + " is not the python " + base.distro +
                              " ships (" + base.shippedPython + "); use version \"" +
                              base.shippedPython + "\" or a base image that ships " +
                              version.value);
+      return;
+    }
+    // A distribution base: a Python it does not ship comes from uv.
+    if (managedPythonInstallable(version.value)) {
+      managedPython = version.value;
+      return;
+    }
+    error(version.loc,
+          "python " + version.value + " is neither the python " + base.distro + " ships (" +
+              base.shippedPython + ") nor one imageplan can install there: uv-managed CPython "
+              "covers " + kManagedPythonFirst + " to " + kManagedPythonLast +
+              " on glibc bases (apt, dnf); use version \"" + base.shippedPython +
+              "\" or a python:" + version.value + " image");
+  }
+
+  /// uv's standalone CPython builds: glibc bases, 3.8 to 3.13 with uv 0.5.
+  bool managedPythonInstallable(llvm::StringRef version) const {
+    if (base.manager == plan::PackageManager::Apk)
+      return false;
+    unsigned minor = 0;
+    llvm::StringRef digits = version;
+    if (!digits.consume_front("3.") || digits.getAsInteger(10, minor))
+      return false;
+    return minor >= 8 && minor <= 13;
+  }
+
+  std::string uvImage() const {
+    return kUvImage + (spec.python ? dsl::uvVersion(*spec.python) : dsl::kDefaultUvVersion);
   }
 
   bool hasPython() const { return spec.python.has_value(); }
@@ -203,6 +236,12 @@ private:
   /// Adds the node that gives `stage` a venv at /opt/venv.
   Node &addInterpreter(unsigned stage, bool withHeaders) {
     std::vector<plan::Op> ops;
+    if (!managedPython.empty())
+      return addNode(NodeKind::Interpreter, "python " + managedPython + " (uv-managed) venv",
+                     stage, spec.python->version->loc, costs::kInterpreterRate,
+                     costs::kManagedPython,
+                     {plan::InstallPython{managedPython, uvImage(), kManagedPythonDir, kVenv}},
+                     {"python"});
     std::string pythonVersion = spec.python->version ? spec.python->version->value : "";
     std::vector<std::string> packages = interpreterPackages(base, pythonVersion, withHeaders);
     double cost = costs::kPipBase;
@@ -225,6 +264,16 @@ private:
   std::optional<unsigned> addBareInterpreter(unsigned stage) {
     if (base.python == PythonSource::Image)
       return std::nullopt;
+    if (!managedPython.empty()) {
+      // The venv links to the builder's uv-managed CPython: the same folder.
+      Node &copy = addNode(NodeKind::Interpreter, "python " + managedPython + " from builder",
+                           stage, spec.python->version->loc, 0, costs::kVenvCopy,
+                           {plan::CopyStage{kBuilderStage, kManagedPythonDir, kManagedPythonDir,
+                                            ""}},
+                           {"python"});
+      copy.consumesStage = builder;
+      return copy.id;
+    }
     std::string pythonVersion = spec.python->version ? spec.python->version->value : "";
     std::vector<std::string> packages =
         interpreterPackages(base, pythonVersion, /*withHeaders=*/false);
@@ -552,7 +601,8 @@ private:
       std::string version = dsl::poetryVersion(python);
       Node &node = addNode(NodeKind::PythonManager, "poetry " + version, stage, loc,
                            costs::kManagerRate, costs::kPoetryInstall,
-                           {plan::InstallPoetry{"python3", version, kPoetryHome}}, {"python"});
+                           {plan::InstallPoetry{std::string(kVenv) + "/bin/python", version,
+                                                kPoetryHome}}, {"python"});
       needs(node, interpreter);
       return node.id;
     }
@@ -1072,6 +1122,7 @@ private:
   std::optional<unsigned> builder, runtime;
   std::optional<unsigned> wheelBuild, builderWorkdir, runtimeWorkdir, runtimeSystem, appEnv;
   bool venvHere = false; // the venv is built in the builder stage
+  std::string managedPython; // a version the base does not ship, installed by uv
   std::vector<std::pair<const dsl::ModelSpec *, unsigned>> modelStages;
   // Ordered maps: looked up only, but ordered keeps iteration safe if ever added.
   std::map<std::string, std::pair<const dsl::StepSpec *, unsigned>> stepNodes;

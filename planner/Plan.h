@@ -70,6 +70,16 @@ struct PoetryInstall {
   std::string poetry;
 };
 
+/// Installs a CPython the base does not ship: uv (bind-mounted from
+/// `uvImage`) downloads its standalone build of `version` into `installDir`
+/// and, when `venv` is set, creates the venv there with pip seeded.
+struct InstallPython {
+  std::string version;
+  std::string uvImage;
+  std::string installDir;
+  std::string venv;
+};
+
 /// Installs poetry `version` into a venv of its own at `path`, so that its
 /// dependencies never mix with the app's.
 struct InstallPoetry {
@@ -165,7 +175,7 @@ struct SetWorkdir {
 using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
                         CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
                         SetWorkdir, WriteFile, UvSync, PoetryInstall, InstallPoetry,
-                        InstallProject>;
+                        InstallProject, InstallPython>;
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);

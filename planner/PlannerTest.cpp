@@ -51,6 +51,23 @@ const plan::Stage &stageNamed(const plan::Plan &plan, llvm::StringRef name) {
   return plan.stages.front();
 }
 
+// The first op of type T in a layer of `stage`, or null.
+template <typename T> const T *findOp(const plan::Stage &stage) {
+  for (const plan::Layer &layer : stage.layers)
+    for (const plan::Op &op : layer.ops)
+      if (const T *found = std::get_if<T>(&op))
+        return found;
+  return nullptr;
+}
+
+size_t layerIndex(const plan::Stage &stage, llvm::StringRef what) {
+  for (size_t i = 0; i < stage.layers.size(); ++i)
+    if (llvm::StringRef(stage.layers[i].what).contains(what))
+      return i;
+  ADD_FAILURE() << "no layer " << what.str();
+  return stage.layers.size();
+}
+
 constexpr const char *kOcr = R"(imageplan: 1
 name: ocr
 base: {cuda: "11.8", cudnn: "8", os: ubuntu22.04}
@@ -128,19 +145,57 @@ TEST(PlannerTest, BaseOverrideReplacesEveryBase) {
     EXPECT_EQ(stage.from, "debian:bookworm-slim");
 }
 
-TEST(PlannerTest, PythonVersionTheBaseDoesNotShip) {
+TEST(PlannerTest, PythonVersionNeitherShippedNorInstallable) {
   Planned planned = planFor(R"(imageplan: 1
 name: x
 base: {cuda: "12.1.1", os: ubuntu22.04}
-python: {version: "3.12"}
+python: {version: "3.6"}
 app: {}
 )");
   EXPECT_FALSE(planned.plan);
   EXPECT_EQ(planned.diagnostics,
-            "spec.yaml:4:19: error: python 3.12 is not the python ubuntu22.04 ships (3.10); use "
-            "version \"3.10\" or a base image that ships 3.12\n"
-            "python: {version: \"3.12\"}\n"
+            "spec.yaml:4:19: error: python 3.6 is neither the python ubuntu22.04 ships (3.10) nor "
+            "one imageplan can install there: uv-managed CPython covers 3.8 to 3.13 on glibc "
+            "bases (apt, dnf); use version \"3.10\" or a python:3.6 image\n"
+            "python: {version: \"3.6\"}\n"
             "                  ^\n");
+}
+
+TEST(PlannerTest, PythonImageMustShipTheVersion) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "python:3.11-slim"}
+python: {version: "3.12"}
+app: {}
+)");
+  EXPECT_FALSE(planned.plan);
+  EXPECT_NE(planned.diagnostics.find("python 3.12 is not the python python image ships (3.11)"),
+            std::string::npos)
+      << planned.diagnostics;
+}
+
+TEST(PlannerTest, PythonTheBaseDoesNotShipComesFromUv) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {cuda: "12.1.1", os: ubuntu22.04}
+system: {build_packages: [git]}
+python: {version: "3.12", uv_version: "0.5.9", manager: uv}
+app: {copy: [.]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &builder = stageNamed(*planned.plan, "builder");
+  const auto *install = findOp<plan::InstallPython>(builder);
+  ASSERT_TRUE(install);
+  EXPECT_EQ(install->version, "3.12");
+  EXPECT_EQ(install->uvImage, "ghcr.io/astral-sh/uv:0.5.9");
+  EXPECT_EQ(install->installDir, "/opt/python");
+  EXPECT_EQ(install->venv, "/opt/venv");
+  // No distribution python anywhere: the runtime copies the builder's.
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  EXPECT_FALSE(findOp<plan::SystemInstall>(runtime));
+  const auto *copy = findOp<plan::CopyStage>(runtime);
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(copy->source, "/opt/python");
 }
 
 TEST(PlannerTest, CyclesAreReportedWithEachEdge) {
@@ -242,7 +297,7 @@ python: {version: "3.11"}
 app: {}
 )");
   EXPECT_FALSE(planned.plan);
-  EXPECT_NE(planned.diagnostics.find("is not the python alpine3.20 ships (3.12)"),
+  EXPECT_NE(planned.diagnostics.find("is neither the python alpine3.20 ships (3.12)"),
             std::string::npos)
       << planned.diagnostics;
 }
@@ -340,23 +395,6 @@ TEST(PlannerTest, SamePlanTwice) {
   Planned first = planFor(kOcr), second = planFor(kOcr);
   ASSERT_TRUE(first.plan && second.plan);
   EXPECT_EQ(layerNames(first.plan->stages.back()), layerNames(second.plan->stages.back()));
-}
-
-// The first op of type T in a layer of `stage`, or null.
-template <typename T> const T *findOp(const plan::Stage &stage) {
-  for (const plan::Layer &layer : stage.layers)
-    for (const plan::Op &op : layer.ops)
-      if (const T *found = std::get_if<T>(&op))
-        return found;
-  return nullptr;
-}
-
-size_t layerIndex(const plan::Stage &stage, llvm::StringRef what) {
-  for (size_t i = 0; i < stage.layers.size(); ++i)
-    if (llvm::StringRef(stage.layers[i].what).contains(what))
-      return i;
-  ADD_FAILURE() << "no layer " << what.str();
-  return stage.layers.size();
 }
 
 TEST(PlannerTest, UvProjectDependenciesBeforeTheCodeAndTheProjectAfter) {
