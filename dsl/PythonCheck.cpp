@@ -88,8 +88,11 @@ private:
     auto firstLoc = [](const std::vector<LString> &list) {
       return list.empty() ? llvm::SMLoc() : list.front().loc;
     };
-    only(python.uvVersion && manager != PythonManager::Uv, locOr(python.uvVersion, {}),
-         "uv_version", "only applies to 'manager: uv'");
+    // uv also installs a Python the base does not ship; whether it does is
+    // the planner's to know, so a version is enough here.
+    only(python.uvVersion && manager != PythonManager::Uv && !python.version,
+         locOr(python.uvVersion, {}), "uv_version",
+         "applies to 'manager: uv', or to a 'version' the base does not ship");
     only(python.poetryVersion && manager != PythonManager::Poetry,
          locOr(python.poetryVersion, {}), "poetry_version", "only applies to 'manager: poetry'");
     if (python.package && projectDir(python).empty())
