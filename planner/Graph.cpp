@@ -569,7 +569,8 @@ private:
     llvm::SMLoc loc = python.project ? python.project->loc : python.loc;
     Node &node = addNode(NodeKind::ProjectInstall, "app as a package", stage, loc,
                          costs::kAppCodeRate, costs::kProjectInstall, {op}, {"app"});
-    node.inputs = {dir};
+    // It is built from the code copies, not from the context.
+    node.inputs = values(spec.app.copy);
     applyChanges(node, spec.app.changes);
     needs(node, interpreter);
     // After every Python dependency and every code copy of its stage.
