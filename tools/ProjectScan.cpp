@@ -290,6 +290,54 @@ void readPyproject(llvm::StringRef toml, ProjectFacts &facts) {
   }
 }
 
+// A folder name that is safe as a plain word in shell text and YAML: the
+// starter spec writes `cd NAME` into a step.
+bool isPlainName(llvm::StringRef name) {
+  return !name.empty() && name.front() != '-' && llvm::all_of(name, [](char c) {
+    return llvm::isAlnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// The first folder (in name order) holding a package.json: a frontend built
+// with Node, then copied into the image.
+std::optional<ProjectFacts::NodePart> findNodePart(llvm::StringRef dir,
+                                                   const std::vector<std::string> &dirs) {
+  for (const std::string &name : dirs) {
+    if (llvm::is_contained(kSkippedDirs, llvm::StringRef(name)) || name.front() == '.' ||
+        !isPlainName(name))
+      continue;
+    std::optional<std::string> manifest = readText(dir + "/" + name + "/package.json");
+    if (!manifest)
+      continue;
+    ProjectFacts::NodePart part;
+    part.dir = name;
+    for (const char *lock : {"package-lock.json", "yarn.lock"})
+      if (fs::exists(dir + "/" + name + "/" + lock)) {
+        part.lockFile = lock;
+        break;
+      }
+    llvm::StringRef text(*manifest);
+    part.buildScript = text.contains("\"build\":") || text.contains("\"build\" :");
+    part.outDir = text.contains("\"react-scripts\"") ? "build" : "dist";
+    return part;
+  }
+  return std::nullopt;
+}
+
+// `module:variable` of a FastAPI app assigned at the top of `code`, or "".
+std::string fastapiVariable(llvm::StringRef code) {
+  llvm::SmallVector<llvm::StringRef, 64> lines;
+  code.split(lines, '\n');
+  for (llvm::StringRef line : lines) {
+    auto [lhs, rhs] = line.split('=');
+    lhs = lhs.trim();
+    if (rhs.trim().startswith("FastAPI(") && !lhs.empty() &&
+        llvm::all_of(lhs, [](char c) { return llvm::isAlnum(c) || c == '_'; }))
+      return lhs.str();
+  }
+  return "";
+}
+
 bool isPythonPackage(llvm::StringRef dir, llvm::StringRef name) {
   llvm::SmallString<256> init(dir);
   path::append(init, name, "__init__.py");
@@ -405,6 +453,25 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
       llvm::StringRef(facts.mainModule).endswith(".py"))
     if (auto code = readText(dir + "/" + facts.mainModule))
       facts.fastapi = llvm::StringRef(*code).contains("FastAPI(");
+  // A FastAPI app in a package (app/main.py): uvicorn runs app.main:app.
+  if (llvm::StringRef(allRequirements).contains("uvicorn") && !facts.fastapi)
+    for (const std::string &copied : facts.copy) {
+      llvm::StringRef package(copied);
+      if (!package.consume_back("/") || !isPlainName(package))
+        continue;
+      for (const char *file : {"main.py", "app.py", "server.py", "api.py"}) {
+        std::optional<std::string> code = readText(dir + "/" + package + "/" + file);
+        std::string variable = code ? fastapiVariable(*code) : "";
+        if (variable.empty())
+          continue;
+        facts.fastapi = true;
+        facts.asgiApp = (package + "." + llvm::StringRef(file).drop_back(3) + ":" + variable).str();
+        break;
+      }
+      if (facts.fastapi)
+        break;
+    }
+  facts.node = findNodePart(dir, dirs);
   return facts;
 }
 

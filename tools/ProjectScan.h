@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct ProjectFacts {
   std::vector<std::string> copy;              // app files and packages, sorted
   std::string mainModule;                     // main.py, app.py, or a package with __main__
   bool fastapi = false;                       // uvicorn in requirements and FastAPI( in code
+  std::string asgiApp; // uvicorn's MODULE:VARIABLE for the FastAPI app, e.g. app.main:app
   bool pyproject = false, uvLock = false, poetryLock = false, setupPy = false;
   // From pyproject.toml.
   std::string manager;                     // "uv", "poetry", or "" for pip
@@ -38,7 +40,15 @@ struct ProjectFacts {
   std::vector<std::string> extras;         // optional dependency groups, in file order
   std::vector<std::string> scripts;        // console scripts, in file order
   std::vector<std::string> constraints;    // constraints*.txt
-  bool packageJson = false;
+  bool packageJson = false; // at the top of the project
+  /// A Node part in a folder of its own (web/package.json): built in a stage.
+  struct NodePart {
+    std::string dir;      // "web"
+    std::string lockFile; // "package-lock.json" or "yarn.lock"; "" for none
+    bool buildScript = false;
+    std::string outDir;   // what the build writes: "dist" (Vite and most), "build" (CRA)
+  };
+  std::optional<NodePart> node;
   std::vector<std::string> notes; // what the user should review, one sentence each
 };
 

@@ -44,6 +44,8 @@ std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
   // A package's console script is what its authors run.
   if (!facts.scripts.empty() && facts.buildSystem)
     return {facts.scripts.front()};
+  if (!facts.asgiApp.empty())
+    return {"uvicorn", facts.asgiApp, "--host", "0.0.0.0", "--port", std::to_string(port)};
   if (facts.fastapi) {
     std::string module = llvm::StringRef(facts.mainModule).drop_back(3).str();
     return {"uvicorn", module + ":app", "--host", "0.0.0.0", "--port", std::to_string(port)};
@@ -53,6 +55,37 @@ std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
   if (!facts.mainModule.empty())
     return {"python", "-m", facts.mainModule};
   return {};
+}
+
+// A custom stage that installs the Node part's dependencies keyed on its
+// manifest and lock file only, then builds it; the runtime copies the output.
+void writeNodeStage(llvm::raw_ostream &os, const ProjectFacts::NodePart &node) {
+  const std::string &dir = node.dir; // a plain name (ProjectScan): safe in shell text
+  std::vector<std::string> manifests = {dir + "/package.json"};
+  std::string install = "npm install --no-audit --no-fund";
+  if (node.lockFile == "package-lock.json")
+    install = "npm ci --no-audit --no-fund";
+  else if (node.lockFile == "yarn.lock")
+    install = "yarn install --frozen-lockfile";
+  if (!node.lockFile.empty())
+    manifests.push_back(dir + "/" + node.lockFile);
+  bool yarn = node.lockFile == "yarn.lock";
+  os << "\nstages:\n"
+     << "  - name: " << scalar(dir) << "\n"
+     << "    image: node:20-bookworm-slim\n"
+     << "    workdir: /src\n"
+     << "    steps:\n"
+     << "      - name: " << scalar(dir + "-deps") << "\n"
+     << "        inputs: " << flowList(manifests) << "\n"
+     << "        run: " << scalar("cd " + dir + " && " + install) << "\n"
+     << "        changes: rarely\n";
+  os << "      - name: " << scalar(dir + "-build") << "\n"
+       << "        after: [" << scalar(dir + "-deps") << "]\n"
+       << "        inputs: [" << scalar(dir + "/") << "]\n"
+       << "        run: " << scalar("cd " + dir + (yarn ? " && yarn build" : " && npm run build"))
+       << "\n";
+  os << "    exports:\n"
+     << "      - {from: " << scalar("/src/" + dir + "/" + node.outDir) << ", to: /app/static}\n";
 }
 
 } // namespace
@@ -86,6 +119,11 @@ std::string starterSpec(const ProjectFacts &facts) {
        << (facts.buildSystem ? ", a package installed after the code copy" : "") << "\n";
   if (facts.packageJson)
     os << "#   - package.json (a Node part)\n";
+  if (facts.node && facts.node->buildScript)
+    os << "#   - " << facts.node->dir << "/package.json, built in the stage " << facts.node->dir
+       << " and copied to /app/static\n";
+  else if (facts.node)
+    os << "#   - " << facts.node->dir << "/package.json, with no build script\n";
   os << "# To review:\n";
   std::vector<std::string> review = facts.notes;
   for (const std::string &file : facts.otherRequirements)
@@ -106,6 +144,15 @@ std::string starterSpec(const ProjectFacts &facts) {
   if (facts.packageJson)
     review.push_back("the Node part is not built by this spec; build it first, or add a "
                      "custom step and copy its output");
+  if (facts.node && !facts.node->buildScript)
+    review.push_back(facts.node->dir + " is not built by this spec: add a stage (see "
+                     "docs/spec.md, stages) if the image needs its output");
+  if (facts.node && facts.node->buildScript)
+    review.push_back("the " + facts.node->dir + " stage's Node image, and where its build "
+                     "writes (" + facts.node->outDir + "/) and the app serves it from");
+  if (facts.node && facts.node->buildScript && facts.node->lockFile.empty())
+    review.push_back(facts.node->dir + " has no lock file: commit one (npm install writes "
+                                       "package-lock.json) so that npm ci installs exactly it");
   if (facts.copy.empty())
     review.push_back("no app files were found to copy: fill in app.copy");
   if (cmd.empty() && facts.entrypoint.empty())
@@ -147,6 +194,8 @@ std::string starterSpec(const ProjectFacts &facts) {
     os << "  requirements: " << flowList(facts.requirements) << "\n";
   if (facts.manager.empty() && !facts.constraints.empty())
     os << "  constraints: " << flowList(facts.constraints) << "\n";
+  if (facts.node && facts.node->buildScript)
+    writeNodeStage(os, *facts.node);
   os << "\napp:\n"
      << "  workdir: /app\n";
   if (!facts.copy.empty())
