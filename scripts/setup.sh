@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building imageplan needs on Debian 12 and, with --test, what its
-# test suites need too (shellcheck, Node.js with npm, dockerfile-utils). Only
-# what is missing is installed, so running it again does nothing.
+# test suites need too (shellcheck, Node.js with npm, dockerfile-utils; for the
+# end-to-end builds Docker 20.10, debootstrap, buildah, and Debian's python3
+# with pip, setuptools and wheel, whose wheels also go into the local index).
+# Only what is missing is installed, so running it again does nothing.
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
 
@@ -36,6 +38,11 @@ is_installed() {
 packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libboost-graph-dev libspdlog-dev libgtest-dev libbenchmark-dev)
 if ((with_tests)); then
   packages+=(shellcheck)
+  # tests/e2e: build images for real with a private dockerd (docker.io brings
+  # containerd and runc) on a debootstrap base, and with buildah; build the
+  # wheelhouse with /usr/bin/python3.
+  packages+=(docker.io debootstrap buildah python3 python3-pip python3-setuptools python3-wheel
+    python3-setuptools-whl python3-wheel-whl)
   # Node.js may come from another Debian repository whose nodejs package bundles
   # npm (and conflicts with Debian's npm): ask apt only for what is not there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
