@@ -1,0 +1,1 @@
+"""Sums numbers with a C extension and counts words."""

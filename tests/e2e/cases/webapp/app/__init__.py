@@ -1,0 +1,1 @@
+"""A web service answering /health and / with what it knows of its model."""

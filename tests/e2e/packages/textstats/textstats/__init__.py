@@ -1,0 +1,5 @@
+"""Counts words."""
+
+
+def word_count(text):
+    return len(text.split())
