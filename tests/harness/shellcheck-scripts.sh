@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs shellcheck on the project's own shell scripts: everything in scripts/,
-# .ci/run and every tests/**/*.sh. Found at run time, so a new script is
-# checked without touching CMake.
+# .ci/run, and every tests/**/*.sh and bench/**/*.sh. Found at run time, so a
+# new script is checked without touching CMake.
 # usage: shellcheck-scripts.sh SHELLCHECK REPO_ROOT
 set -euo pipefail
 # shellcheck source=common.sh
@@ -15,7 +15,7 @@ cd "$repo_root"
 scripts=()
 while IFS= read -r -d '' file; do
   scripts+=("$file")
-done < <(find scripts .ci/run tests -type f \( -path 'scripts/*' -o -path .ci/run -o -name '*.sh' \) -print0 |
+done < <(find scripts .ci/run tests bench -type f \( -path 'scripts/*' -o -path .ci/run -o -name '*.sh' \) -print0 |
   LC_ALL=C sort -z)
 ((${#scripts[@]} > 0)) || fail "no script found to check"
 
