@@ -192,6 +192,10 @@ size_gen=$(e2e_image_size "$tag_gen")
 size_hand=$(e2e_image_size "$tag_hand")
 echo "image size: generated $size_gen bytes ($(e2e_layer_count "$tag_gen") layers)," \
   "hand-written $size_hand bytes ($(e2e_layer_count "$tag_hand") layers)"
+for tag in "$tag_gen" "$tag_hand"; do
+  echo "layers of $tag (docker history):"
+  e2e_docker history --no-trunc --format '{{.Size}}	{{.CreatedBy}}' "$tag" | cut -c1-110 | sed 's/^/  /'
+done
 if grep -q '^FROM .* AS builder$' "$work/gen/Dockerfile"; then
   ((size_gen < size_hand)) || fail "with a builder stage the generated image must be smaller than the hand-written one"
   echo "ok: the generated image (with a builder stage) is smaller"
