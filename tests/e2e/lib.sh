@@ -67,6 +67,7 @@ e2e_docker() {
 
 e2e_require_tools() {
   local tool
+  ((EUID == 0)) || fail "the e2e tests start a dockerd, mount a tmpfs and run debootstrap: run them as root"
   for tool in "$E2E_DOCKER" /usr/sbin/dockerd /usr/sbin/debootstrap "$E2E_PYTHON"; do
     [[ -x $tool ]] || fail "$tool is missing; run 'scripts/setup.sh --test'"
   done
@@ -107,6 +108,8 @@ e2e_unmount_under() {
 
 # Starts a private dockerd on a fresh data root (so every run builds cold and
 # reads no layer of an earlier one), stopping one left by an interrupted run.
+# Its own containerd namespaces keep it apart from a system dockerd should it
+# share a system containerd.
 e2e_dockerd_start() {
   e2e_dockerd_stop
   e2e_volatile_mount
@@ -117,6 +120,7 @@ e2e_dockerd_start() {
   setsid /usr/sbin/dockerd --data-root "$data" --exec-root "$E2E_RUN/exec" \
     --pidfile "$E2E_STATE/docker/dockerd.pid" -H "unix://$E2E_SOCK" \
     --storage-driver=overlay2 --iptables=false --ip6tables=false --bridge=none --ip-masq=false \
+    --containerd-namespace=imageplan-e2e --containerd-plugins-namespace=imageplan-e2e-plugins \
     </dev/null >"$log" 2>&1 &
   local pid=$!
   for ((i = 0; i < 300; i++)); do
