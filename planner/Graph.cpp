@@ -843,6 +843,34 @@ private:
     return config;
   }
 
+  /// Seconds in a duration the DSL has checked (30s, 1m30s, 500ms), as the
+  /// shortest decimal text: "30", "90", "0.5".
+  static std::string secondsText(llvm::StringRef duration) {
+    long long millis = 0;
+    while (!duration.empty()) {
+      size_t digits = duration.find_if_not(llvm::isDigit);
+      long long n = 0;
+      duration.take_front(digits).getAsInteger(10, n);
+      duration = duration.drop_front(digits);
+      if (duration.consume_front("ms"))
+        millis += n;
+      else if (duration.consume_front("s"))
+        millis += n * 1000;
+      else if (duration.consume_front("m"))
+        millis += n * 60 * 1000;
+      else if (duration.consume_front("h"))
+        millis += n * 3600 * 1000;
+      else
+        break; // not a checked duration: stop rather than loop
+    }
+    std::string text = std::to_string(millis / 1000);
+    if (long long rest = millis % 1000) {
+      std::string fraction = std::to_string(rest + 1000).substr(1); // 3 digits
+      text += "." + llvm::StringRef(fraction).rtrim('0').str();
+    }
+    return text;
+  }
+
   std::optional<plan::Healthcheck> healthcheck(const dsl::HealthcheckSpec &spec_,
                                                const std::vector<dsl::LInt> &expose) {
     plan::Healthcheck check;
@@ -876,10 +904,13 @@ private:
                              "a 'python' section or give the check as 'cmd'");
       return std::nullopt;
     }
-    // The URL is an argument, not part of the program text, so it needs no escaping.
+    // The URL and the timeout are arguments, not part of the program text, so
+    // they need no escaping. The request gives up when Docker would kill the
+    // check: after the spec's timeout, else Docker's default of 30 s.
     check.cmd = {python, "-c",
-                 "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)",
-                 url};
+                 "import sys, urllib.request; "
+                 "urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]))",
+                 url, secondsText(spec_.timeout ? spec_.timeout->value : "30s")};
     return check;
   }
 

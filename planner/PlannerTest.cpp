@@ -161,6 +161,31 @@ app: {}
             "                  ^\n");
 }
 
+// The http check's request gives up when Docker would kill it: the spec's
+// timeout in seconds, else Docker's default of 30.
+TEST(PlannerTest, HttpHealthcheckWaitsAsLongAsItsTimeout) {
+  auto commandFor = [](llvm::StringRef timeout) {
+    std::string yaml = "imageplan: 1\nname: x\nbase: {image: \"python:3.11-slim\"}\n"
+                       "python: {version: \"3.11\"}\n"
+                       "app: {expose: [80], healthcheck: {http: /up" +
+                       (timeout.empty() ? std::string() : ", timeout: " + timeout.str()) +
+                       "}}\n";
+    Planned planned = planFor(yaml);
+    EXPECT_TRUE(planned.plan) << planned.diagnostics;
+    if (!planned.plan)
+      return std::vector<std::string>();
+    return planned.plan->stages.back().runtime->healthcheck->cmd;
+  };
+  std::vector<std::string> cmd = commandFor("");
+  ASSERT_EQ(5u, cmd.size());
+  EXPECT_EQ("http://127.0.0.1:80/up", cmd[3]);
+  EXPECT_EQ("30", cmd[4]);
+  EXPECT_EQ("90", commandFor("1m30s").back());
+  EXPECT_EQ("0.5", commandFor("500ms").back());
+  EXPECT_EQ("3.25", commandFor("3s250ms").back());
+  EXPECT_EQ("7200", commandFor("2h").back());
+}
+
 TEST(PlannerTest, PythonImageMustShipTheVersion) {
   Planned planned = planFor(R"(imageplan: 1
 name: x
