@@ -280,13 +280,8 @@ public:
   void operator()(const plan::InstallPoetry &op) {
     addCache(PipCacheDir);
     command(shellJoin({op.python, "-m", "venv", op.path}));
-    std::string pip = op.path + "/bin/pip";
-    std::vector<llvm::StringRef> install = {pip, "install"};
-    if (!rules.cacheMounts)
-      install.push_back("--no-cache-dir");
-    std::string pin = "poetry==" + op.version;
-    install.push_back(pin);
-    command(shellJoin(install));
+    command(pipCommand("install", op.path + "/bin/pip") + " " +
+            shellQuote("poetry==" + op.version));
   }
 
   // The download is pinned twice: by the uv release (which fixes the patch
@@ -458,10 +453,10 @@ private:
   }
   // `pip install` or `pip wheel`, with --no-cache-dir when there is no cache
   // mount to keep the cache out of the layer.
-  std::string pipCommand(llvm::StringRef subcommand) const {
+  std::string pipCommand(llvm::StringRef subcommand, llvm::StringRef pip = "pip") const {
     if (rules.cacheMounts)
-      return shellJoin({"pip", subcommand});
-    return shellJoin({"pip", subcommand, "--no-cache-dir"});
+      return shellJoin({pip, subcommand});
+    return shellJoin({pip, subcommand, "--no-cache-dir"});
   }
 
   // `[ENV...] command "$(printf '%s\n' LINE...)"`, every word but the first

@@ -313,19 +313,9 @@ std::string checkHealthUrl(llvm::StringRef v) {
 }
 
 std::string checkDuration(llvm::StringRef v) {
-  const char *reason = "expected a duration like '30s', '1m30s' or '500ms'";
-  if (v.empty())
-    return reason;
-  while (!v.empty()) {
-    size_t digits = v.find_if_not(llvm::isDigit);
-    if (digits == 0 || digits == llvm::StringRef::npos)
-      return reason;
-    v = v.drop_front(digits);
-    if (!v.consume_front("ms") && !v.consume_front("s") && !v.consume_front("m") &&
-        !v.consume_front("h"))
-      return reason;
-  }
-  return "";
+  if (durationMillis(v))
+    return "";
+  return "expected a duration like '30s', '1m30s' or '500ms'";
 }
 
 std::string checkStepName(llvm::StringRef v) {
@@ -387,6 +377,31 @@ const ValueRule extraName{"extra", checkExtraName};
 const ValueRule toolVersion{"version", checkToolVersion};
 const ValueRule pipOption{"pip option", checkPipOption};
 } // namespace rules
+
+std::optional<long long> durationMillis(llvm::StringRef value) {
+  if (value.empty())
+    return std::nullopt;
+  long long millis = 0;
+  while (!value.empty()) {
+    size_t digits = value.find_if_not(llvm::isDigit);
+    long long n = 0;
+    if (digits == 0 || digits == llvm::StringRef::npos ||
+        value.take_front(digits).getAsInteger(10, n))
+      return std::nullopt;
+    value = value.drop_front(digits);
+    if (value.consume_front("ms"))
+      millis += n;
+    else if (value.consume_front("s"))
+      millis += n * 1000;
+    else if (value.consume_front("m"))
+      millis += n * 60 * 1000;
+    else if (value.consume_front("h"))
+      millis += n * 3600 * 1000;
+    else
+      return std::nullopt;
+  }
+  return millis;
+}
 
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {
   if (llvm::is_contained(words, value))

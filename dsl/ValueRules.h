@@ -7,6 +7,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 
 namespace imageplan::dsl {
@@ -56,6 +57,10 @@ extern const ValueRule extraName;     // cuda
 extern const ValueRule toolVersion;   // 0.5.11
 extern const ValueRule pipOption;     // --no-deps (an allow-list)
 } // namespace rules
+
+/// The milliseconds in a duration as `rules::duration` accepts it (30s,
+/// 1m30s, 500ms: integers with h, m, s or ms), or nothing for any other text.
+std::optional<long long> durationMillis(llvm::StringRef value);
 
 /// Why `value` is not a valid member of `words`, suggesting the closest one.
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words);

@@ -129,6 +129,16 @@ TEST(ValueRulesTest, ModelsAndHealthchecks) {
   EXPECT_EQ(rules::stage.check("final"), "expected 'runtime' or 'builder'");
 }
 
+TEST(ValueRulesTest, DurationMillis) {
+  EXPECT_EQ(30000, durationMillis("30s"));
+  EXPECT_EQ(90000, durationMillis("1m30s"));
+  EXPECT_EQ(500, durationMillis("500ms"));
+  EXPECT_EQ(3600000, durationMillis("1h"));
+  EXPECT_EQ(std::nullopt, durationMillis(""));
+  EXPECT_EQ(std::nullopt, durationMillis("1.5s"));
+  EXPECT_EQ(std::nullopt, durationMillis("30"));
+}
+
 TEST(ValueRulesTest, QuotedEscapesAndShortens) {
   EXPECT_EQ(quoteValue("abc"), "'abc'");
   EXPECT_EQ(quoteValue("a\tb\nc\rd\x1b"), "'a\\tb\\nc\\rd\\x1b'");

@@ -9,6 +9,7 @@
 #include "planner/SystemManager.h"
 
 #include "dsl/DockerignoreMatcher.h"
+#include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -846,23 +847,7 @@ private:
   /// Seconds in a duration the DSL has checked (30s, 1m30s, 500ms), as the
   /// shortest decimal text: "30", "90", "0.5".
   static std::string secondsText(llvm::StringRef duration) {
-    long long millis = 0;
-    while (!duration.empty()) {
-      size_t digits = duration.find_if_not(llvm::isDigit);
-      long long n = 0;
-      duration.take_front(digits).getAsInteger(10, n);
-      duration = duration.drop_front(digits);
-      if (duration.consume_front("ms"))
-        millis += n;
-      else if (duration.consume_front("s"))
-        millis += n * 1000;
-      else if (duration.consume_front("m"))
-        millis += n * 60 * 1000;
-      else if (duration.consume_front("h"))
-        millis += n * 3600 * 1000;
-      else
-        break; // not a checked duration: stop rather than loop
-    }
+    long long millis = dsl::durationMillis(duration).value_or(0);
     std::string text = std::to_string(millis / 1000);
     if (long long rest = millis % 1000) {
       std::string fraction = std::to_string(rest + 1000).substr(1); // 3 digits
