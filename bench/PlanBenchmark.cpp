@@ -44,7 +44,7 @@ void BM_GenerateDockerfile(benchmark::State &state) {
   for (auto _ : state) {
     std::string diagnostics;
     llvm::raw_string_ostream os(diagnostics);
-    dsl::DiagnosticEngine diags(os);
+    readers::DiagnosticEngine diags(os);
     unsigned buffer = diags.addBuffer(yaml, "bench.yaml");
     llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, buffer, "bench.yaml");
     if (!spec) {

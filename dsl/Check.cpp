@@ -22,7 +22,7 @@ bool isBuiltinGroup(llvm::StringRef name) { return llvm::is_contained(kBuiltinGr
 
 /// Step names are unique across the whole spec: top-level steps and the
 /// steps of every custom stage.
-void checkStepNames(DiagnosticEngine &diags, const Spec &spec) {
+void checkStepNames(readers::DiagnosticEngine &diags, const Spec &spec) {
   llvm::StringMap<llvm::SMLoc> seen;
   auto check = [&](const StepSpec &step) {
     const LString &name = step.name;
@@ -48,7 +48,7 @@ void checkStepNames(DiagnosticEngine &diags, const Spec &spec) {
 
 /// `after:` names a step of the same list, or (for top-level steps) a
 /// built-in group.
-void checkAfterIn(DiagnosticEngine &diags, const std::vector<StepSpec> &steps, bool groups,
+void checkAfterIn(readers::DiagnosticEngine &diags, const std::vector<StepSpec> &steps, bool groups,
                   llvm::StringRef stageName = "") {
   llvm::SmallVector<llvm::StringRef, 16> targets;
   for (const StepSpec &step : steps)
@@ -66,7 +66,7 @@ void checkAfterIn(DiagnosticEngine &diags, const std::vector<StepSpec> &steps, b
       }
       if (llvm::is_contained(targets, target.value))
         continue;
-      std::string suggestion = closestMatch(target.value, targets);
+      std::string suggestion = readers::closestMatch(target.value, targets);
       std::string scope = stageName.empty()
                               ? ""
                               : " (steps of stage " + quoteValue(stageName) +
@@ -78,7 +78,7 @@ void checkAfterIn(DiagnosticEngine &diags, const std::vector<StepSpec> &steps, b
   }
 }
 
-void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
+void checkAfter(readers::DiagnosticEngine &diags, const Spec &spec) {
   checkAfterIn(diags, spec.steps, /*groups=*/true);
   for (const StageSpec &stage : spec.stages)
     checkAfterIn(diags, stage.steps, /*groups=*/false, stage.name.value);
@@ -86,7 +86,7 @@ void checkAfter(DiagnosticEngine &diags, const Spec &spec) {
 
 /// Custom stages and targets become Dockerfile stages: their names must not
 /// clash with each other or with the stages imageplan makes itself.
-void checkStageNames(DiagnosticEngine &diags, const Spec &spec) {
+void checkStageNames(readers::DiagnosticEngine &diags, const Spec &spec) {
   llvm::StringMap<llvm::SMLoc> seen;
   auto check = [&](const LString &name, const char *what) {
     if (name.value.empty())
@@ -117,7 +117,7 @@ std::string normalizedImagePath(llvm::StringRef path) {
   return std::string(normal.str());
 }
 
-void checkModelPaths(DiagnosticEngine &diags, const Spec &spec) {
+void checkModelPaths(readers::DiagnosticEngine &diags, const Spec &spec) {
   llvm::StringMap<llvm::SMLoc> seen;
   for (const ModelSpec &model : spec.models) {
     if (model.path.value.empty())
@@ -137,7 +137,7 @@ bool buildsSomething(const Spec &spec) {
          });
 }
 
-void checkBuildOnlyPackages(DiagnosticEngine &diags, const Spec &spec) {
+void checkBuildOnlyPackages(readers::DiagnosticEngine &diags, const Spec &spec) {
   if (buildsSomething(spec))
     return;
   const char *why = "; nothing is built (no 'python.build' and no step with 'stage: builder')";
@@ -150,7 +150,7 @@ void checkBuildOnlyPackages(DiagnosticEngine &diags, const Spec &spec) {
                   llvm::Twine("'build_packages' are unused") + why);
 }
 
-void checkFilePaths(DiagnosticEngine &diags, const Spec &spec) {
+void checkFilePaths(readers::DiagnosticEngine &diags, const Spec &spec) {
   llvm::StringMap<llvm::SMLoc> seen;
   for (const FileSpec &file : spec.files) {
     if (file.path.value.empty())
@@ -165,7 +165,7 @@ void checkFilePaths(DiagnosticEngine &diags, const Spec &spec) {
 
 /// `exclude` trims a copy of the whole context; with an allowlist of paths
 /// there is nothing for it to trim.
-void checkExclude(DiagnosticEngine &diags, const Spec &spec) {
+void checkExclude(readers::DiagnosticEngine &diags, const Spec &spec) {
   if (spec.app.exclude.empty())
     return;
   bool copiesAll =
@@ -189,7 +189,7 @@ std::pair<unsigned, unsigned> cudaMajorMinor(llvm::StringRef version) {
 /// docs/spec.md, "CUDA images"): cuDNN tags name the cuDNN major up to CUDA
 /// 12.2 and only say `cudnn` from 12.3 on; no cuDNN `base` flavor; ubi9
 /// images carry cuDNN 9 only.
-void checkCudaBase(DiagnosticEngine &diags, const Spec &spec) {
+void checkCudaBase(readers::DiagnosticEngine &diags, const Spec &spec) {
   const BaseSpec &base = spec.base;
   if (!base.cuda)
     return;
@@ -222,7 +222,7 @@ void checkCudaBase(DiagnosticEngine &diags, const Spec &spec) {
                               "without 'cudnn'");
 }
 
-void checkModelSecrets(DiagnosticEngine &diags, const Spec &spec) {
+void checkModelSecrets(readers::DiagnosticEngine &diags, const Spec &spec) {
   for (const ModelSpec &model : spec.models)
     if (model.tokenSecret && !model.bake.value)
       diags.warning(model.tokenSecret->loc,
@@ -230,7 +230,7 @@ void checkModelSecrets(DiagnosticEngine &diags, const Spec &spec) {
                         " is unused; a model is only downloaded at build time with 'bake: true'");
 }
 
-void checkHealthcheckPort(DiagnosticEngine &diags, const Spec &spec) {
+void checkHealthcheckPort(readers::DiagnosticEngine &diags, const Spec &spec) {
   const std::optional<HealthcheckSpec> &check = spec.app.healthcheck;
   if (!check || !check->http || check->port || !spec.app.expose.empty())
     return;
@@ -239,8 +239,8 @@ void checkHealthcheckPort(DiagnosticEngine &diags, const Spec &spec) {
                                       " needs a port; set 'port' or list one in 'expose'");
 }
 
-void checkRequirementFiles(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
-                           std::vector<std::string> *filesRead) {
+void checkRequirementFiles(readers::DiagnosticEngine &diags, const Spec &spec,
+                           llvm::StringRef contextDir, std::vector<std::string> *filesRead) {
   if (!spec.python)
     return;
   for (const LString &file : spec.python->requirements) {
@@ -260,8 +260,8 @@ void checkRequirementFiles(DiagnosticEngine &diags, const Spec &spec, llvm::Stri
 
 } // namespace
 
-llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
-                      std::vector<std::string> *filesRead) {
+llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
+                      llvm::StringRef contextDir, std::vector<std::string> *filesRead) {
   unsigned errorsBefore = diags.errorCount();
   // The checks run in the order the schema lists its sections (python, system,
   // models, app, steps), so messages come out roughly in document order.
@@ -279,7 +279,7 @@ llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef
   checkAfter(diags, spec);
   checkStageNames(diags, spec);
   if (unsigned errors = diags.errorCount() - errorsBefore)
-    return diagnosticsReported(errors);
+    return readers::diagnosticsReported(errors);
   return llvm::Error::success();
 }
 

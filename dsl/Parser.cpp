@@ -468,7 +468,7 @@ void SpecParser::readTargets(const Field &field) {
 
 } // namespace
 
-llvm::Expected<Spec> parseSpec(DiagnosticEngine &diags, unsigned bufferId,
+llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned bufferId,
                                llvm::StringRef displayPath) {
   unsigned errorsBefore = diags.errorCount();
   YamlReader reader(diags, bufferId);
@@ -495,7 +495,7 @@ llvm::Expected<Spec> parseSpec(DiagnosticEngine &diags, unsigned bufferId,
   }
 
   if (unsigned errors = diags.errorCount() - errorsBefore)
-    return diagnosticsReported(errors);
+    return readers::diagnosticsReported(errors);
   return spec;
 }
 

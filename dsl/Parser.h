@@ -1,9 +1,9 @@
 // Parses spec text (YAML, schema version 1) into the typed AST, reporting every
-// problem it finds through the DiagnosticEngine rather than stopping at the first.
+// problem it finds through the readers::DiagnosticEngine rather than stopping at the first.
 #pragma once
 
-#include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/Support/Error.h"
 
@@ -12,14 +12,14 @@ namespace imageplan::dsl {
 /// Parses the buffer `bufferId` of the engine's SourceMgr. `displayPath` is the
 /// spec's name as the user gave it; it lands in Spec::path. On any error the
 /// diagnostics are already printed and the returned error only carries the count.
-llvm::Expected<Spec> parseSpec(DiagnosticEngine &diags, unsigned bufferId,
+llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned bufferId,
                                llvm::StringRef displayPath);
 
 /// Semantic checks that need the whole spec: duplicate names, `after:` targets
 /// that do not exist, stage names, paths that must be relative to the context.
 /// `contextDir`, when not empty, is the build context on disk: requirement
 /// files must exist there, and each one read is appended to `filesRead`.
-llvm::Error checkSpec(DiagnosticEngine &diags, const Spec &spec,
+llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
                       llvm::StringRef contextDir, std::vector<std::string> *filesRead);
 
 } // namespace imageplan::dsl

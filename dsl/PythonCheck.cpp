@@ -30,7 +30,7 @@ llvm::SMLoc locOr(const std::optional<LString> &value, llvm::SMLoc fallback) {
 
 class PythonChecker {
 public:
-  PythonChecker(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
+  PythonChecker(readers::DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
                 std::vector<std::string> *filesRead)
       : diags(diags), python(*spec.python), app(spec.app), contextDir(contextDir),
         filesRead(filesRead), manager(pythonManager(python)) {}
@@ -115,9 +115,10 @@ private:
          why.c_str());
     only(!python.constraints.empty(), firstLoc(python.constraints), "constraints",
          why.c_str());
-    llvm::SMLoc packagesLoc = !python.packages.empty()           ? python.packages.front().loc
-                              : !python.optionedPackages.empty() ? python.optionedPackages.front().loc
-                                                                 : llvm::SMLoc();
+    llvm::SMLoc packagesLoc = !python.packages.empty() ? python.packages.front().loc
+                              : !python.optionedPackages.empty()
+                                  ? python.optionedPackages.front().loc
+                                  : llvm::SMLoc();
     only(packagesLoc.isValid(), packagesLoc, "packages", why.c_str());
     only(!python.build.empty(), firstLoc(python.build), "build", why.c_str());
     only(!python.buildRequires.empty(), firstLoc(python.buildRequires), "build_requires",
@@ -153,15 +154,16 @@ private:
     for (const LString &extra : python.extras) {
       if (llvm::is_contained(names, extra.value))
         continue;
-      std::string suggestion = closestMatch(extra.value, names);
+      std::string suggestion = readers::closestMatch(extra.value, names);
       std::string known = defined.empty() ? " defines no extras"
                                           : " defines no extra " + quoteValue(extra.value);
-      diags.error(extra.loc, quoteValue(pyproject) + known +
-                                 (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+      diags.error(extra.loc,
+                  quoteValue(pyproject) + known +
+                      (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
     }
   }
 
-  DiagnosticEngine &diags;
+  readers::DiagnosticEngine &diags;
   const PythonSpec &python;
   const AppSpec &app;
   llvm::StringRef contextDir;
@@ -204,8 +206,8 @@ std::vector<std::string> pyprojectExtras(llvm::StringRef toml) {
   return pyprojectTableKeys(toml, {"project.optional-dependencies", "tool.poetry.extras"});
 }
 
-void checkPythonSection(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
-                        std::vector<std::string> *filesRead) {
+void checkPythonSection(readers::DiagnosticEngine &diags, const Spec &spec,
+                        llvm::StringRef contextDir, std::vector<std::string> *filesRead) {
   if (spec.python)
     PythonChecker(diags, spec, contextDir, filesRead).run();
 }

@@ -2,8 +2,8 @@
 // the project files on disk (manager, project, lock, extras, constraints).
 #pragma once
 
-#include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -16,8 +16,8 @@ namespace imageplan::dsl {
 /// Reports keys that do not fit the manager. With `contextDir` set, also
 /// pyproject.toml, lock and constraint files that are missing, and extras the
 /// pyproject.toml does not define; each file read is added to `filesRead`.
-void checkPythonSection(DiagnosticEngine &diags, const Spec &spec, llvm::StringRef contextDir,
-                        std::vector<std::string> *filesRead);
+void checkPythonSection(readers::DiagnosticEngine &diags, const Spec &spec,
+                        llvm::StringRef contextDir, std::vector<std::string> *filesRead);
 
 /// The keys of the TOML tables `tables` in file order, skipping the lines of
 /// multi-line values: enough of TOML for pyproject.toml's flat tables.

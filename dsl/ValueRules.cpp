@@ -2,8 +2,8 @@
 // characters: the patterns are simple, and a scan can say which part is wrong.
 #include "dsl/ValueRules.h"
 
-#include "dsl/Diagnostics.h"
-#include "dsl/DockerignoreMatcher.h"
+#include "readers/Diagnostics.h"
+#include "readers/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -205,7 +205,9 @@ std::string checkExcludePattern(llvm::StringRef v) {
     return "a pattern may not contain '..', which could leave the build context";
   if (llvm::all_of(parts, [](llvm::StringRef p) { return p == "." || p == "**" || p == "*"; }))
     return "a pattern may not exclude the whole build context";
-  if (llvm::Expected<PathPattern> compiled = PathPattern::compile(cleanPath(v)); !compiled)
+  if (llvm::Expected<readers::PathPattern> compiled =
+          readers::PathPattern::compile(readers::cleanPath(v));
+      !compiled)
     return llvm::toString(compiled.takeError());
   return "";
 }
@@ -406,7 +408,7 @@ std::optional<long long> durationMillis(llvm::StringRef value) {
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {
   if (llvm::is_contained(words, value))
     return "";
-  std::string suggestion = closestMatch(value, words);
+  std::string suggestion = readers::closestMatch(value, words);
   if (!suggestion.empty())
     return "did you mean '" + suggestion + "'?";
   std::string list;

@@ -65,7 +65,7 @@ llvm::SMLoc KeysSeen::find(llvm::StringRef key) const {
   return llvm::SMLoc();
 }
 
-YamlReader::YamlReader(DiagnosticEngine &diags, unsigned bufferId)
+YamlReader::YamlReader(readers::DiagnosticEngine &diags, unsigned bufferId)
     : engine(diags), bufferId(bufferId),
       buffer(diags.sourceMgr().getMemoryBuffer(bufferId)->getBuffer()),
       bomSize(buffer.startswith("\xEF\xBB\xBF") ? 3 : 0) {}
@@ -262,7 +262,7 @@ std::optional<ChangeSpec> YamlReader::changes(const Field &field) {
   llvm::SmallVector<llvm::StringRef, 4> words;
   for (const NamedRate &rate : kNamedRates)
     words.push_back(rate.word);
-  std::string suggestion = closestMatch(text, words);
+  std::string suggestion = readers::closestMatch(text, words);
   std::string hint = suggestion.empty() ? "expected 'rarely', 'sometimes', 'often', 'always' or a "
                                           "probability from 0 to 1"
                                         : "did you mean '" + suggestion + "'?";
@@ -321,7 +321,7 @@ KeysSeen YamlReader::readMapping(const YAML::Node &map, llvm::SMLoc mapLoc,
       llvm::SmallVector<llvm::StringRef, 16> known;
       for (const KeyReader &r : readers)
         known.push_back(r.key);
-      std::string suggestion = closestMatch(*key, known);
+      std::string suggestion = readers::closestMatch(*key, known);
       engine.error(keyLoc, "unknown key " + quoteValue(*key) +
                                (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
       continue;

@@ -3,9 +3,9 @@
 // nothing for that value, so the parser carries on and one run reports all.
 #pragma once
 
-#include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
 #include "dsl/ValueRules.h"
+#include "readers/Diagnostics.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -48,9 +48,9 @@ private:
 
 class YamlReader {
 public:
-  YamlReader(DiagnosticEngine &diags, unsigned bufferId);
+  YamlReader(readers::DiagnosticEngine &diags, unsigned bufferId);
 
-  DiagnosticEngine &diags() { return engine; }
+  readers::DiagnosticEngine &diags() { return engine; }
   /// The buffer's text, and the location of its first byte.
   llvm::StringRef text() const { return buffer; }
   llvm::SMLoc start() const { return llvm::SMLoc::getFromPointer(buffer.data()); }
@@ -107,7 +107,7 @@ private:
   std::optional<std::string> keyText(const YAML::Node &key, llvm::SMLoc loc);
   bool checkDuplicate(KeysSeen &seen, const std::string &key, llvm::SMLoc loc);
 
-  DiagnosticEngine &engine;
+  readers::DiagnosticEngine &engine;
   unsigned bufferId;
   llvm::StringRef buffer;
   size_t bomSize; // yaml-cpp counts positions after a byte order mark

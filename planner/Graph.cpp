@@ -8,8 +8,8 @@
 #include "planner/Planner.h"
 #include "planner/SystemManager.h"
 
-#include "dsl/DockerignoreMatcher.h"
 #include "dsl/ValueRules.h"
+#include "readers/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -115,7 +115,7 @@ std::string destinationUnder(llvm::StringRef workdir, llvm::StringRef path) {
 
 class GraphBuilder {
 public:
-  GraphBuilder(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, const PlanOptions &options)
+  GraphBuilder(readers::DiagnosticEngine &diags, const dsl::Spec &spec, const PlanOptions &options)
       : diags(diags), spec(spec), options(options),
         base(resolveBase(spec.base, options.baseOverride)),
         overridden(!options.baseOverride.empty()), venvHere(dsl::venvInBuilder(spec)) {}
@@ -138,7 +138,7 @@ public:
     if (!failed)
       checkCycles();
     if (failed)
-      return dsl::diagnosticsReported(diags.errorCount());
+      return readers::diagnosticsReported(diags.errorCount());
     return std::move(out);
   }
 
@@ -367,10 +367,10 @@ private:
         double cost = 0;
         for (const dsl::LString &package : python.build)
           cost += costs::wheelBuildCost(package.value);
-        Node &node = addNode(NodeKind::WheelBuild, "wheels: " + llvm::join(values(python.build), " "),
-                             *builder, python.build.front().loc, costs::kWheelBuildRate, cost,
-                             {plan::PipWheel{values(python.build), indexUrls(), kWheelDir}},
-                             {"python"});
+        Node &node =
+            addNode(NodeKind::WheelBuild, "wheels: " + llvm::join(values(python.build), " "),
+                    *builder, python.build.front().loc, costs::kWheelBuildRate, cost,
+                    {plan::PipWheel{values(python.build), indexUrls(), kWheelDir}}, {"python"});
         needs(node, system);
         needs(node, interpreter);
         needs(node, requires_);
@@ -692,10 +692,10 @@ private:
     }
     std::vector<unsigned> requirementNodes;
     for (const dsl::LString &file : python.requirements) {
-      Node &node = addNode(NodeKind::Requirements, file.value, stage, file.loc,
-                           costs::kRequirementsRate, costs::kRequirementsFile,
-                           {plan::PipInstall{{}, {file.value}, indexUrls(), "", "", constraints, {}}},
-                           {"python"});
+      Node &node = addNode(
+          NodeKind::Requirements, file.value, stage, file.loc, costs::kRequirementsRate,
+          costs::kRequirementsFile,
+          {plan::PipInstall{{}, {file.value}, indexUrls(), "", "", constraints, {}}}, {"python"});
       node.inputs = {file.value};
       llvm::append_range(node.inputs, constraints);
       needs(node, interpreter);
@@ -1024,9 +1024,9 @@ private:
       node.changedIn.assign((count + 63) / 64, 0);
       // The patterns were checked by the DSL; one that does not compile
       // excludes nothing.
-      std::vector<dsl::PathPattern> excludes;
+      std::vector<readers::PathPattern> excludes;
       for (const std::string &pattern : node.excludes) {
-        if (auto compiled = dsl::PathPattern::compile(dsl::cleanPath(pattern)))
+        if (auto compiled = readers::PathPattern::compile(readers::cleanPath(pattern)))
           excludes.push_back(std::move(*compiled));
         else
           llvm::consumeError(compiled.takeError());
@@ -1034,7 +1034,7 @@ private:
       size_t changed = 0;
       for (size_t k = 0; k < count; ++k) {
         bool touched = llvm::any_of(history.commits[k].files, [&](const std::string &file) {
-          if (llvm::any_of(excludes, [&](const dsl::PathPattern &p) {
+          if (llvm::any_of(excludes, [&](const readers::PathPattern &p) {
                 return p.matchesOrParent(file);
               }))
             return false;
@@ -1129,7 +1129,7 @@ private:
     unsigned node;
   };
 
-  dsl::DiagnosticEngine &diags;
+  readers::DiagnosticEngine &diags;
   const dsl::Spec &spec;
   const PlanOptions &options;
   BaseImages base;
@@ -1153,7 +1153,7 @@ private:
 
 } // namespace
 
-llvm::Expected<BuildGraph> buildGraph(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                       const PlanOptions &options) {
   return GraphBuilder(diags, spec, options).build();
 }

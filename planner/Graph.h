@@ -4,9 +4,9 @@
 // estimated cost and change rate. Built from the AST; ordered by Order.h.
 #pragma once
 
-#include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
 #include "planner/Plan.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/Support/Error.h"
 
@@ -98,7 +98,7 @@ struct PlanOptions;
 /// Builds the graph. Reports problems (python versions a base cannot provide,
 /// `after:` targets that name nothing in the step's stage, cycles) through
 /// `diags` and returns an error when there were any.
-llvm::Expected<BuildGraph> buildGraph(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                       const PlanOptions &options);
 
 } // namespace imageplan::planner

@@ -58,7 +58,7 @@ std::string toDot(const BuildGraph &graph) {
   return out.str();
 }
 
-llvm::Expected<std::string> graphDot(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+llvm::Expected<std::string> graphDot(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                      const PlanOptions &options) {
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)

@@ -12,7 +12,7 @@ namespace imageplan::planner {
 std::string toDot(const BuildGraph &graph);
 
 /// Builds the graph of `spec` and renders it; errors as buildGraph().
-llvm::Expected<std::string> graphDot(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+llvm::Expected<std::string> graphDot(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                      const PlanOptions &options);
 
 } // namespace imageplan::planner

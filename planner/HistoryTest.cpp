@@ -1,4 +1,5 @@
-// Git history parsing and what measured change rates do to the plan.
+// Which context paths a changed file touches, and what measured change rates
+// do to the plan.
 #include "planner/History.h"
 #include "planner/Planner.h"
 
@@ -8,20 +9,6 @@
 
 namespace imageplan::planner {
 namespace {
-
-TEST(HistoryTest, ParsesFirstParentLogRelativeToTheContext) {
-  History history = parseGitLog("\x01"
-                                "aaa\n\nsvc/app/main.py\nsvc/requirements.txt\nREADME.md\n"
-                                "\x01"
-                                "bbb\n\nsvc/app/main.py\n",
-                                "svc/");
-  ASSERT_EQ(history.commits.size(), 2u);
-  EXPECT_EQ(history.commits[0].id, "aaa");
-  EXPECT_EQ(history.commits[0].files,
-            (std::vector<std::string>{"app/main.py", "requirements.txt"}));
-  EXPECT_TRUE(history.commits[0].touchesOutsideContext);
-  EXPECT_FALSE(history.commits[1].touchesOutsideContext);
-}
 
 TEST(HistoryTest, CoveredBy) {
   EXPECT_TRUE(coveredBy("app/main.py", "app/"));
@@ -43,7 +30,7 @@ app: {copy: [lib/, main.py]}
 std::vector<std::string> runtimeLayers(const History *history) {
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
-  dsl::DiagnosticEngine diags(os);
+  readers::DiagnosticEngine diags(os);
   unsigned buffer = diags.addBuffer(kSpec, "spec.yaml");
   llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, buffer, "spec.yaml");
   EXPECT_TRUE(bool(spec)) << diagnostics;

@@ -229,7 +229,7 @@ private:
 
 /// Spec features a dialect cannot express. Everything else has an
 /// equivalent the backend writes (docs/dialects.md).
-bool checkDialect(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, plan::Dialect dialect) {
+bool checkDialect(readers::DiagnosticEngine &diags, const dsl::Spec &spec, plan::Dialect dialect) {
   if (dialect != plan::Dialect::Legacy)
     return true;
   bool ok = true;
@@ -247,7 +247,7 @@ bool checkDialect(dsl::DiagnosticEngine &diags, const dsl::Spec &spec, plan::Dia
 
 } // namespace
 
-llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                      const PlanOptions &options) {
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
@@ -258,7 +258,7 @@ llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Sp
   if (options.dialect)
     dialect = *options.dialect;
   if (!checkDialect(diags, spec, dialect))
-    return dsl::diagnosticsReported(diags.errorCount());
+    return readers::diagnosticsReported(diags.errorCount());
   return PlanBuilder(*graph, spec, dialect).build();
 }
 

@@ -3,10 +3,10 @@
 // adjacent steps into layers.
 #pragma once
 
-#include "dsl/Diagnostics.h"
 #include "dsl/Spec.h"
 #include "planner/History.h"
 #include "planner/Plan.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/Support/Error.h"
 
@@ -28,7 +28,7 @@ struct PlanOptions {
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base
 /// cannot provide) are reported through `diags` before the error is returned.
-llvm::Expected<plan::Plan> buildPlan(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                      const PlanOptions &options = {});
 
 } // namespace imageplan::planner

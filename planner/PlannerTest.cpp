@@ -20,7 +20,7 @@ struct Planned {
 Planned planFor(llvm::StringRef yaml, PlanOptions options = {}) {
   Planned result;
   llvm::raw_string_ostream os(result.diagnostics);
-  dsl::DiagnosticEngine diags(os);
+  readers::DiagnosticEngine diags(os);
   unsigned buffer = diags.addBuffer(yaml, "spec.yaml");
   llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, buffer, "spec.yaml");
   if (!spec) {

@@ -4,11 +4,12 @@
 // they only decide the exit code.
 #include "tools/Commands.h"
 
+#include "analysis/GitHistory.h"
 #include "backends/Backend.h"
-#include "dsl/Diagnostics.h"
 #include "dsl/Parser.h"
 #include "planner/GraphDot.h"
 #include "planner/Planner.h"
+#include "readers/Diagnostics.h"
 #include "tools/Output.h"
 #include "tools/UnifiedDiff.h"
 
@@ -67,7 +68,7 @@ std::string specNameInContext(llvm::StringRef specPath, llvm::StringRef contextD
 
 /// The history to plan with: `--history` wins over the spec's `history:`.
 /// Without a repository there is no history, and default rates apply.
-std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const dsl::Spec &spec,
+std::optional<planner::History> historyFor(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                                            llvm::StringRef contextDir,
                                            std::optional<unsigned> commits) {
   llvm::SMLoc loc;
@@ -77,7 +78,7 @@ std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const d
   }
   if (!commits)
     return std::nullopt;
-  llvm::Expected<planner::History> history = planner::readHistory(contextDir, *commits);
+  llvm::Expected<planner::History> history = analysis::readHistory(contextDir, *commits);
   if (!history) {
     diags.warning(loc, llvm::toString(history.takeError()) + "; using default change rates");
     return std::nullopt;
@@ -88,7 +89,7 @@ std::optional<planner::History> historyFor(dsl::DiagnosticEngine &diags, const d
 
 } // namespace
 
-llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
+llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
                                      planner::PlanOptions planOptions,
                                      std::optional<unsigned> historyCommits,
@@ -97,13 +98,13 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
   llvm::Expected<unsigned> buffer = diags.addFile(specPath);
   if (!buffer) {
     diags.error("cannot read '" + specPath + "': " + reasonOf(buffer.takeError()));
-    return dsl::diagnosticsReported(diags.errorCount());
+    return readers::diagnosticsReported(diags.errorCount());
   }
   return compileSpecBuffer(diags, *buffer, specPath, contextOption, std::move(planOptions),
                            historyCommits, graphDot);
 }
 
-llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigned bufferId,
+llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, unsigned bufferId,
                                            llvm::StringRef specPath,
                                            llvm::StringRef contextOption,
                                            planner::PlanOptions planOptions,
@@ -136,7 +137,7 @@ llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigne
     return plan.takeError();
   // A phase that printed an error must not let the run succeed.
   if (diags.hasErrors())
-    return dsl::diagnosticsReported(diags.errorCount());
+    return readers::diagnosticsReported(diags.errorCount());
   spdlog::debug("plan '{}': {} stage(s)", plan->name, plan->stages.size());
   compiled.plan = std::move(*plan);
   return compiled;
@@ -145,14 +146,14 @@ llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigne
 namespace {
 
 /// Prints a usage error and returns the exit code for it.
-int usageError(dsl::DiagnosticEngine &diags, const llvm::Twine &message) {
+int usageError(readers::DiagnosticEngine &diags, const llvm::Twine &message) {
   diags.error(message);
   return 1;
 }
 
 } // namespace
 
-std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
+std::optional<planner::PlanOptions> planOptionsFor(readers::DiagnosticEngine &diags,
                                                    llvm::StringRef baseImage,
                                                    llvm::StringRef dialect) {
   planner::PlanOptions options;
@@ -168,7 +169,7 @@ std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
   return options;
 }
 
-std::optional<Compiled> compileAndReport(dsl::DiagnosticEngine &diags,
+std::optional<Compiled> compileAndReport(readers::DiagnosticEngine &diags,
                                          const CompileOptions &options,
                                          std::string *graphDot) {
   std::optional<planner::PlanOptions> planOptions =
@@ -198,13 +199,13 @@ std::vector<llvm::StringRef> backendNames() {
 /// The backends --emit names, in order, without repeats; std::nullopt after
 /// reporting an unknown name.
 std::optional<std::vector<const backends::Backend *>>
-resolveBackends(dsl::DiagnosticEngine &diags, const std::vector<std::string> &names) {
+resolveBackends(readers::DiagnosticEngine &diags, const std::vector<std::string> &names) {
   std::vector<llvm::StringRef> valid = backendNames();
   std::vector<const backends::Backend *> resolved;
   for (const std::string &name : names) {
     const backends::Backend *backend = backends::findBackend(name);
     if (!backend) {
-      std::string suggestion = dsl::closestMatch(name, valid);
+      std::string suggestion = readers::closestMatch(name, valid);
       std::string hint = suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ";
       diags.error("unknown backend '" + name + "'; " + hint +
                   "valid backends: " + llvm::join(valid, ", "));
@@ -251,7 +252,7 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
 }
 
 /// --check: compares instead of writing; a difference prints a diff to `out`.
-int checkUpToDate(const GenOptions &options, dsl::DiagnosticEngine &diags,
+int checkUpToDate(const GenOptions &options, readers::DiagnosticEngine &diags,
                   const backends::Backend &backend, llvm::StringRef generated,
                   llvm::raw_ostream &out) {
   auto existing = llvm::MemoryBuffer::getFile(options.checkFile, /*IsText=*/false,
@@ -272,7 +273,7 @@ int checkUpToDate(const GenOptions &options, dsl::DiagnosticEngine &diags,
 } // namespace
 
 int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
 
   auto selected = resolveBackends(diags, options.emit);
   if (!selected)
@@ -346,7 +347,7 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
 }
 
 int runCheck(const CheckOptions &options, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
   bool ok = compileAndReport(diags, {options.specPath, options.contextDir, /*baseImage=*/"",
                                      options.dialect, options.history})
                 .has_value();

@@ -2,9 +2,9 @@
 // command line into these option structs; everything else happens here.
 #pragma once
 
-#include "dsl/Diagnostics.h"
 #include "planner/Plan.h"
 #include "planner/Planner.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -47,7 +47,7 @@ struct Compiled {
 /// the spec's `history:`, if any). On failure every diagnostic is printed and
 /// the returned error carries nothing more. With `graphDot`, the dependency
 /// graph is also rendered there as Graphviz DOT.
-llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
+llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags, llvm::StringRef specPath,
                                      llvm::StringRef contextOption,
                                      planner::PlanOptions planOptions,
                                      std::optional<unsigned> historyCommits,
@@ -56,7 +56,7 @@ llvm::Expected<Compiled> compileSpec(dsl::DiagnosticEngine &diags, llvm::StringR
 /// compileSpec() for a spec already held in buffer `bufferId` of the engine
 /// (a spec read from git, say); `specPath` stands for its location on disk:
 /// the build context defaults to its folder, and generated text names it.
-llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigned bufferId,
+llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, unsigned bufferId,
                                            llvm::StringRef specPath,
                                            llvm::StringRef contextOption,
                                            planner::PlanOptions planOptions,
@@ -65,7 +65,7 @@ llvm::Expected<Compiled> compileSpecBuffer(dsl::DiagnosticEngine &diags, unsigne
 
 /// The planner options from --base-image and --dialect; std::nullopt after
 /// reporting an unknown dialect.
-std::optional<planner::PlanOptions> planOptionsFor(dsl::DiagnosticEngine &diags,
+std::optional<planner::PlanOptions> planOptionsFor(readers::DiagnosticEngine &diags,
                                                    llvm::StringRef baseImage,
                                                    llvm::StringRef dialect);
 
@@ -80,7 +80,7 @@ struct CompileOptions {
 
 /// planOptionsFor() then compileSpec(), printing the diagnostics' summary
 /// either way; std::nullopt on failure (everything already reported).
-std::optional<Compiled> compileAndReport(dsl::DiagnosticEngine &diags,
+std::optional<Compiled> compileAndReport(readers::DiagnosticEngine &diags,
                                          const CompileOptions &options,
                                          std::string *graphDot = nullptr);
 

@@ -5,18 +5,17 @@
 // their cache impact as text or as a Markdown review comment.
 #include "tools/DiffCommand.h"
 
+#include "analysis/Git.h"
+#include "analysis/PlanDiff.h"
 #include "backends/Backend.h"
-#include "planner/PlanDiff.h"
 #include "tools/Commands.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 
 #include "spdlog/spdlog.h"
 
@@ -29,52 +28,20 @@ llvm::Error failure(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Runs git with `args` and returns what it printed on stdout; on failure,
-/// an error with the first line git printed on stderr.
-llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> args) {
-  llvm::ErrorOr<std::string> git = llvm::sys::findProgramByName("git");
-  if (!git)
-    return failure("git is not on PATH");
-  llvm::SmallString<128> outPath, errPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-diff", "out", outPath))
-    return failure(ec.message());
-  llvm::FileRemover removeOut(outPath);
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-diff", "err", errPath))
-    return failure(ec.message());
-  llvm::FileRemover removeErr(errPath);
-  std::vector<llvm::StringRef> argv = {*git};
-  llvm::append_range(argv, args);
-  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath),
-                                                 llvm::StringRef(errPath)};
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(*git, argv, /*Env=*/llvm::None, redirects,
-                                         /*SecondsToWait=*/0, /*MemoryLimit=*/0, &message);
-  auto out = llvm::MemoryBuffer::getFile(outPath, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  auto err = llvm::MemoryBuffer::getFile(errPath);
-  if (status != 0) {
-    std::string detail = err ? (*err)->getBuffer().trim().str() : message;
-    return failure(llvm::StringRef(detail).split('\n').first);
-  }
-  if (!out)
-    return failure(out.getError().message());
-  return (*out)->getBuffer().str();
-}
-
 /// The spec `specPath` as of git revision `revision`: its text, and the name
 /// diagnostics give it ("REV:path/in/repository").
 llvm::Expected<std::pair<std::string, std::string>> specAtRevision(llvm::StringRef specPath,
                                                                    llvm::StringRef revision) {
   llvm::StringRef folder = llvm::sys::path::parent_path(specPath);
   std::string dir = folder.empty() ? "." : folder.str();
-  llvm::Expected<std::string> prefix = runGit({"-C", dir, "rev-parse", "--show-prefix"});
+  llvm::Expected<std::string> prefix = analysis::runGit({"-C", dir, "rev-parse", "--show-prefix"});
   if (!prefix)
     return failure("cannot read '" + specPath + "' at revision '" + revision +
                    "': " + llvm::toString(prefix.takeError()));
   std::string inRepository =
       llvm::StringRef(*prefix).trim().str() + llvm::sys::path::filename(specPath).str();
   std::string object = (revision + ":" + inRepository).str();
-  llvm::Expected<std::string> text = runGit({"-C", dir, "show", object});
+  llvm::Expected<std::string> text = analysis::runGit({"-C", dir, "show", object});
   if (!text)
     return failure("cannot read '" + inRepository + "' at revision '" + revision +
                    "': " + llvm::toString(text.takeError()));
@@ -115,8 +82,8 @@ plan::Stage bare(const plan::Stage &stage) {
   return copy;
 }
 
-planner::PlanRenderer backendRenderer() {
-  planner::PlanRenderer renderer;
+analysis::PlanRenderer backendRenderer() {
+  analysis::PlanRenderer renderer;
   renderer.stageHeader = [](const plan::Plan &plan, const plan::Stage &stage) {
     return after(render(plan, {bare(stage)}), render(plan, {}));
   };
@@ -165,9 +132,9 @@ std::string listing(const std::vector<std::string> &items) {
 /// The sentence on what the change costs: "this change invalidates layers
 /// 5–9 of stage runtime on the next build (est. 4m10s), and changes the
 /// expected rebuild cost per commit from 38s to 12s." `quote` marks names.
-std::string cacheImpact(const planner::PlanDiff &diff, llvm::StringRef quote) {
+std::string cacheImpact(const analysis::PlanDiff &diff, llvm::StringRef quote) {
   std::vector<std::string> parts;
-  for (const planner::StageDiff &stage : diff.stages) {
+  for (const analysis::StageDiff &stage : diff.stages) {
     if (!stage.firstInvalidated)
       continue;
     std::string range = stage.firstInvalidated == stage.layerCount
@@ -176,7 +143,7 @@ std::string cacheImpact(const planner::PlanDiff &diff, llvm::StringRef quote) {
                                   std::to_string(stage.layerCount);
     std::string name = (quote + stage.name + quote).str();
     parts.push_back(range + " of " +
-                    (stage.change == planner::Change::Added ? "new stage " : "stage ") + name);
+                    (stage.change == analysis::Change::Added ? "new stage " : "stage ") + name);
   }
   std::string sentence =
       parts.empty() ? "this change invalidates no cached layer on the next build"
@@ -191,24 +158,24 @@ std::string cacheImpact(const planner::PlanDiff &diff, llvm::StringRef quote) {
 }
 
 /// What happened to a stage, in words; "" when nothing did.
-std::string stageChange(const planner::StageDiff &stage) {
+std::string stageChange(const analysis::StageDiff &stage) {
   std::vector<std::string> parts;
   switch (stage.change) {
-  case planner::Change::Added:
+  case analysis::Change::Added:
     return "added, " + std::to_string(stage.layerCount) +
            (stage.layerCount == 1 ? " layer" : " layers");
-  case planner::Change::Removed:
+  case analysis::Change::Removed:
     return "removed";
-  case planner::Change::Moved:
-  case planner::Change::MovedAndChanged:
+  case analysis::Change::Moved:
+  case analysis::Change::MovedAndChanged:
     parts.push_back("moved from stage " + std::to_string(stage.oldIndex) + " to " +
                     std::to_string(stage.newIndex));
     break;
   default:
     break;
   }
-  if (stage.change == planner::Change::Changed ||
-      stage.change == planner::Change::MovedAndChanged)
+  if (stage.change == analysis::Change::Changed ||
+      stage.change == analysis::Change::MovedAndChanged)
     parts.push_back(stage.oldFrom != stage.newFrom
                         ? "base changed from " + stage.oldFrom + " to " + stage.newFrom
                         : "header changed (shell, arguments or environment)");
@@ -219,31 +186,31 @@ std::string stageChange(const planner::StageDiff &stage) {
 }
 
 /// What happened to a layer, in words.
-std::string layerChange(const planner::LayerDiff &layer) {
+std::string layerChange(const analysis::LayerDiff &layer) {
   std::string was = layer.oldWhat.empty() ? "" : " (was " + layer.oldWhat + ")";
   switch (layer.change) {
-  case planner::Change::Moved:
+  case analysis::Change::Moved:
     return "moved from " + std::to_string(layer.oldIndex) + was;
-  case planner::Change::MovedAndChanged:
+  case analysis::Change::MovedAndChanged:
     return "moved from " + std::to_string(layer.oldIndex) + " and changed" + was;
-  case planner::Change::Removed:
+  case analysis::Change::Removed:
     return "removed (was " + std::to_string(layer.oldIndex) + ")";
   default:
-    return planner::toString(layer.change) + was;
+    return analysis::toString(layer.change) + was;
   }
 }
 
-void printText(llvm::raw_ostream &out, const planner::PlanDiff &diff, llvm::StringRef oldName,
+void printText(llvm::raw_ostream &out, const analysis::PlanDiff &diff, llvm::StringRef oldName,
                llvm::StringRef newName) {
   out << "Plan diff: " << oldName << " -> " << newName << "\n\n";
   if (diff.unchanged())
     out << "No stage or layer changed.\n";
-  for (const planner::StageDiff &stage : diff.stages) {
+  for (const analysis::StageDiff &stage : diff.stages) {
     std::string change = stageChange(stage);
-    bool layersChanged = stage.change != planner::Change::Added &&
-                         stage.change != planner::Change::Removed &&
-                         llvm::any_of(stage.layers, [](const planner::LayerDiff &layer) {
-                           return layer.change != planner::Change::Same;
+    bool layersChanged = stage.change != analysis::Change::Added &&
+                         stage.change != analysis::Change::Removed &&
+                         llvm::any_of(stage.layers, [](const analysis::LayerDiff &layer) {
+                           return layer.change != analysis::Change::Same;
                          });
     if (change.empty() && !layersChanged) {
       if (!diff.unchanged())
@@ -253,8 +220,8 @@ void printText(llvm::raw_ostream &out, const planner::PlanDiff &diff, llvm::Stri
     out << "stage " << stage.name << (change.empty() ? "" : ": " + change) << "\n";
     if (!layersChanged)
       continue;
-    for (const planner::LayerDiff &layer : stage.layers) {
-      if (layer.change == planner::Change::Same)
+    for (const analysis::LayerDiff &layer : stage.layers) {
+      if (layer.change == analysis::Change::Same)
         continue;
       std::string position =
           layer.newIndex ? std::to_string(layer.newIndex) + ". " : std::string("-  ");
@@ -274,21 +241,21 @@ std::string markdownCell(llvm::StringRef text) {
   return out;
 }
 
-void printMarkdown(llvm::raw_ostream &out, const planner::PlanDiff &diff,
+void printMarkdown(llvm::raw_ostream &out, const analysis::PlanDiff &diff,
                    llvm::StringRef oldName, llvm::StringRef newName) {
   out << "#### imageplan: plan changes (`" << oldName << "` \u2192 `" << newName << "`)\n\n";
   if (diff.unchanged()) {
     out << "No stage or layer changed.\n";
   } else {
     out << "| stage | layer | change |\n| --- | --- | --- |\n";
-    for (const planner::StageDiff &stage : diff.stages) {
+    for (const analysis::StageDiff &stage : diff.stages) {
       std::string change = stageChange(stage);
       if (!change.empty())
         out << "| `" << stage.name << "` | (stage) | " << markdownCell(change) << " |\n";
-      if (stage.change == planner::Change::Added || stage.change == planner::Change::Removed)
+      if (stage.change == analysis::Change::Added || stage.change == analysis::Change::Removed)
         continue;
-      for (const planner::LayerDiff &layer : stage.layers) {
-        if (layer.change == planner::Change::Same)
+      for (const analysis::LayerDiff &layer : stage.layers) {
+        if (layer.change == analysis::Change::Same)
           continue;
         std::string position =
             layer.newIndex ? std::to_string(layer.newIndex) + ". " : std::string();
@@ -304,7 +271,7 @@ void printMarkdown(llvm::raw_ostream &out, const planner::PlanDiff &diff,
 
 /// Compiles one spec (from its file, or from `bufferId` when not 0), printing
 /// the diagnostics' summary only on failure.
-std::optional<Compiled> compileOne(dsl::DiagnosticEngine &diags, llvm::StringRef specPath,
+std::optional<Compiled> compileOne(readers::DiagnosticEngine &diags, llvm::StringRef specPath,
                                    unsigned bufferId) {
   std::optional<planner::PlanOptions> planOptions = planOptionsFor(diags, "", "");
   if (!planOptions)
@@ -323,7 +290,7 @@ std::optional<Compiled> compileOne(dsl::DiagnosticEngine &diags, llvm::StringRef
 } // namespace
 
 int runDiff(const DiffOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
   if (options.format != "text" && options.format != "markdown") {
     diags.error("unknown format '" + options.format + "'; expected text or markdown");
     return 1;
@@ -351,7 +318,7 @@ int runDiff(const DiffOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
     return 1;
   diags.printSummary(); // "N warnings generated." when there were any
 
-  planner::PlanDiff diff = planner::diffPlans(oldPlan->plan, newPlan->plan, backendRenderer());
+  analysis::PlanDiff diff = analysis::diffPlans(oldPlan->plan, newPlan->plan, backendRenderer());
   if (options.format == "markdown")
     printMarkdown(out, diff, oldName, options.newSpec);
   else

@@ -15,7 +15,7 @@ CompileOptions compileOptions(const ExplainOptions &options) {
 } // namespace
 
 int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
   if (options.format != "text" && options.format != "json") {
     diags.error("unknown format '" + options.format + "'; expected text or json");
     return 1;
@@ -30,7 +30,7 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
 }
 
 int runGraph(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
   std::string dot;
   if (!compileAndReport(diags, compileOptions(options), &dot))
     return 1;

@@ -13,7 +13,7 @@
 namespace imageplan::driver {
 
 int runInit(const InitOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
   llvm::SmallString<256> specPath(options.dir);
   llvm::sys::path::append(specPath, "imageplan.yaml");
   if (llvm::sys::fs::exists(specPath) && !options.force) {

@@ -5,11 +5,11 @@
 // fixed order).
 #include "tools/ScoreCommand.h"
 
+#include "analysis/GitHistory.h"
+#include "analysis/Score.h"
 #include "backends/Backend.h"
-#include "dsl/DockerfileParser.h"
-#include "dsl/DockerignoreMatcher.h"
-#include "planner/History.h"
-#include "planner/Score.h"
+#include "readers/DockerfileParser.h"
+#include "readers/DockerignoreMatcher.h"
 #include "tools/Commands.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -43,30 +43,30 @@ std::string padLeft(llvm::StringRef text, size_t width) {
 /// One scored Dockerfile and how the report names it.
 struct Entry {
   std::string name;
-  planner::Score score;
+  analysis::Score score;
   bool showLowerBound = false;
 };
 
 /// Parses the Dockerfile in `bufferId` and the .dockerignore in `ignoreId`
 /// (0: none), then replays `history` over them.
-std::optional<planner::Score> scoreBuffers(dsl::DiagnosticEngine &diags, unsigned bufferId,
+std::optional<analysis::Score> scoreBuffers(readers::DiagnosticEngine &diags, unsigned bufferId,
                                            unsigned ignoreId, const planner::History &history) {
-  llvm::Expected<dsl::Dockerfile> file = dsl::parseDockerfile(diags, bufferId);
+  llvm::Expected<readers::Dockerfile> file = readers::parseDockerfile(diags, bufferId);
   if (!file) {
     llvm::consumeError(file.takeError());
     return std::nullopt;
   }
-  std::optional<dsl::DockerignoreMatcher> ignore;
+  std::optional<readers::DockerignoreMatcher> ignore;
   if (ignoreId) {
-    llvm::Expected<dsl::DockerignoreMatcher> parsed =
-        dsl::DockerignoreMatcher::parse(diags, ignoreId);
+    llvm::Expected<readers::DockerignoreMatcher> parsed =
+        readers::DockerignoreMatcher::parse(diags, ignoreId);
     if (!parsed) {
       llvm::consumeError(parsed.takeError());
       return std::nullopt;
     }
     ignore = std::move(*parsed);
   }
-  return planner::scoreDockerfile(*file, ignore ? &*ignore : nullptr, history);
+  return analysis::scoreDockerfile(*file, ignore ? &*ignore : nullptr, history);
 }
 
 /// The .dockerignore BuildKit uses with `dockerfile`: `<dockerfile>.dockerignore`
@@ -86,9 +86,9 @@ void printText(llvm::raw_ostream &out, unsigned commits, const std::vector<Entry
   out << "Replayed " << commits << " commit" << (commits == 1 ? "" : "s")
       << " of the build context's history (model and cost table: docs/score.md)\n";
   for (const Entry &entry : entries) {
-    const planner::Score &score = entry.score;
+    const analysis::Score &score = entry.score;
     out << "\n" << entry.name << "\n";
-    for (const planner::ScoredStage &stage : score.stages) {
+    for (const analysis::ScoredStage &stage : score.stages) {
       out << "  stage " << stage.name << " (FROM " << stage.base << ")"
           << (stage.built ? "" : ": the last stage does not need it, so it is not built and "
                                  "not in the totals")
@@ -99,12 +99,12 @@ void printText(llvm::raw_ostream &out, unsigned commits, const std::vector<Entry
       }
       out << "    line  " << padRight("instruction", 60) << "  " << padLeft("rebuilt", 9)
           << "  " << padLeft("cost s", 8) << "  " << padLeft("s/commit", 9) << "\n";
-      for (const planner::ScoredInstruction &inst : stage.instructions) {
+      for (const analysis::ScoredInstruction &inst : stage.instructions) {
         std::string rebuilt = std::to_string(inst.invalidated) + "/" + std::to_string(commits);
         out << "    " << padLeft(std::to_string(inst.line), 4) << "  "
             << padRight(inst.summary, 60) << "  " << padLeft(rebuilt, 9) << "  "
             << padLeft(fixed(inst.cost, 1), 8) << "  "
-            << padLeft(fixed(planner::expectedSeconds(inst, commits), 3), 9) << "\n";
+            << padLeft(fixed(analysis::expectedSeconds(inst, commits), 3), 9) << "\n";
       }
     }
     out << "  expected rebuild work: " << fixed(score.expectedSeconds(), 3) << " s per commit\n";
@@ -144,28 +144,28 @@ void printJson(llvm::raw_ostream &out, unsigned commits, const std::vector<Entry
     json.attributeEnd();
   };
   auto entryObject = [&](const Entry &entry) {
-    const planner::Score &score = entry.score;
+    const analysis::Score &score = entry.score;
     json.object([&] {
       json.attribute("name", entry.name);
       number("expectedRebuildSeconds", score.expectedSeconds(), 3);
       if (entry.showLowerBound)
         number("lowerBoundSeconds", score.lowerBoundSeconds(), 3);
       json.attributeArray("stages", [&] {
-        for (const planner::ScoredStage &stage : score.stages)
+        for (const analysis::ScoredStage &stage : score.stages)
           json.object([&] {
             json.attribute("name", stage.name);
             json.attribute("from", stage.base);
             json.attribute("built", stage.built);
-            number("expectedRebuildSeconds", planner::expectedSeconds(stage, commits), 3);
+            number("expectedRebuildSeconds", analysis::expectedSeconds(stage, commits), 3);
             json.attributeArray("instructions", [&] {
-              for (const planner::ScoredInstruction &inst : stage.instructions)
+              for (const analysis::ScoredInstruction &inst : stage.instructions)
                 json.object([&] {
                   json.attribute("line", int64_t(inst.line));
                   json.attribute("instruction", inst.summary);
                   number("costSeconds", inst.cost, 1);
                   json.attribute("invalidations", int64_t(inst.invalidated));
                   json.attribute("ownInputChanges", int64_t(inst.ownChanges));
-                  number("expectedRebuildSeconds", planner::expectedSeconds(inst, commits), 3);
+                  number("expectedRebuildSeconds", analysis::expectedSeconds(inst, commits), 3);
                 });
             });
           });
@@ -196,7 +196,7 @@ void printJson(llvm::raw_ostream &out, unsigned commits, const std::vector<Entry
 } // namespace
 
 int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  dsl::DiagnosticEngine diags(err);
+  readers::DiagnosticEngine diags(err);
   if (options.format != "text" && options.format != "json") {
     diags.error("unknown format '" + options.format + "'; expected text or json");
     return 1;
@@ -227,7 +227,7 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     if (contextDir.empty())
       contextDir = ".";
   }
-  llvm::Expected<planner::History> history = planner::readHistory(contextDir, options.history);
+  llvm::Expected<planner::History> history = analysis::readHistory(contextDir, options.history);
   if (!history) {
     diags.error(llvm::toString(history.takeError()) + "; score replays the history of the "
                                                       "git repository holding the build context");
@@ -240,7 +240,7 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   unsigned generated = diags.addBuffer(backends::emitDockerfile(plan), "<generated Dockerfile>");
   unsigned generatedIgnore =
       diags.addBuffer(backends::emitDockerignore(plan), "<generated .dockerignore>");
-  std::optional<planner::Score> score =
+  std::optional<analysis::Score> score =
       scoreBuffers(diags, generated, generatedIgnore, *history);
   if (!score)
     return 1;
@@ -258,7 +258,7 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
       ignoreBuffer = *buffer;
     }
     spdlog::debug("score: '{}' with .dockerignore '{}'", options.dockerfile, ignorePath);
-    std::optional<planner::Score> userScore =
+    std::optional<analysis::Score> userScore =
         scoreBuffers(diags, userBuffer, ignoreBuffer, *history);
     if (!userScore) {
       diags.printSummary();

@@ -4,13 +4,13 @@
 // Dockerfile with the score model (planner/Score.h, docs/score.md), and
 // checks which layers that invalidates. A code edit must invalidate no
 // dependency layer; a manifest edit must invalidate no system-package layer.
+#include "analysis/Score.h"
 #include "backends/Backend.h"
-#include "dsl/Diagnostics.h"
-#include "dsl/DockerfileParser.h"
-#include "dsl/DockerignoreMatcher.h"
 #include "dsl/Parser.h"
 #include "planner/Planner.h"
-#include "planner/Score.h"
+#include "readers/Diagnostics.h"
+#include "readers/DockerfileParser.h"
+#include "readers/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -99,11 +99,12 @@ protected:
     plan = std::move(*built);
     dockerfileText = backends::emitDockerfile(plan);
     unsigned fileId = diags.addBuffer(dockerfileText, "<generated Dockerfile>");
-    llvm::Expected<dsl::Dockerfile> parsed = dsl::parseDockerfile(diags, fileId);
+    llvm::Expected<readers::Dockerfile> parsed = readers::parseDockerfile(diags, fileId);
     ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError()) << out;
     dockerfile = std::move(*parsed);
     unsigned ignoreId = diags.addBuffer(backends::emitDockerignore(plan), "<.dockerignore>");
-    llvm::Expected<dsl::DockerignoreMatcher> matcher = dsl::DockerignoreMatcher::parse(diags, ignoreId);
+    llvm::Expected<readers::DockerignoreMatcher> matcher =
+        readers::DockerignoreMatcher::parse(diags, ignoreId);
     ASSERT_TRUE(bool(matcher)) << llvm::toString(matcher.takeError()) << out;
     ignore.emplace(std::move(*matcher));
     mapLines();
@@ -144,10 +145,10 @@ protected:
     std::sort(files.begin(), files.end());
     planner::History history;
     history.commits.push_back({"synthetic", files, false});
-    planner::Score score = planner::scoreDockerfile(dockerfile, &*ignore, history);
+    analysis::Score score = analysis::scoreDockerfile(dockerfile, &*ignore, history);
     std::vector<LayerRef> result;
-    for (const planner::ScoredStage &stage : score.stages)
-      for (const planner::ScoredInstruction &inst : stage.instructions)
+    for (const analysis::ScoredStage &stage : score.stages)
+      for (const analysis::ScoredInstruction &inst : stage.instructions)
         if (inst.invalidated)
           if (const LayerRef *ref = layerAt(inst.line))
             result.push_back(*ref);
@@ -177,11 +178,11 @@ protected:
   std::string dir;
   std::string out;
   llvm::raw_string_ostream os{out};
-  dsl::DiagnosticEngine diags{os};
+  readers::DiagnosticEngine diags{os};
   plan::Plan plan;
   std::string dockerfileText;
-  dsl::Dockerfile dockerfile;
-  std::optional<dsl::DockerignoreMatcher> ignore;
+  readers::Dockerfile dockerfile;
+  std::optional<readers::DockerignoreMatcher> ignore;
   std::vector<std::pair<unsigned, LayerRef>> starts;
 };
 

@@ -2,9 +2,9 @@
 // (continuations joined, comments dropped, heredoc bodies attached) -> typed
 // instructions grouped into stages. Each problem is reported at its location
 // and parsing goes on, so one run shows every error.
-#include "dsl/DockerfileParser.h"
+#include "readers/DockerfileParser.h"
 
-#include "dsl/DockerfileWords.h"
+#include "readers/DockerfileWords.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <functional>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 
 std::string DockerfileStage::label(size_t index) const {
   return name.empty() ? std::to_string(index) : name;
@@ -639,4 +639,4 @@ llvm::Expected<Dockerfile> parseDockerfile(DiagnosticEngine &diags, unsigned buf
   return Reader(diags, bufferId).read();
 }
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

@@ -6,7 +6,7 @@
 // and flags, RUN --mount options). Errors go through the DiagnosticEngine.
 #pragma once
 
-#include "dsl/Diagnostics.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 
 /// `--name=value`, or a bare `--name`, as written before an instruction's
 /// arguments. The value has its quotes removed and variables expanded.
@@ -105,4 +105,4 @@ struct Dockerfile {
 /// returned error then only carries the count.
 llvm::Expected<Dockerfile> parseDockerfile(DiagnosticEngine &diags, unsigned bufferId);
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

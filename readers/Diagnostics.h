@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 
 class DiagnosticEngine {
 public:
@@ -75,4 +75,4 @@ private:
 /// The closest candidate to `word` within a small edit distance, or "".
 std::string closestMatch(llvm::StringRef word, llvm::ArrayRef<llvm::StringRef> candidates);
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

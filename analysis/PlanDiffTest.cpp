@@ -1,13 +1,13 @@
 // Tests for diffPlans: matching by stage and `what`, added/removed/moved/
 // changed layers and stages, and which cached layers a change invalidates on
 // the next build, including through stages that others copy from.
-#include "planner/PlanDiff.h"
+#include "analysis/PlanDiff.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 #include <gtest/gtest.h>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 namespace {
 
 /// A layer whose rendered text is its `what` plus `detail`.
@@ -184,4 +184,4 @@ TEST(PlanDiff, ReorderedStagesAreMoved) {
 }
 
 } // namespace
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

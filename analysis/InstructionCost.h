@@ -4,11 +4,11 @@
 // generated one are costed by the same rules. docs/score.md lists the table.
 #pragma once
 
-#include "dsl/DockerfileParser.h"
+#include "readers/DockerfileParser.h"
 
 #include <string>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 
 struct InstructionEstimate {
   double seconds = 0;
@@ -19,11 +19,6 @@ struct InstructionEstimate {
 
 /// The estimate for one instruction. Instructions that only set metadata
 /// (ENV, WORKDIR, USER, LABEL, ...) cost nothing.
-InstructionEstimate estimateInstruction(const dsl::DockerfileInstruction &inst);
+InstructionEstimate estimateInstruction(const readers::DockerfileInstruction &inst);
 
-/// The simple commands of a shell script, as words with quotes removed:
-/// split at newlines, `;`, `&&`, `||`, `|`, `&` and parentheses; comments,
-/// redirections and their targets dropped. Exposed for tests.
-std::vector<std::vector<std::string>> shellCommands(llvm::StringRef script);
-
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 
 /// How the caller renders a plan: the instructions of one layer of a stage,
 /// a stage's header (FROM and what comes before its first layer), and the
@@ -71,4 +71,4 @@ double expectedRebuildSeconds(const plan::Plan &plan);
 PlanDiff diffPlans(const plan::Plan &oldPlan, const plan::Plan &newPlan,
                    const PlanRenderer &render);
 
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

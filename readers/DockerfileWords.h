@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 
 struct DockerfileWord {
   std::string value;        // quotes removed, escapes and variables resolved
@@ -42,4 +42,4 @@ std::optional<std::vector<DockerfileWord>> splitWords(llvm::StringRef text, char
 /// commas, and "" in it stands for one quote.
 std::vector<std::string> splitCsv(llvm::StringRef text);
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

@@ -1,13 +1,13 @@
 // Glob compilation and matching for .dockerignore files and COPY sources. A
 // pattern is compiled into tokens once; matching is a table over (token,
 // position), so no pattern can make it take exponential time.
-#include "dsl/DockerignoreMatcher.h"
+#include "readers/DockerignoreMatcher.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 namespace {
 
 llvm::Error badPattern(llvm::StringRef pattern, const llvm::Twine &why) {
@@ -223,4 +223,4 @@ bool DockerignoreMatcher::excludes(llvm::StringRef path) const {
   return excluded;
 }
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

@@ -3,12 +3,12 @@
 // layers, and the cache a change invalidates replayed the way BuildKit reuses
 // it: a layer keeps its cache only while its stage header, every layer before
 // it and the stages it reads from are unchanged.
-#include "planner/PlanDiff.h"
+#include "analysis/PlanDiff.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 namespace {
 
 /// For each element of `b`, whether it belongs to one longest common
@@ -326,4 +326,4 @@ PlanDiff diffPlans(const plan::Plan &oldPlan, const plan::Plan &newPlan,
   return Differ(oldPlan, newPlan, render).run();
 }
 
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

@@ -3,7 +3,7 @@
 // everything under a directory it matches, `!` exceptions, last match wins.
 #pragma once
 
-#include "dsl/Diagnostics.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 
 /// Go's filepath.Clean on a '/'-separated path: no empty or `.` elements,
 /// `..` resolved lexically, no trailing '/'; "" becomes ".".
@@ -70,4 +70,4 @@ private:
   std::vector<Rule> rules;
 };
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

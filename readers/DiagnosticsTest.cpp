@@ -1,12 +1,12 @@
 // Tests for DiagnosticEngine: the exact shape of messages, the summary line,
 // the already-reported error, and suggestions.
-#include "dsl/Diagnostics.h"
+#include "readers/Diagnostics.h"
 
-#include "dsl/TestSupport.h"
+#include "readers/TestSupport.h"
 
 #include <gtest/gtest.h>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 namespace {
 
 using testing::CapturedDiagnostics;
@@ -125,4 +125,4 @@ TEST(DiagnosticsTest, ClosestMatch) {
 }
 
 } // namespace
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

@@ -2,32 +2,32 @@
 // .dockerignore), then each stage in dependency order, each instruction in
 // order, deciding whether its cache would have been invalidated. Instructions
 // are compiled once into what they read, so a replay is linear in commits.
-#include "planner/Score.h"
+#include "analysis/Score.h"
 
-#include "planner/InstructionCost.h"
+#include "analysis/InstructionCost.h"
 
 #include "llvm/ADT/STLExtras.h"
 
 #include <functional>
 #include <optional>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 namespace {
 
 /// A COPY/ADD source or a bind-mount source in the build context.
 class ContextSource {
 public:
   explicit ContextSource(llvm::StringRef written) {
-    std::string path = dsl::cleanPath(written);
+    std::string path = readers::cleanPath(written);
     while (llvm::StringRef(path).startswith("/"))
       path.erase(0, 1);
-    path = dsl::cleanPath(path);
+    path = readers::cleanPath(path);
     if (path == "..")
       outside = true; // BuildKit refuses paths that leave the context
     else if (llvm::StringRef(path).startswith("../"))
       outside = true;
     if (llvm::StringRef(path).find_first_of("*?[") != llvm::StringRef::npos) {
-      if (llvm::Expected<dsl::PathPattern> pattern = dsl::PathPattern::compile(path))
+      if (llvm::Expected<readers::PathPattern> pattern = readers::PathPattern::compile(path))
         glob = std::move(*pattern);
       else
         llvm::consumeError(pattern.takeError()); // BuildKit would fail; nothing matches
@@ -42,12 +42,12 @@ public:
       return glob->matchesOrParent(file);
     if (llvm::StringRef(path).find_first_of("*?[") != llvm::StringRef::npos)
       return false; // a malformed glob
-    return coveredBy(file, path);
+    return planner::coveredBy(file, path);
   }
 
   /// `file` relative to this source when the source is a directory holding it.
   std::optional<std::string> relative(llvm::StringRef file) const {
-    if (glob || outside || !coveredBy(file, path))
+    if (glob || outside || !planner::coveredBy(file, path))
       return std::nullopt;
     if (path == ".")
       return file.str();
@@ -58,7 +58,7 @@ public:
 
 private:
   std::string path;
-  std::optional<dsl::PathPattern> glob;
+  std::optional<readers::PathPattern> glob;
   bool outside = false;
 };
 
@@ -66,7 +66,7 @@ private:
 /// patterns, and other stages.
 struct Reads {
   std::vector<ContextSource> sources;
-  std::vector<dsl::PathPattern> excludes;
+  std::vector<readers::PathPattern> excludes;
   std::vector<int> stages;
 
   bool readsFile(llvm::StringRef file) const {
@@ -74,7 +74,7 @@ struct Reads {
       if (!source.reads(file))
         continue;
       std::optional<std::string> inside = source.relative(file);
-      bool excluded = llvm::any_of(excludes, [&](const dsl::PathPattern &pattern) {
+      bool excluded = llvm::any_of(excludes, [&](const readers::PathPattern &pattern) {
         return pattern.matchesOrParent(file) || (inside && pattern.matchesOrParent(*inside));
       });
       if (!excluded)
@@ -91,7 +91,7 @@ bool isUrl(llvm::StringRef source) {
   return source.contains("://") || source.startswith("git@");
 }
 
-Reads readsOf(const dsl::DockerfileInstruction &inst) {
+Reads readsOf(const readers::DockerfileInstruction &inst) {
   Reads reads;
   if (inst.copy) {
     if (inst.copy->from.isContext()) {
@@ -102,14 +102,14 @@ Reads readsOf(const dsl::DockerfileInstruction &inst) {
       reads.stages.push_back(inst.copy->from.stage);
     }
     for (const std::string &exclude : inst.copy->excludes) {
-      if (llvm::Expected<dsl::PathPattern> pattern =
-              dsl::PathPattern::compile(dsl::cleanPath(exclude)))
+      if (llvm::Expected<readers::PathPattern> pattern =
+              readers::PathPattern::compile(readers::cleanPath(exclude)))
         reads.excludes.push_back(std::move(*pattern));
       else
         llvm::consumeError(pattern.takeError());
     }
   }
-  for (const dsl::DockerfileMount &mount : inst.mounts) {
+  for (const readers::DockerfileMount &mount : inst.mounts) {
     if (mount.type != "bind" && mount.type != "cache")
       continue;
     if (mount.from.stage >= 0)
@@ -122,7 +122,7 @@ Reads readsOf(const dsl::DockerfileInstruction &inst) {
 
 /// Stages ordered so that every stage comes after those it derives from or
 /// reads from; among free stages, file order.
-std::vector<size_t> dependencyOrder(const dsl::Dockerfile &file,
+std::vector<size_t> dependencyOrder(const readers::Dockerfile &file,
                                     const std::vector<std::vector<Reads>> &reads) {
   std::vector<size_t> order;
   std::vector<char> state(file.stages.size(), 0);
@@ -144,7 +144,7 @@ std::vector<size_t> dependencyOrder(const dsl::Dockerfile &file,
 
 /// Marks the stages the last stage needs, through FROM, COPY --from and
 /// mounts, as built; the others are not.
-void markBuilt(const dsl::Dockerfile &file, const std::vector<std::vector<Reads>> &reads,
+void markBuilt(const readers::Dockerfile &file, const std::vector<std::vector<Reads>> &reads,
                Score &score) {
   std::vector<char> needed(file.stages.size(), 0);
   std::function<void(size_t)> need = [&](size_t s) {
@@ -163,7 +163,7 @@ void markBuilt(const dsl::Dockerfile &file, const std::vector<std::vector<Reads>
     score.stages[s].built = needed[s] != 0;
 }
 
-bool buildsLayer(const dsl::DockerfileInstruction &inst) {
+bool buildsLayer(const readers::DockerfileInstruction &inst) {
   return inst.keyword == "RUN" || inst.keyword == "COPY" || inst.keyword == "ADD";
 }
 
@@ -192,7 +192,7 @@ double Score::expectedSeconds() const {
   double total = 0;
   for (const ScoredStage &stage : stages)
     if (stage.built)
-      total += planner::expectedSeconds(stage, commits);
+      total += analysis::expectedSeconds(stage, commits);
   return total;
 }
 
@@ -201,12 +201,12 @@ double Score::lowerBoundSeconds() const {
   for (const ScoredStage &stage : stages)
     if (stage.built)
       for (const ScoredInstruction &inst : stage.instructions)
-        total += planner::lowerBoundSeconds(inst, commits);
+        total += analysis::lowerBoundSeconds(inst, commits);
   return total;
 }
 
-Score scoreDockerfile(const dsl::Dockerfile &dockerfile, const dsl::DockerignoreMatcher *ignore,
-                      const History &history) {
+Score scoreDockerfile(const readers::Dockerfile &dockerfile,
+                      const readers::DockerignoreMatcher *ignore, const planner::History &history) {
   Score score;
   score.commits = history.commits.size();
   std::vector<std::vector<Reads>> reads(dockerfile.stages.size());
@@ -214,11 +214,11 @@ Score scoreDockerfile(const dsl::Dockerfile &dockerfile, const dsl::Dockerignore
   // instruction that builds no layer.
   std::vector<std::vector<int>> scored(dockerfile.stages.size());
   for (size_t s = 0; s < dockerfile.stages.size(); ++s) {
-    const dsl::DockerfileStage &stage = dockerfile.stages[s];
+    const readers::DockerfileStage &stage = dockerfile.stages[s];
     ScoredStage out;
     out.name = stage.label(s);
     out.base = stage.base;
-    for (const dsl::DockerfileInstruction &inst : stage.instructions) {
+    for (const readers::DockerfileInstruction &inst : stage.instructions) {
       reads[s].push_back(readsOf(inst));
       if (!buildsLayer(inst)) {
         scored[s].push_back(-1);
@@ -234,7 +234,7 @@ Score scoreDockerfile(const dsl::Dockerfile &dockerfile, const dsl::Dockerignore
   markBuilt(dockerfile, reads, score);
 
   std::vector<std::string> files;
-  for (const Commit &commit : history.commits) {
+  for (const planner::Commit &commit : history.commits) {
     files.clear();
     for (const std::string &file : commit.files)
       if (!ignore || !ignore->excludes(file))
@@ -266,4 +266,4 @@ Score scoreDockerfile(const dsl::Dockerfile &dockerfile, const dsl::Dockerignore
   return score;
 }
 
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

@@ -1,13 +1,13 @@
 // Tests for parseDockerfile: stages, instructions and their locations,
 // continuations, directives, heredocs, flags, mounts, ARG/ENV expansion,
 // stage references, the exact text of each error, and hostile input.
-#include "dsl/DockerfileParser.h"
+#include "readers/DockerfileParser.h"
 
-#include "dsl/TestSupport.h"
+#include "readers/TestSupport.h"
 
 #include <gtest/gtest.h>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 namespace {
 
 using testing::CapturedDiagnostics;
@@ -336,4 +336,4 @@ TEST_F(DockerfileParserTest, HostileInputNeverCrashes) {
 }
 
 } // namespace
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

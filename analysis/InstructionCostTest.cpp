@@ -1,32 +1,13 @@
-// Tests for the score's cost table: how a RUN is split into commands, what
-// each kind of command costs, and the short descriptions reports print.
-#include "planner/InstructionCost.h"
+// Tests for the score's cost table: what each kind of command costs, and the
+// short descriptions reports print.
+#include "analysis/InstructionCost.h"
 
-#include "dsl/TestSupport.h"
+#include "readers/TestSupport.h"
 
 #include <gtest/gtest.h>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 namespace {
-
-using Commands = std::vector<std::vector<std::string>>;
-
-TEST(ShellCommands, SplitsAtOperatorsAndDropsRedirections) {
-  EXPECT_EQ(shellCommands("apt-get update && apt-get install -y a b > /dev/null 2>&1; "
-                          "echo 'x && y' | tee f"),
-            (Commands{{"apt-get", "update"},
-                      {"apt-get", "install", "-y", "a", "b"},
-                      {"echo", "x && y"},
-                      {"tee", "f"}}));
-  EXPECT_EQ(shellCommands("# comment\nmake -C native \\\n  install # trailing\n(cd x || exit 1)"),
-            (Commands{{"make", "-C", "native", "install"}, {"cd", "x"}, {"exit", "1"}}));
-}
-
-TEST(ShellCommands, QuotesAndSubstitutionsStayOneWord) {
-  EXPECT_EQ(shellCommands("python3 -c \"$(printf '%s\\n' 'a(\"b\")' 'c')\" && echo \"a\\\"b\""),
-            (Commands{{"python3", "-c", "$(printf '%s\\n' 'a(\"b\")' 'c')"},
-                      {"echo", "a\\\"b"}}));
-}
 
 class EstimateTest : public ::testing::Test {
 protected:
@@ -34,7 +15,7 @@ protected:
   InstructionEstimate estimate(llvm::StringRef body) {
     std::string text = "FROM base AS builder\nFROM debian\n" + body.str() + "\n";
     unsigned id = diags.engine().addBuffer(text, "Dockerfile");
-    llvm::Expected<dsl::Dockerfile> file = dsl::parseDockerfile(diags.engine(), id);
+    llvm::Expected<readers::Dockerfile> file = readers::parseDockerfile(diags.engine(), id);
     if (!file) {
       llvm::consumeError(file.takeError());
       ADD_FAILURE() << diags.output();
@@ -47,7 +28,7 @@ protected:
     EXPECT_DOUBLE_EQ(e.seconds, seconds) << body.str();
     EXPECT_EQ(e.summary, summary.str()) << body.str();
   }
-  dsl::testing::CapturedDiagnostics diags;
+  readers::testing::CapturedDiagnostics diags;
 };
 
 TEST_F(EstimateTest, SystemPackages) {
@@ -84,7 +65,8 @@ TEST_F(EstimateTest, ModelsUsersAndOtherWork) {
   expectEstimate("RUN huggingface-cli download org/model --local-dir /m", 600,
                  "RUN model download");
   expectEstimate("RUN groupadd app && useradd -g app app", 1, "RUN groupadd, useradd");
-  expectEstimate("RUN mkdir -p uploads && chown app uploads", 1, "RUN mkdir -p uploads && chown app uploads");
+  expectEstimate("RUN mkdir -p uploads && chown app uploads", 1,
+                 "RUN mkdir -p uploads && chown app uploads");
   // Unrecognised commands cost a flat amount once per RUN.
   expectEstimate("RUN make -C native && make -C native install && python -m app --self-test",
                  10, "RUN make, python -m app");
@@ -119,4 +101,4 @@ TEST_F(EstimateTest, CopiesAndMetadata) {
 }
 
 } // namespace
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

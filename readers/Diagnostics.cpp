@@ -1,12 +1,12 @@
 // The DiagnosticEngine: one SourceMgr for every file imageplan reads, so each
 // message of every phase prints the same way, with a caret under the culprit.
-#include "dsl/Diagnostics.h"
+#include "readers/Diagnostics.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 
 DiagnosticEngine::DiagnosticEngine(llvm::raw_ostream &os) : os(os) {}
 
@@ -117,4 +117,4 @@ std::string closestMatch(llvm::StringRef word, llvm::ArrayRef<llvm::StringRef> c
   return best;
 }
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

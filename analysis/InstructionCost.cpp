@@ -1,21 +1,23 @@
 // The score's cost table (docs/score.md): a RUN is split into simple shell
 // commands, each recognised command is priced from the planner's own tables
 // (planner/Costs.h), and unrecognised work costs a flat amount per RUN.
-#include "planner/InstructionCost.h"
+#include "analysis/InstructionCost.h"
 
 #include "planner/Costs.h"
+#include "readers/ShellWords.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <optional>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 namespace {
 
 // Seconds, beside the planner's tables in Costs.h.
 constexpr double kRunMinimum = 1;      // any RUN: a container start and a snapshot
-constexpr double kUnknownWork = costs::kCustomStep; // once per RUN with unrecognised commands
+constexpr double kUnknownWork =
+    planner::costs::kCustomStep; // once per RUN with unrecognised commands
 constexpr double kVenv = 5;
 constexpr double kUserCommand = 0.5;   // useradd, groupadd, ...
 constexpr double kDownload = 5;        // curl, wget, ADD <url>
@@ -23,8 +25,8 @@ constexpr double kGitClone = 10;
 constexpr double kPackageManagerSync = 60; // uv sync, poetry install, conda install, ...
 constexpr double kNodeInstall = 30;    // npm ci, yarn install, ...
 constexpr double kSystemUpgrade = 30;  // apt-get upgrade
-constexpr double kContextCopy = costs::kAppCopy;
-constexpr double kStageCopy = costs::kArtifactCopy;
+constexpr double kContextCopy = planner::costs::kAppCopy;
+constexpr double kStageCopy = planner::costs::kArtifactCopy;
 
 /// Packages pip compiles from source when no prebuilt wheel is offered with
 /// --find-links: installing one costs its wheel build.
@@ -47,132 +49,6 @@ constexpr llvm::StringLiteral kPrefixes[] = {"sudo", "env",  "time", "nice", "no
                                              "command", "if", "then", "else", "elif", "do",
                                              "while", "until", "!", "{"};
 
-size_t skipDoubleQuoted(llvm::StringRef s, size_t quote);
-
-/// `s[open]` is the '(' of `$(`: the index after its matching ')'.
-size_t skipSubstitution(llvm::StringRef s, size_t open) {
-  int depth = 0;
-  for (size_t j = open; j < s.size(); ++j) {
-    char c = s[j];
-    if (c == '\\') {
-      ++j;
-    } else if (c == '\'') {
-      j = s.find('\'', j + 1);
-      if (j == llvm::StringRef::npos)
-        return s.size();
-    } else if (c == '"') {
-      j = skipDoubleQuoted(s, j);
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return j + 1;
-    }
-  }
-  return s.size();
-}
-
-/// `s[quote]` is an opening '"': the index of the closing one (or the end).
-size_t skipDoubleQuoted(llvm::StringRef s, size_t quote) {
-  for (size_t k = quote + 1; k < s.size(); ++k) {
-    if (s[k] == '\\')
-      ++k;
-    else if (s[k] == '"')
-      return k;
-    else if (s[k] == '$' && k + 1 < s.size() && s[k + 1] == '(')
-      k = skipSubstitution(s, k + 1) - 1;
-  }
-  return s.size();
-}
-
-class ShellSplitter {
-public:
-  explicit ShellSplitter(llvm::StringRef s) : s(s) {}
-
-  std::vector<std::vector<std::string>> split() {
-    size_t n = s.size();
-    for (size_t i = 0; i < n;) {
-      char c = s[i];
-      if (c == '\\') {
-        if (i + 1 < n && s[i + 1] != '\n')
-          append(s[i + 1]);
-        i += 2;
-      } else if (c == '\n' || c == ';' || c == '|' || c == '&' || c == '(' || c == ')') {
-        endCommand();
-        ++i;
-      } else if (c == ' ' || c == '\t' || c == '\r') {
-        endWord();
-        ++i;
-      } else if (c == '#' && !inWord) {
-        i = std::min(s.find('\n', i), n);
-      } else if (c == '>' || c == '<') {
-        // A redirection: a file-descriptor number before it and the target
-        // after it are not arguments.
-        if (inWord && llvm::all_of(word, llvm::isDigit)) {
-          word.clear();
-          inWord = false;
-        }
-        endWord();
-        while (i < n && (s[i] == '>' || s[i] == '<' || s[i] == '&' || s[i] == '-'))
-          ++i;
-        dropNext = true;
-      } else if (c == '\'') {
-        size_t close = std::min(s.find('\'', i + 1), n);
-        appendText(s.slice(i + 1, close));
-        i = close + 1;
-      } else if (c == '"') {
-        size_t close = skipDoubleQuoted(s, i);
-        appendText(s.slice(i + 1, close));
-        i = close + 1;
-      } else if (c == '$' && i + 1 < n && s[i + 1] == '(') {
-        size_t end = skipSubstitution(s, i + 1);
-        appendText(s.slice(i, end));
-        i = end;
-      } else if (c == '`') {
-        size_t close = std::min(s.find('`', i + 1), n);
-        appendText(s.slice(i, close + 1));
-        i = close + 1;
-      } else {
-        append(c);
-        ++i;
-      }
-    }
-    endCommand();
-    return std::move(commands);
-  }
-
-private:
-  void append(char c) {
-    word += c;
-    inWord = true;
-  }
-  void appendText(llvm::StringRef text) {
-    word += text;
-    inWord = true;
-  }
-  void endWord() {
-    if (!inWord)
-      return;
-    if (dropNext)
-      dropNext = false;
-    else
-      current.push_back(word);
-    word.clear();
-    inWord = false;
-  }
-  void endCommand() {
-    endWord();
-    dropNext = false;
-    if (!current.empty())
-      commands.push_back(std::move(current));
-    current.clear();
-  }
-
-  llvm::StringRef s;
-  std::vector<std::vector<std::string>> commands;
-  std::vector<std::string> current;
-  std::string word;
-  bool inWord = false, dropNext = false;
-};
 
 bool isAssignment(llvm::StringRef word) {
   size_t eq = word.find('=');
@@ -237,18 +113,19 @@ CommandCost pipCost(llvm::ArrayRef<std::string> args) {
   CommandCost cost;
   if (sub != "install" && sub != "wheel" && sub != "download")
     return cost; // uninstall, list, freeze, config: nothing worth pricing
-  cost.seconds = costs::kPipBase + costs::kRequirementsFile * requirementFiles.size();
+  cost.seconds =
+      planner::costs::kPipBase + planner::costs::kRequirementsFile * requirementFiles.size();
   for (const std::string &package : packages) {
     if (sub == "wheel")
-      cost.seconds += costs::wheelBuildCost(package);
+      cost.seconds += planner::costs::wheelBuildCost(package);
     else if (sub == "install" && !findLinks &&
              llvm::is_contained(kCompiledOnInstall,
                                 llvm::StringRef(package).take_until([](char c) {
                                   return llvm::StringRef("=<>!~[;@ ").contains(c);
                                 }).lower()))
-      cost.seconds += costs::wheelBuildCost(package);
+      cost.seconds += planner::costs::wheelBuildCost(package);
     else
-      cost.seconds += costs::pipPackageCost(package);
+      cost.seconds += planner::costs::pipPackageCost(package);
   }
   cost.label = "pip " + sub;
   for (const std::string &file : requirementFiles)
@@ -280,9 +157,10 @@ CommandCost systemPackagesCost(llvm::StringRef tool, llvm::ArrayRef<std::string>
   CommandCost cost;
   cost.label = (tool + " " + sub).str();
   if (sub == "update" || sub == "makecache") {
-    cost.seconds = costs::kAptBase;
+    cost.seconds = planner::costs::kAptBase;
   } else if (sub == "install" || sub == "add") {
-    cost.seconds = costs::kAptPerPackage * packages + (refreshesIndex ? costs::kAptBase : 0);
+    cost.seconds =
+        planner::costs::kAptPerPackage * packages + (refreshesIndex ? planner::costs::kAptBase : 0);
     cost.label += " (" + std::to_string(packages) + ")";
   } else if (sub == "upgrade" || sub == "dist-upgrade" || sub == "full-upgrade") {
     cost.seconds = kSystemUpgrade;
@@ -301,16 +179,17 @@ CommandCost commandCost(std::vector<std::string> words) {
   CommandCost cost;
   // Drop assignments and wrappers in front of the command.
   size_t start = 0;
-  while (start < words.size() &&
-         (isAssignment(words[start]) || llvm::is_contained(kPrefixes, words[start]) ||
-          (start > 0 && words[start - 1] == "env" && llvm::StringRef(words[start]).startswith("-"))))
+  while (
+      start < words.size() &&
+      (isAssignment(words[start]) || llvm::is_contained(kPrefixes, words[start]) ||
+       (start > 0 && words[start - 1] == "env" && llvm::StringRef(words[start]).startswith("-"))))
     ++start;
   if (start >= words.size())
     return cost;
   llvm::ArrayRef<std::string> args = llvm::makeArrayRef(words).drop_front(start + 1);
   std::string program = baseName(words[start]);
   if (mentionsModel(llvm::join(llvm::makeArrayRef(words).drop_front(start), " "))) {
-    cost.seconds = costs::kModelDownload;
+    cost.seconds = planner::costs::kModelDownload;
     cost.label = "model download";
     return cost;
   }
@@ -390,7 +269,8 @@ std::optional<std::string> shellScript(llvm::ArrayRef<std::string> args) {
       continue;
     llvm::StringRef script = args[i + 1];
     if (script.startswith("$(") && script.endswith(")")) {
-      std::vector<std::vector<std::string>> inner = shellCommands(script.drop_front(2).drop_back());
+      std::vector<std::vector<std::string>> inner =
+          readers::shellCommands(script.drop_front(2).drop_back());
       if (inner.size() == 1 && inner[0].size() >= 2 && inner[0][0] == "printf" &&
           inner[0][1] == "%s\\n")
         return llvm::join(llvm::makeArrayRef(inner[0]).drop_front(2), "\n");
@@ -418,7 +298,7 @@ void addCommand(llvm::ArrayRef<std::string> words, Accumulator &work, int depth)
 }
 
 void addScript(llvm::StringRef script, Accumulator &work, int depth) {
-  for (const std::vector<std::string> &command : shellCommands(script))
+  for (const std::vector<std::string> &command : readers::shellCommands(script))
     addCommand(command, work, depth);
 }
 
@@ -438,13 +318,13 @@ std::string shortText(llvm::StringRef text, size_t width = 60) {
   return out;
 }
 
-InstructionEstimate estimateRun(const dsl::DockerfileInstruction &inst) {
+InstructionEstimate estimateRun(const readers::DockerfileInstruction &inst) {
   Accumulator work;
   if (inst.jsonForm) {
     addCommand(inst.args, work, 0);
   } else {
     std::string script = inst.text;
-    for (const dsl::DockerfileHeredoc &heredoc : inst.heredocs)
+    for (const readers::DockerfileHeredoc &heredoc : inst.heredocs)
       script += "\n" + heredoc.body;
     addScript(script, work, 0);
   }
@@ -461,8 +341,8 @@ bool isUrl(llvm::StringRef source) {
          source.startswith("git@") || source.startswith("git://");
 }
 
-InstructionEstimate estimateCopy(const dsl::DockerfileInstruction &inst) {
-  const dsl::DockerfileCopy &copy = *inst.copy;
+InstructionEstimate estimateCopy(const readers::DockerfileInstruction &inst) {
+  const readers::DockerfileCopy &copy = *inst.copy;
   InstructionEstimate estimate;
   std::string what = inst.keyword;
   if (!copy.from.isContext())
@@ -475,18 +355,14 @@ InstructionEstimate estimateCopy(const dsl::DockerfileInstruction &inst) {
   estimate.seconds = copy.from.isContext() ? kContextCopy : kStageCopy;
   for (const std::string &source : copy.sources)
     if (isUrl(source))
-      estimate.seconds = std::max(estimate.seconds,
-                                  mentionsModel(source) ? costs::kModelDownload : kDownload);
+      estimate.seconds = std::max(
+          estimate.seconds, mentionsModel(source) ? planner::costs::kModelDownload : kDownload);
   return estimate;
 }
 
 } // namespace
 
-std::vector<std::vector<std::string>> shellCommands(llvm::StringRef script) {
-  return ShellSplitter(script).split();
-}
-
-InstructionEstimate estimateInstruction(const dsl::DockerfileInstruction &inst) {
+InstructionEstimate estimateInstruction(const readers::DockerfileInstruction &inst) {
   if (inst.keyword == "RUN")
     return estimateRun(inst);
   if (inst.copy)
@@ -494,4 +370,4 @@ InstructionEstimate estimateInstruction(const dsl::DockerfileInstruction &inst) 
   return {0, shortText(inst.keyword + " " + inst.text)};
 }
 
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

@@ -1,13 +1,13 @@
 // Tests for the .dockerignore matcher: Go's filepath.Match rules, `**`,
 // parent-directory matches, exceptions where the last match wins, and the
 // exact diagnostics for patterns Docker refuses.
-#include "dsl/DockerignoreMatcher.h"
+#include "readers/DockerignoreMatcher.h"
 
-#include "dsl/TestSupport.h"
+#include "readers/TestSupport.h"
 
 #include <gtest/gtest.h>
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 namespace {
 
 using testing::CapturedDiagnostics;
@@ -171,4 +171,4 @@ TEST_F(DockerignoreTest, BadLinesAreLocatedErrors) {
 }
 
 } // namespace
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

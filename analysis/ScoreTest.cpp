@@ -1,24 +1,24 @@
 // Tests for the replay model: which instructions each commit invalidates
 // (context reads after the .dockerignore, earlier instructions, FROM and
 // --from stages, bind mounts), the lower bound, and the per-commit numbers.
-#include "planner/Score.h"
+#include "analysis/Score.h"
 
-#include "dsl/TestSupport.h"
+#include "readers/TestSupport.h"
 
 #include <gtest/gtest.h>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 namespace {
 
-History historyOf(std::vector<std::vector<std::string>> commits) {
-  History history;
+planner::History historyOf(std::vector<std::vector<std::string>> commits) {
+  planner::History history;
   for (size_t i = 0; i < commits.size(); ++i)
     history.commits.push_back({"c" + std::to_string(i), std::move(commits[i]), false});
   return history;
 }
 
 // app code in every commit, requirements in one, a README in one.
-const History kHistory = historyOf({{"app/main.py"},
+const planner::History kHistory = historyOf({{"app/main.py"},
                                     {"app/main.py", "requirements.txt"},
                                     {"README.md", "app/main.py"},
                                     {"app/util.py"}});
@@ -26,17 +26,17 @@ const History kHistory = historyOf({{"app/main.py"},
 class ScoreTest : public ::testing::Test {
 protected:
   Score score(llvm::StringRef dockerfile, llvm::StringRef dockerignore = "",
-              const History &history = kHistory) {
+              const planner::History &history = kHistory) {
     unsigned id = diags.engine().addBuffer(dockerfile, "Dockerfile");
-    llvm::Expected<dsl::Dockerfile> file = dsl::parseDockerfile(diags.engine(), id);
+    llvm::Expected<readers::Dockerfile> file = readers::parseDockerfile(diags.engine(), id);
     if (!file) {
       llvm::consumeError(file.takeError());
       ADD_FAILURE() << diags.output();
       return {};
     }
     unsigned ignoreId = diags.engine().addBuffer(dockerignore, ".dockerignore");
-    llvm::Expected<dsl::DockerignoreMatcher> ignore =
-        dsl::DockerignoreMatcher::parse(diags.engine(), ignoreId);
+    llvm::Expected<readers::DockerignoreMatcher> ignore =
+        readers::DockerignoreMatcher::parse(diags.engine(), ignoreId);
     if (!ignore) {
       llvm::consumeError(ignore.takeError());
       ADD_FAILURE() << diags.output();
@@ -51,7 +51,7 @@ protected:
       out.push_back(std::to_string(inst.invalidated) + "/" + std::to_string(inst.ownChanges));
     return out;
   }
-  dsl::testing::CapturedDiagnostics diags;
+  readers::testing::CapturedDiagnostics diags;
 };
 
 using Counts = std::vector<std::string>;
@@ -158,7 +158,7 @@ TEST_F(ScoreTest, OnlyStagesTheLastStageNeedsCount) {
 }
 
 TEST_F(ScoreTest, NoCommitsCostNothing) {
-  Score s = score("FROM debian\nCOPY . .\n", "", History());
+  Score s = score("FROM debian\nCOPY . .\n", "", planner::History());
   EXPECT_EQ(s.commits, 0u);
   EXPECT_EQ(counts(s), (Counts{"0/0"}));
   EXPECT_DOUBLE_EQ(s.expectedSeconds(), 0);
@@ -178,4 +178,4 @@ TEST(SourceReads, PathsDirectoriesRootAndGlobs) {
 }
 
 } // namespace
-} // namespace imageplan::planner
+} // namespace imageplan::analysis

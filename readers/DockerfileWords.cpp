@@ -1,10 +1,10 @@
 // Word splitting and variable expansion for Dockerfile arguments, and the CSV
 // split of --mount values (see DockerfileWords.h for the rules).
-#include "dsl/DockerfileWords.h"
+#include "readers/DockerfileWords.h"
 
 #include "llvm/ADT/StringExtras.h"
 
-namespace imageplan::dsl {
+namespace imageplan::readers {
 namespace {
 
 bool isNameStart(char c) { return llvm::isAlpha(c) || c == '_'; }
@@ -181,4 +181,4 @@ std::vector<std::string> splitCsv(llvm::StringRef text) {
   }
 }
 
-} // namespace imageplan::dsl
+} // namespace imageplan::readers

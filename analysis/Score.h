@@ -4,14 +4,14 @@
 // rebuilds only when its own inputs change. docs/score.md describes the model.
 #pragma once
 
-#include "dsl/DockerfileParser.h"
-#include "dsl/DockerignoreMatcher.h"
 #include "planner/History.h"
+#include "readers/DockerfileParser.h"
+#include "readers/DockerignoreMatcher.h"
 
 #include <string>
 #include <vector>
 
-namespace imageplan::planner {
+namespace imageplan::analysis {
 
 /// One instruction that builds a layer (RUN, COPY, ADD) and its replay.
 struct ScoredInstruction {
@@ -51,12 +51,12 @@ double expectedSeconds(const ScoredStage &stage, unsigned commits);
 /// Replays `history` over `dockerfile`. `ignore` (may be null) is the
 /// .dockerignore: files it excludes are not in the build context, so their
 /// changes invalidate nothing.
-Score scoreDockerfile(const dsl::Dockerfile &dockerfile, const dsl::DockerignoreMatcher *ignore,
-                      const History &history);
+Score scoreDockerfile(const readers::Dockerfile &dockerfile,
+                      const readers::DockerignoreMatcher *ignore, const planner::History &history);
 
 /// True when `file` (context-relative) is read by a COPY/ADD source or a bind
 /// mount source written as `source`: the same path, a path under it, the
 /// context root, or a glob that matches it or one of its directories.
 bool sourceReads(llvm::StringRef source, llvm::StringRef file);
 
-} // namespace imageplan::planner
+} // namespace imageplan::analysis
