@@ -4,7 +4,7 @@
 
 #include "tools/Commands.h"
 #include "tools/Output.h"
-#include "tools/ProjectScan.h"
+#include "tools/init/ProjectScan.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -20,13 +20,13 @@ int runInit(const InitOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
     diags.error("'" + specPath + "' already exists; use --force to overwrite it");
     return 1;
   }
-  llvm::Expected<ProjectFacts> facts = scanProject(options.dir);
+  llvm::Expected<init::ProjectFacts> facts = init::scanProject(options.dir);
   if (!facts) {
     diags.error("cannot scan the project: " + llvm::toString(facts.takeError()));
     return 1;
   }
   llvm::Expected<WriteOutcome> written =
-      writeFileAtomically(specPath, starterSpec(*facts), /*onlyIfChanged=*/false);
+      writeFileAtomically(specPath, init::starterSpec(*facts), /*onlyIfChanged=*/false);
   if (!written) {
     diags.error(llvm::toString(written.takeError()));
     return 1;

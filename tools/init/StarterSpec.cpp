@@ -1,12 +1,12 @@
 // Writes the starter spec of `imageplan init`: the detected facts as a
 // commented imageplan.yaml that `gen` accepts as it is.
-#include "tools/ProjectScan.h"
+#include "tools/init/ProjectScan.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
-namespace imageplan::driver {
+namespace imageplan::init {
 namespace {
 
 bool oneOf(llvm::StringRef word, std::initializer_list<llvm::StringRef> words) {
@@ -214,4 +214,4 @@ std::string starterSpec(const ProjectFacts &facts) {
   return text;
 }
 
-} // namespace imageplan::driver
+} // namespace imageplan::init

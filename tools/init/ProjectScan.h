@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace imageplan::driver {
+namespace imageplan::init {
 
 struct ProjectFacts {
   std::string name; // a valid spec name from the folder's name
@@ -61,4 +61,4 @@ std::string starterSpec(const ProjectFacts &facts);
 /// `name` made into a valid spec name: lowercase, [a-z0-9._-], "app" if empty.
 std::string specName(llvm::StringRef name);
 
-} // namespace imageplan::driver
+} // namespace imageplan::init

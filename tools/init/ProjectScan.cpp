@@ -1,6 +1,6 @@
 // Project detection for `imageplan init`. Everything is read from the folder
 // in sorted order, so the same folder always gives the same spec.
-#include "tools/ProjectScan.h"
+#include "tools/init/ProjectScan.h"
 
 #include "dsl/PythonCheck.h"
 #include "planner/Base.h"
@@ -16,7 +16,7 @@
 #include <algorithm>
 #include <optional>
 
-namespace imageplan::driver {
+namespace imageplan::init {
 namespace {
 
 bool oneOf(llvm::StringRef word, std::initializer_list<llvm::StringRef> words) {
@@ -475,4 +475,4 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
   return facts;
 }
 
-} // namespace imageplan::driver
+} // namespace imageplan::init
