@@ -6,6 +6,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
 #include <vector>
@@ -62,6 +63,24 @@ llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> args) {
   if (!out)
     return failure(out.getError().message());
   return (*out)->getBuffer().str();
+}
+
+llvm::Expected<std::pair<std::string, std::string>> fileAtRevision(llvm::StringRef path,
+                                                                   llvm::StringRef revision) {
+  llvm::StringRef folder = llvm::sys::path::parent_path(path);
+  std::string dir = folder.empty() ? "." : folder.str();
+  llvm::Expected<std::string> prefix = runGit({"-C", dir, "rev-parse", "--show-prefix"});
+  if (!prefix)
+    return failure("cannot read '" + path + "' at revision '" + revision +
+                   "': " + llvm::toString(prefix.takeError()));
+  std::string inRepository =
+      llvm::StringRef(*prefix).trim().str() + llvm::sys::path::filename(path).str();
+  std::string object = (revision + ":" + inRepository).str();
+  llvm::Expected<std::string> text = runGit({"-C", dir, "show", object});
+  if (!text)
+    return failure("cannot read '" + inRepository + "' at revision '" + revision +
+                   "': " + llvm::toString(text.takeError()));
+  return std::make_pair(std::move(*text), object);
 }
 
 } // namespace imageplan::analysis

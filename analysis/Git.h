@@ -7,6 +7,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <utility>
 
 namespace imageplan::analysis {
 
@@ -15,5 +16,10 @@ namespace imageplan::analysis {
 /// an option or its value) and the first line git printed on stderr:
 /// "git rev-parse failed: not a git repository ...".
 llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> args);
+
+/// The file `path` as of git revision `revision`: its text, and the name
+/// diagnostics give it ("REV:path/in/repository").
+llvm::Expected<std::pair<std::string, std::string>> fileAtRevision(llvm::StringRef path,
+                                                                   llvm::StringRef revision);
 
 } // namespace imageplan::analysis

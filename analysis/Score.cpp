@@ -7,6 +7,9 @@
 #include "analysis/InstructionCost.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <functional>
 #include <optional>
@@ -264,6 +267,37 @@ Score scoreDockerfile(const readers::Dockerfile &dockerfile,
     }
   }
   return score;
+}
+
+std::optional<Score> scoreDockerfileBuffers(readers::DiagnosticEngine &diags, unsigned bufferId,
+                                            unsigned ignoreId, const planner::History &history) {
+  llvm::Expected<readers::Dockerfile> file = readers::parseDockerfile(diags, bufferId);
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return std::nullopt;
+  }
+  std::optional<readers::DockerignoreMatcher> ignore;
+  if (ignoreId) {
+    llvm::Expected<readers::DockerignoreMatcher> parsed =
+        readers::DockerignoreMatcher::parse(diags, ignoreId);
+    if (!parsed) {
+      llvm::consumeError(parsed.takeError());
+      return std::nullopt;
+    }
+    ignore = std::move(*parsed);
+  }
+  return scoreDockerfile(*file, ignore ? &*ignore : nullptr, history);
+}
+
+std::string ignoreFileFor(llvm::StringRef dockerfile, llvm::StringRef contextDir) {
+  std::string beside = (dockerfile + ".dockerignore").str();
+  if (llvm::sys::fs::is_regular_file(beside))
+    return beside;
+  llvm::SmallString<256> inContext(contextDir);
+  llvm::sys::path::append(inContext, ".dockerignore");
+  if (llvm::sys::fs::is_regular_file(inContext))
+    return inContext.str().str();
+  return "";
 }
 
 } // namespace imageplan::analysis

@@ -5,9 +5,11 @@
 #pragma once
 
 #include "planner/History.h"
+#include "readers/Diagnostics.h"
 #include "readers/DockerfileParser.h"
 #include "readers/DockerignoreMatcher.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,16 @@ double expectedSeconds(const ScoredStage &stage, unsigned commits);
 /// changes invalidate nothing.
 Score scoreDockerfile(const readers::Dockerfile &dockerfile,
                       const readers::DockerignoreMatcher *ignore, const planner::History &history);
+
+/// Parses the Dockerfile in buffer `bufferId` and the .dockerignore in buffer
+/// `ignoreId` (0: none) of the engine, then replays `history` over them.
+/// std::nullopt after reporting what could not be parsed.
+std::optional<Score> scoreDockerfileBuffers(readers::DiagnosticEngine &diags, unsigned bufferId,
+                                            unsigned ignoreId, const planner::History &history);
+
+/// The .dockerignore BuildKit uses with `dockerfile`: `<dockerfile>.dockerignore`
+/// beside it, else the context's `.dockerignore`; "" when there is neither.
+std::string ignoreFileFor(llvm::StringRef dockerfile, llvm::StringRef contextDir);
 
 /// True when `file` (context-relative) is read by a COPY/ADD source or a bind
 /// mount source written as `source`: the same path, a path under it, the

@@ -3,9 +3,23 @@
 // dialect by name, so a dialect is one table row, not a scattering of ifs.
 #pragma once
 
-#include "planner/Plan.h"
+#include <optional>
+#include <string_view>
 
 namespace imageplan::backends {
+
+/// What the output may use, by engine (see docs/dialects.md).
+enum class Dialect {
+  BuildKit, // current BuildKit: `# syntax` line, COPY --link, cache/bind/secret mounts
+  Docker20, // Docker 20.10's built-in frontend: mounts, no `# syntax`, no --link
+  Buildah,  // buildah/podman 1.2x: no --link, COPY instead of context bind mounts
+  Legacy,   // no BuildKit: no mounts; --no-cache-dir and in-layer cleanup
+};
+inline constexpr Dialect kDialects[] = {Dialect::BuildKit, Dialect::Docker20, Dialect::Buildah,
+                                        Dialect::Legacy};
+const char *toString(Dialect dialect);
+/// The dialect called `name`, or nothing.
+std::optional<Dialect> parseDialect(std::string_view name);
 
 struct DialectRules {
   /// `# syntax=docker/dockerfile:1`: makes BuildKit pull the current frontend.
@@ -31,6 +45,6 @@ struct DialectRules {
   bool heredocs = false;
 };
 
-DialectRules rulesFor(plan::Dialect dialect);
+DialectRules rulesFor(Dialect dialect);
 
 } // namespace imageplan::backends

@@ -15,11 +15,16 @@ void DockerfileWriter::writeLine(llvm::StringRef line) {
 }
 
 void DockerfileWriter::comment(llvm::StringRef text) {
+  if (!comments)
+    return;
   std::string safe = commentText(text);
   writeLine(safe.empty() ? "#" : "# " + safe);
 }
 
-void DockerfileWriter::blankLine() { out += '\n'; }
+void DockerfileWriter::blankLine() {
+  if (comments)
+    out += '\n';
+}
 
 void DockerfileWriter::instructionLines(llvm::StringRef keyword,
                                         llvm::ArrayRef<std::string> lines) {

@@ -13,6 +13,10 @@ namespace imageplan::backends {
 
 class DockerfileWriter {
 public:
+  /// Without `comments`, comment() and blankLine() write nothing: only what
+  /// BuildKit's cache sees remains (`imageplan diff` compares that).
+  explicit DockerfileWriter(bool comments = true) : comments(comments) {}
+
   /// `# text`; `text` is made safe with commentText().
   void comment(llvm::StringRef text);
   /// The empty line between stages.
@@ -34,6 +38,7 @@ private:
   void writeLine(llvm::StringRef line);
 
   std::string out;
+  bool comments;
 };
 
 } // namespace imageplan::backends

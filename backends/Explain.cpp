@@ -64,11 +64,11 @@ std::string orNone(const std::vector<std::string> &list) {
 
 } // namespace
 
-std::string emitExplain(const plan::Plan &plan) {
+std::string emitExplain(const plan::Plan &plan, const Options &options) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "Plan for " << plan.name << " from " << plan.specPath << " (dialect "
-     << plan::toString(plan.dialect) << ")\n";
+     << toString(options.dialect) << ")\n";
   os << "Expected rebuild work: " << fixed(expectedSeconds(plan), 2) << " s per commit\n";
   for (const plan::Stage &stage : plan.stages) {
     os << "\nstage " << stage.name << " from " << stage.from << ": " << stage.purpose << "\n";
@@ -89,7 +89,7 @@ std::string emitExplain(const plan::Plan &plan) {
   return text;
 }
 
-std::string emitExplainJson(const plan::Plan &plan) {
+std::string emitExplainJson(const plan::Plan &plan, const Options &options) {
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::json::OStream json(os, /*IndentSize=*/2);
@@ -107,7 +107,7 @@ std::string emitExplainJson(const plan::Plan &plan) {
   json.object([&] {
     json.attribute("name", plan.name);
     json.attribute("spec", plan.specPath);
-    json.attribute("dialect", plan::toString(plan.dialect));
+    json.attribute("dialect", toString(options.dialect));
     number("expectedRebuildSeconds", expectedSeconds(plan), 3);
     json.attributeArray("stages", [&] {
       for (const plan::Stage &stage : plan.stages) {

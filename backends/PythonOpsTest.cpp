@@ -14,17 +14,15 @@ using plan::ChangeClass;
 using testing::layer;
 
 // The instructions of a one-layer, one-stage plan holding `ops`.
-std::string layerText(std::vector<plan::Op> ops,
-                      plan::Dialect dialect = plan::Dialect::BuildKit) {
+std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit) {
   plan::Plan p;
-  p.dialect = dialect;
   p.specPath = "spec.yaml";
   plan::Stage s;
   s.name = "main";
   s.from = "debian:12";
   s.layers = {layer("step", ChangeClass::Rarely, std::move(ops))};
   p.stages = {s};
-  std::string text = emitDockerfile(p);
+  std::string text = emitDockerfile(p, {dialect});
   llvm::StringRef marker = "# step (changes rarely)\n";
   size_t at = text.find(marker.str());
   EXPECT_NE(std::string::npos, at) << text;
@@ -123,18 +121,18 @@ TEST(PythonOpsTest, LegacyCopiesTheManifestsAndKeepsNoCache) {
             "        --frozen --no-install-project --no-dev \\\n"
             "        --project /tmp/imageplan \\\n"
             "        --extra cuda\n",
-            layerText({sync}, plan::Dialect::Legacy));
+            layerText({sync}, Dialect::Legacy));
   plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
   plan::PoetryInstall install{
       {"pyproject.toml", "poetry.lock"}, ".", {}, "/opt/poetry/bin/poetry"};
-  std::string poetry = layerText({tool, install}, plan::Dialect::Legacy);
+  std::string poetry = layerText({tool, install}, Dialect::Legacy);
   EXPECT_NE(std::string::npos, poetry.find("/opt/poetry/bin/pip install --no-cache-dir "
                                            "poetry==1.8.5"))
       << poetry;
   EXPECT_NE(std::string::npos, poetry.find("/opt/poetry/bin/poetry install --no-cache")) << poetry;
   EXPECT_EQ(std::string::npos, poetry.find("--mount")) << poetry;
   EXPECT_EQ("RUN pip install --no-cache-dir --no-deps /app/\n",
-            layerText({plan::InstallProject{"pip", "/app/", ""}}, plan::Dialect::Legacy));
+            layerText({plan::InstallProject{"pip", "/app/", ""}}, Dialect::Legacy));
 }
 
 TEST(PythonOpsTest, BuildahCopiesWhatItCannotBindMount) {
@@ -144,11 +142,11 @@ TEST(PythonOpsTest, BuildahCopiesWhatItCannotBindMount) {
             "RUN --mount=type=cache,target=/root/.cache/uv \\\n"
             "    UV_LINK_MODE=copy /tmp/imageplan/bin/uv pip install --no-deps /app/\n",
             layerText({plan::InstallProject{"uv", "/app/", "ghcr.io/astral-sh/uv:0.5.11"}},
-                      plan::Dialect::Buildah));
+                      Dialect::Buildah));
   plan::PipInstall pip;
   pip.requirementFiles = {"requirements.txt"};
   pip.constraintFiles = {"constraints.txt"};
-  std::string text = layerText({pip}, plan::Dialect::Buildah);
+  std::string text = layerText({pip}, Dialect::Buildah);
   EXPECT_NE(std::string::npos, text.find("COPY constraints.txt /tmp/imageplan/constraints.txt\n"))
       << text;
   EXPECT_EQ(std::string::npos, text.find("type=bind")) << text;
@@ -157,7 +155,7 @@ TEST(PythonOpsTest, BuildahCopiesWhatItCannotBindMount) {
 TEST(PythonOpsTest, Docker20KeepsEveryMount) {
   std::string text =
       layerText({plan::InstallProject{"uv", "/app/", "ghcr.io/astral-sh/uv:0.5.11"}},
-                plan::Dialect::Docker20);
+                Dialect::Docker20);
   EXPECT_NE(std::string::npos,
             text.find("--mount=type=bind,from=ghcr.io/astral-sh/uv:0.5.11,source=/uv,"
                       "target=/tmp/imageplan/bin/uv"))
@@ -173,7 +171,7 @@ TEST(PythonOpsTest, InstallPythonWithUvAndItsVenv) {
             "--seed --python-preference only-managed /opt/venv\n",
             layerText({python}));
   python.venv.clear();
-  std::string legacy = layerText({python}, plan::Dialect::Legacy);
+  std::string legacy = layerText({python}, Dialect::Legacy);
   EXPECT_EQ("COPY --from=ghcr.io/astral-sh/uv:0.5.11 /uv /tmp/imageplan/bin/uv\n"
             "RUN UV_PYTHON_INSTALL_DIR=/opt/python /tmp/imageplan/bin/uv python install "
             "--no-cache 3.12\n",

@@ -326,7 +326,7 @@ public:
   void operator()(const plan::ModelDownload &op) {
     // Not `required`: without the secret the download still works for a
     // public model.
-    // The planner refuses token secrets for dialects without secret mounts.
+    // dsl::checkBuildSecrets refuses token secrets for dialects without them.
     if (!op.secretId.empty() && rules.secretMounts)
       addMount(run, Mount{{{"type", "secret"}, {"id", op.secretId}}});
     std::vector<std::string> env = {

@@ -10,15 +10,12 @@ namespace imageplan::backends {
 namespace {
 
 using plan::ChangeClass;
-using plan::Dialect;
 using plan::PackageManager;
 using testing::layer;
 
-plan::Plan planWith(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit,
-                    bool posixShell = false) {
+plan::Plan planWith(std::vector<plan::Op> ops, bool posixShell = false) {
   plan::Plan p;
   p.specPath = "spec.yaml";
-  p.dialect = dialect;
   plan::Stage s;
   s.name = "main";
   s.from = "base:1";
@@ -31,7 +28,7 @@ plan::Plan planWith(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildK
 // The text after the layer's comment line.
 std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit,
                       bool posixShell = false) {
-  std::string text = emitDockerfile(planWith(std::move(ops), dialect, posixShell));
+  std::string text = emitDockerfile(planWith(std::move(ops), posixShell), {dialect});
   llvm::StringRef comment = "# step (changes rarely)\n";
   size_t at = text.find(comment.str());
   EXPECT_NE(at, std::string::npos) << text;
@@ -51,7 +48,7 @@ TEST(SystemOpsTest, ApkUsesItsCacheThroughALink) {
               "        py3-pip \\\n"
               "    && rm /etc/apk/cache\n",
               layerText({install(PackageManager::Apk)}, dialect))
-        << plan::toString(dialect);
+        << toString(dialect);
 }
 
 TEST(SystemOpsTest, ApkWithoutMountsKeepsNoCache) {
@@ -68,7 +65,7 @@ TEST(SystemOpsTest, DnfKeepsPackagesInTheCacheMount) {
               "        curl \\\n"
               "        py3-pip\n",
               layerText({install(PackageManager::Dnf)}, dialect))
-        << plan::toString(dialect);
+        << toString(dialect);
 }
 
 TEST(SystemOpsTest, DnfWithoutMountsCleansInTheLayer) {
@@ -128,7 +125,7 @@ TEST(SystemOpsTest, BusyboxUser) {
 TEST(SystemOpsTest, StageWithoutBashHasNoShellAndScriptsRunUnderSh) {
   std::string text = emitDockerfile(planWith(
       {plan::RunScript{"s", "make || true", {}}, plan::RunScript{"t", "a\nb\n", {}}},
-      Dialect::BuildKit, /*posixShell=*/true));
+      /*posixShell=*/true));
   EXPECT_EQ(text.find("SHELL"), std::string::npos) << text;
   EXPECT_NE(text.find("RUN sh -eu -c 'make || true' \\\n"), std::string::npos) << text;
   EXPECT_NE(text.find("sh -eu -c \"$(printf '%s\\n'"), std::string::npos) << text;
@@ -168,7 +165,7 @@ TEST(SystemOpsTest, InlineFileIsPrintfWithoutHeredocs) {
               "        > /usr/local/bin/entrypoint.sh \\\n"
               "    && chmod 0755 /usr/local/bin/entrypoint.sh\n",
               layerText({entrypoint()}, dialect))
-        << plan::toString(dialect);
+        << toString(dialect);
 }
 
 TEST(SystemOpsTest, ContentWithoutFinalLineBreakKeepsItsBytes) {

@@ -283,4 +283,22 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
   return llvm::Error::success();
 }
 
+llvm::Error checkBuildSecrets(readers::DiagnosticEngine &diags, const Spec &spec,
+                              llvm::StringRef dialect, bool hasSecrets) {
+  if (hasSecrets)
+    return llvm::Error::success();
+  unsigned errors = 0;
+  for (const ModelSpec &model : spec.models) {
+    if (!model.bake.value || !model.tokenSecret)
+      continue;
+    diags.error(model.tokenSecret->loc,
+                "the " + dialect + " dialect has no build secrets, so the token for '" +
+                    model.id.value +
+                    "' would have to be stored in the image; use dialect docker20 or newer, "
+                    "or remove 'token_secret' for a public model");
+    ++errors;
+  }
+  return errors ? readers::diagnosticsReported(errors) : llvm::Error::success();
+}
+
 } // namespace imageplan::dsl

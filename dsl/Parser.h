@@ -1,5 +1,5 @@
 // Parses spec text (YAML, schema version 1) into the typed AST, reporting every
-// problem it finds through the readers::DiagnosticEngine rather than stopping at the first.
+// problem it finds through the DiagnosticEngine rather than stopping at the first.
 #pragma once
 
 #include "dsl/Spec.h"
@@ -21,5 +21,11 @@ llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned buffer
 /// files must exist there, and each one read is appended to `filesRead`.
 llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
                       llvm::StringRef contextDir, std::vector<std::string> *filesRead);
+
+/// What the spec needs of the engine, checked against what the chosen dialect
+/// `dialect` (its name) offers: a baked model's `token_secret` needs build
+/// secrets (`hasSecrets`), or the token would be stored in the image.
+llvm::Error checkBuildSecrets(readers::DiagnosticEngine &diags, const Spec &spec,
+                              llvm::StringRef dialect, bool hasSecrets);
 
 } // namespace imageplan::dsl

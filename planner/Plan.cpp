@@ -1,12 +1,74 @@
-// Small helpers over the plan types.
+// Small helpers over the plan types. The questions asked of every operation
+// are answered by visitors with one case per type and no default, so a new
+// operation does not compile until it answers them.
 #include "planner/Plan.h"
 
 namespace imageplan::plan {
+namespace {
+
+template <class... Cases> struct Visitor : Cases... {
+  using Cases::operator()...;
+};
+template <class... Cases> Visitor(Cases...) -> Visitor<Cases...>;
+
+using Paths = std::vector<std::string>;
+
+/// `first` followed by `second`.
+Paths concat(Paths first, const Paths &second) {
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
+
+} // namespace
 
 bool isRunOp(const Op &op) {
-  return !std::holds_alternative<CopyContext>(op) && !std::holds_alternative<CopyStage>(op) &&
-         !std::holds_alternative<SetEnv>(op) && !std::holds_alternative<SetWorkdir>(op) &&
-         !std::holds_alternative<WriteFile>(op);
+  return std::visit(Visitor{
+                        [](const SystemInstall &) { return true; },
+                        [](const CreateVenv &) { return true; },
+                        [](const PipInstall &) { return true; },
+                        [](const PipWheel &) { return true; },
+                        [](const ModelDownload &) { return true; },
+                        [](const CopyContext &) { return false; },
+                        [](const CopyStage &) { return false; },
+                        [](const MakeDirs &) { return true; },
+                        [](const CreateUser &) { return true; },
+                        [](const RunScript &) { return true; },
+                        [](const SetEnv &) { return false; },
+                        [](const SetWorkdir &) { return false; },
+                        [](const WriteFile &) { return false; },
+                        [](const UvSync &) { return true; },
+                        [](const PoetryInstall &) { return true; },
+                        [](const InstallPoetry &) { return true; },
+                        [](const InstallProject &) { return true; },
+                        [](const InstallPython &) { return true; },
+                    },
+                    op);
+}
+
+std::vector<std::string> contextInputs(const Op &op) {
+  return std::visit(
+      Visitor{
+          [](const SystemInstall &) { return Paths(); },
+          [](const CreateVenv &) { return Paths(); },
+          [](const PipInstall &pip) { return concat(pip.constraintFiles, pip.requirementFiles); },
+          [](const PipWheel &) { return Paths(); },
+          [](const ModelDownload &) { return Paths(); },
+          [](const CopyContext &copy) { return copy.sources; },
+          [](const CopyStage &) { return Paths(); },
+          [](const MakeDirs &) { return Paths(); },
+          [](const CreateUser &) { return Paths(); },
+          [](const RunScript &script) { return script.inputs; },
+          [](const SetEnv &) { return Paths(); },
+          [](const SetWorkdir &) { return Paths(); },
+          [](const WriteFile &) { return Paths(); },
+          [](const UvSync &sync) { return sync.manifestFiles; },
+          [](const PoetryInstall &poetry) { return poetry.manifestFiles; },
+          [](const InstallPoetry &) { return Paths(); },
+          // It installs from the code copies already in the image.
+          [](const InstallProject &) { return Paths(); },
+          [](const InstallPython &) { return Paths(); },
+      },
+      op);
 }
 
 const char *toString(PackageManager manager) {
@@ -28,27 +90,6 @@ std::optional<PackageManager> parsePackageManager(std::string_view name) {
                                  PackageManager::Microdnf})
     if (name == toString(manager))
       return manager;
-  return std::nullopt;
-}
-
-const char *toString(Dialect dialect) {
-  switch (dialect) {
-  case Dialect::BuildKit:
-    return "buildkit";
-  case Dialect::Docker20:
-    return "docker20";
-  case Dialect::Buildah:
-    return "buildah";
-  case Dialect::Legacy:
-    return "legacy";
-  }
-  return "buildkit";
-}
-
-std::optional<Dialect> parseDialect(std::string_view name) {
-  for (Dialect dialect : {Dialect::BuildKit, Dialect::Docker20, Dialect::Buildah, Dialect::Legacy})
-    if (name == toString(dialect))
-      return dialect;
   return std::nullopt;
 }
 

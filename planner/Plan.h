@@ -179,17 +179,9 @@ using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDo
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);
-
-/// What the output may use, by engine (see docs/dialects.md).
-enum class Dialect {
-  BuildKit, // current BuildKit: `# syntax` line, COPY --link, cache/bind/secret mounts
-  Docker20, // Docker 20.10's built-in frontend: mounts, no `# syntax`, no --link
-  Buildah,  // buildah/podman 1.2x: no --link, COPY instead of context bind mounts
-  Legacy,   // no BuildKit: no mounts; --no-cache-dir and in-layer cleanup
-};
-const char *toString(Dialect dialect);
-/// The dialect called `name`, or nothing.
-std::optional<Dialect> parseDialect(std::string_view name);
+/// The build-context paths `op` reads (COPY sources, files bind-mounted into a
+/// RUN), in the order it reads them: what the .dockerignore allowlist keeps.
+std::vector<std::string> contextInputs(const Op &op);
 
 enum class ChangeClass { Rarely, Sometimes, Often, Always };
 const char *toString(ChangeClass c);
@@ -247,7 +239,6 @@ struct Stage {
 };
 
 struct Plan {
-  Dialect dialect = Dialect::BuildKit;
   std::string name;
   std::string specPath; // as the user named it; for the generated-file header
   std::vector<Stage> stages;

@@ -67,12 +67,10 @@ bool hasScript(const std::vector<plan::Op> &ops) {
 
 class PlanBuilder {
 public:
-  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec, plan::Dialect dialect)
-      : graph(graph), spec(spec), dialect(dialect) {}
+  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec) : graph(graph), spec(spec) {}
 
   plan::Plan build() {
     plan::Plan result;
-    result.dialect = dialect;
     result.name = spec.name.value;
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
@@ -205,45 +203,15 @@ private:
     };
     for (const plan::Stage &stage : plan.stages)
       for (const plan::Layer &layer : stage.layers)
-        for (const plan::Op &op : layer.ops) {
-          if (auto *pip = std::get_if<plan::PipInstall>(&op)) {
-            llvm::for_each(pip->constraintFiles, add);
-            llvm::for_each(pip->requirementFiles, add);
-          } else if (auto *sync = std::get_if<plan::UvSync>(&op))
-            llvm::for_each(sync->manifestFiles, add);
-          else if (auto *poetry = std::get_if<plan::PoetryInstall>(&op))
-            llvm::for_each(poetry->manifestFiles, add);
-          else if (auto *script = std::get_if<plan::RunScript>(&op))
-            llvm::for_each(script->inputs, add);
-          else if (auto *copy = std::get_if<plan::CopyContext>(&op))
-            llvm::for_each(copy->sources, add);
-        }
+        for (const plan::Op &op : layer.ops)
+          llvm::for_each(plan::contextInputs(op), add);
     return paths;
   }
 
   const BuildGraph &graph;
   const dsl::Spec &spec;
-  plan::Dialect dialect;
   std::vector<double> stageChange;
 };
-
-/// Spec features a dialect cannot express. Everything else has an
-/// equivalent the backend writes (docs/dialects.md).
-bool checkDialect(readers::DiagnosticEngine &diags, const dsl::Spec &spec, plan::Dialect dialect) {
-  if (dialect != plan::Dialect::Legacy)
-    return true;
-  bool ok = true;
-  for (const dsl::ModelSpec &model : spec.models) {
-    if (!model.bake.value || !model.tokenSecret)
-      continue;
-    diags.error(model.tokenSecret->loc,
-                "the legacy dialect has no build secrets, so the token for '" + model.id.value +
-                    "' would have to be stored in the image; use dialect docker20 or newer, "
-                    "or remove 'token_secret' for a public model");
-    ok = false;
-  }
-  return ok;
-}
 
 } // namespace
 
@@ -252,14 +220,7 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  plan::Dialect dialect = plan::Dialect::BuildKit;
-  if (spec.dialect)
-    dialect = plan::parseDialect(spec.dialect->value).value_or(dialect);
-  if (options.dialect)
-    dialect = *options.dialect;
-  if (!checkDialect(diags, spec, dialect))
-    return readers::diagnosticsReported(diags.errorCount());
-  return PlanBuilder(*graph, spec, dialect).build();
+  return PlanBuilder(*graph, spec).build();
 }
 
 } // namespace imageplan::planner

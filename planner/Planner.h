@@ -19,8 +19,6 @@ struct PlanOptions {
   /// Overrides the base image of every stage (tests that build for real use a
   /// local image instead of CUDA bases that cannot be pulled).
   std::string baseOverride;
-  /// The engine dialect; overrides the spec's `dialect:` when set.
-  std::optional<plan::Dialect> dialect;
   /// Measured history: nodes that read build-context files get the rate at
   /// which those files changed, and ordering replays these commits.
   const History *history = nullptr;

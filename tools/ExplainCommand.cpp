@@ -2,17 +2,8 @@
 #include "tools/ExplainCommand.h"
 
 #include "backends/Backend.h"
-#include "tools/Commands.h"
 
 namespace imageplan::driver {
-namespace {
-
-CompileOptions compileOptions(const ExplainOptions &options) {
-  return {options.specPath, options.contextDir, options.baseImage, options.dialect,
-          options.history};
-}
-
-} // namespace
 
 int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
   readers::DiagnosticEngine diags(err);
@@ -20,11 +11,11 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
     diags.error("unknown format '" + options.format + "'; expected text or json");
     return 1;
   }
-  std::optional<Compiled> compiled = compileAndReport(diags, compileOptions(options));
+  std::optional<Compiled> compiled = compileAndReport(diags, options.compile);
   if (!compiled)
     return 1;
-  out << (options.format == "json" ? backends::emitExplainJson(compiled->plan)
-                                   : backends::emitExplain(compiled->plan));
+  out << (options.format == "json" ? backends::emitExplainJson(compiled->plan, compiled->output)
+                                   : backends::emitExplain(compiled->plan, compiled->output));
   out.flush();
   return 0;
 }
@@ -32,7 +23,7 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
 int runGraph(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
   readers::DiagnosticEngine diags(err);
   std::string dot;
-  if (!compileAndReport(diags, compileOptions(options), &dot))
+  if (!compileAndReport(diags, options.compile, &dot))
     return 1;
   out << dot;
   out.flush();

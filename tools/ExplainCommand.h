@@ -2,19 +2,16 @@
 // behind a spec, for people and tools.
 #pragma once
 
+#include "tools/Compile.h"
+
 #include "llvm/Support/raw_ostream.h"
 
-#include <optional>
 #include <string>
 
 namespace imageplan::driver {
 
 struct ExplainOptions {
-  std::string specPath;
-  std::string contextDir;
-  std::string dialect;
-  std::string baseImage;
-  std::optional<unsigned> history;
+  CompileOptions compile;
   std::string format; // explain: "text" (default) or "json"
 };
 

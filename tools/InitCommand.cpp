@@ -2,7 +2,7 @@
 // existing spec without --force), then compiles it to prove `gen` accepts it.
 #include "tools/InitCommand.h"
 
-#include "tools/Commands.h"
+#include "tools/Compile.h"
 #include "tools/Output.h"
 #include "tools/init/ProjectScan.h"
 
@@ -31,7 +31,7 @@ int runInit(const InitOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
     diags.error(llvm::toString(written.takeError()));
     return 1;
   }
-  if (!compileAndReport(diags, {std::string(specPath), options.dir, "", "", std::nullopt})) {
+  if (!compileAndReport(diags, {std::string(specPath), options.dir})) {
     err << "note: the starter spec above does not compile; this is a bug in imageplan init\n";
     return 1;
   }

@@ -1,8 +1,8 @@
 // The imageplan command-line driver: parses options with LLVM's cl:: library
 // and hands each subcommand to its function in Commands.cpp.
-#include "tools/Commands.h"
 #include "tools/DiffCommand.h"
 #include "tools/ExplainCommand.h"
+#include "tools/GenCommand.h"
 #include "tools/InitCommand.h"
 #include "tools/ScoreCommand.h"
 
@@ -43,8 +43,8 @@ cl::opt<bool> verbose("verbose", cl::desc("Trace each phase on stderr"),
 cl::alias verboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(verbose));
 
 // gen
-cl::opt<std::string> genSpec(cl::Positional, cl::Required, cl::desc("<spec>"),
-                             cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genSpec(cl::Positional, cl::desc("<spec>"), cl::sub(genCommand),
+                             cl::cat(category));
 cl::list<std::string> genEmit("emit", cl::value_desc("backend"),
                               cl::desc("Backend to emit (repeatable; default dockerfile)"),
                               cl::sub(genCommand), cl::cat(category));
@@ -63,6 +63,10 @@ cl::opt<std::string> genDepfile("depfile", cl::value_desc("file"),
 cl::opt<std::string> genCheck("check", cl::value_desc("file"),
                               cl::desc("Write nothing; fail with a diff if <file> differs "
                                        "from what would be generated"),
+                              cl::sub(genCommand), cl::cat(category));
+cl::opt<bool> genListBackends("list-backends",
+                              cl::desc("Print every backend --emit takes and the file "
+                                       "--output-dir writes it to"),
                               cl::sub(genCommand), cl::cat(category));
 cl::opt<std::string> genBaseImage("base-image", cl::value_desc("image"),
                                   cl::desc("Use <image> as the base of every stage"),
@@ -177,22 +181,20 @@ int run(int argc, char **argv) {
 
   if (genCommand) {
     GenOptions options;
-    options.specPath = genSpec;
+    options.compile = {genSpec, contextDir, genBaseImage, dialect, std::nullopt};
     options.emit.assign(genEmit.begin(), genEmit.end());
     options.outputFile = genOutput;
     options.outputDir = genOutputDir;
-    options.contextDir = contextDir;
     options.writeIfChanged = genWriteIfChanged;
     options.depfile = genDepfile;
     options.checkFile = genCheck;
-    options.baseImage = genBaseImage;
-    options.dialect = dialect;
-    if (!historyCommits(options.history))
+    options.listBackends = genListBackends;
+    if (!historyCommits(options.compile.history))
       return 1;
     return runGen(options, llvm::outs(), llvm::errs());
   }
   if (checkCommand) {
-    CheckOptions options{checkSpecPath, contextDir, dialect, std::nullopt};
+    CompileOptions options{checkSpecPath, contextDir, "", dialect, std::nullopt};
     if (!historyCommits(options.history))
       return 1;
     return runCheck(options, llvm::errs());
@@ -219,9 +221,9 @@ int run(int argc, char **argv) {
   }
 
   if (explainCommand || graphCommand) {
-    ExplainOptions options{reportSpec, contextDir, dialect, reportBaseImage, std::nullopt,
+    ExplainOptions options{{reportSpec, contextDir, reportBaseImage, dialect, std::nullopt},
                            explainFormat};
-    if (!historyCommits(options.history))
+    if (!historyCommits(options.compile.history))
       return 1;
     return explainCommand ? runExplain(options, llvm::outs(), llvm::errs())
                           : runGraph(options, llvm::outs(), llvm::errs());

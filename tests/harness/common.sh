@@ -31,6 +31,20 @@ show_diff() {
   diff -u --label "$old_label" --label "$new_label" "$old" "$new" || true
 }
 
+# Puts every backend `imageplan gen --emit` takes into the array `backends`
+# and the file `--output-dir` writes it to into `backend_files` (same order),
+# as `gen --list-backends` prints them: no backend list is kept here.
+list_backends() {
+  local imageplan=$1 name file
+  backends=()
+  backend_files=()
+  while IFS=$'\t' read -r name file; do
+    backends+=("$name")
+    backend_files+=("$file")
+  done < <("$imageplan" gen --list-backends) || fail "imageplan gen --list-backends failed"
+  ((${#backends[@]} > 0)) || fail "imageplan gen --list-backends listed no backend"
+}
+
 # Generates the case's Dockerfile (as `gen --emit dockerfile` prints it) into
 # the file $3, running in the case folder like the golden test does.
 generate_dockerfile() {

@@ -15,17 +15,20 @@ make_scratch_dir
 scratch=$(cd "$scratch" && pwd -P)
 mkdir "$scratch/first" "$scratch/second" "$scratch/elsewhere" "$scratch/home"
 
-backends=(--emit dockerfile --emit dockerignore)
+# Every backend, each written to its own file.
+list_backends "$imageplan"
+emit=()
+for backend in "${backends[@]}"; do emit+=(--emit "$backend"); done
 
 (cd "$case_dir" &&
   env -u SOURCE_DATE_EPOCH TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-    "$imageplan" gen imageplan.yaml "${backends[@]}" --output-dir "$scratch/first") ||
+    "$imageplan" gen imageplan.yaml "${emit[@]}" --output-dir "$scratch/first") ||
   fail "first generation failed"
 
 (cd "$scratch/elsewhere" &&
   env TZ=Pacific/Kiritimati LANG=tr_TR.UTF-8 LC_ALL=tr_TR.UTF-8 SOURCE_DATE_EPOCH=1234567890 \
     HOME="$scratch/home" \
-    "$imageplan" gen "$case_dir/imageplan.yaml" --context "$case_dir" "${backends[@]}" \
+    "$imageplan" gen "$case_dir/imageplan.yaml" --context "$case_dir" "${emit[@]}" \
     --output-dir "$scratch/second") ||
   fail "second generation (absolute spec path, --context, other environment) failed"
 

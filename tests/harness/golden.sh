@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Golden test of one case folder: every expected output present there must be
-# byte-identical to what `imageplan gen` produces now (`gen --check`, which
+# Golden test of one case folder: every expected output present there (the
+# file of any backend `gen --list-backends` names) must be byte-identical to what `imageplan gen` produces now (`gen --check`, which
 # prints a unified diff when it is not).
 # usage: golden.sh IMAGEPLAN CASE_DIR
 set -euo pipefail
@@ -11,16 +11,15 @@ imageplan=$1
 case_dir=$2
 cd "$case_dir"
 
-# backend name -> the file it is written to (backends/Backend.h defaultFileName)
-outputs=(dockerfile:Dockerfile dockerignore:.dockerignore explain:explain.txt explain-json:explain.json)
+list_backends "$imageplan"
 
 [[ -f Dockerfile ]] ||
   fail "$case_dir has no expected Dockerfile; generate it with scripts/update-golden.sh and review the diff"
 
 status=0
-for output in "${outputs[@]}"; do
-  backend=${output%%:*}
-  file=${output#*:}
+for i in "${!backends[@]}"; do
+  backend=${backends[i]}
+  file=${backend_files[i]}
   [[ -e $file ]] || continue
   if "$imageplan" gen imageplan.yaml --emit "$backend" --check "$file"; then
     echo "ok: $file"

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Checks the include rules that keep the phases apart (docs: STYLE.md, "one
-# type per phase"): backends/ sees only the plan (planner/Plan.h, never dsl/
-# or the rest of planner/); dsl/ includes neither planner/ nor backends/;
-# planner/ does not include backends/.
+# Checks the include rules that keep the phases apart (docs/architecture.md;
+# STYLE.md, "one type per phase"). Each library sees only the layers below it:
+#   readers/  (diagnostics, Dockerfile, .dockerignore, shell, TOML readers): nothing
+#   dsl/      readers/
+#   planner/  dsl/, readers/; its plan type (planner/Plan.h, Plan.cpp) nothing
+#   backends/ planner/Plan.h only
+#   analysis/ planner/, readers/ (plans, history, costs, Dockerfiles), never backends/
+#   tools/init/ readers/, dsl/, planner/: never output or analysis
+#   bench/    the libraries, never the driver in tools/
+# tools/ (the driver) wires them all together and is the only folder free of rules.
 # usage: layering.sh REPO_ROOT
 set -euo pipefail
 # shellcheck source=common.sh
@@ -13,31 +19,40 @@ cd "$repo_root"
 
 status=0
 checked=0
+project='(readers|dsl|planner|backends|analysis|tools)/'
 
-# Reports every include in folder $1 whose target matches the ERE $2 and is
-# not the allowed header $3 (may be empty).
-forbid() {
-  local folder=$1 pattern=$2 allowed=$3 why=$4 file hit target
+# Reports every include in `place` (a folder or a file) of a project header
+# whose path is not allowed by the ERE `allowed`: `why` says what the rule is.
+only() {
+  local place=$1 allowed=$2 why=$3 file hit target
   local include='[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]'
   local sources=(-name '*.h' -o -name '*.hpp' -o -name '*.cpp' -o -name '*.cc' -o -name '*.inc')
-  [[ -d $folder ]] || fail "no folder $folder in $repo_root"
+  [[ -e $place ]] || fail "no $place in $repo_root"
   while IFS= read -r -d '' file; do
     checked=$((checked + 1))
     while IFS= read -r hit; do
       [[ -n $hit ]] || continue
       target=$(sed -E "s/^[0-9]+:${include}([^>\"]*)[>\"].*/\\1/" <<<"$hit")
       target=${target#"${target%%[!./]*}"} # drop a leading ../ or ./
-      [[ -n $allowed && $target == "$allowed" ]] && continue
+      [[ $target =~ $allowed ]] && continue
       echo "FAIL: $file:${hit%%:*}: includes $target; $why" >&2
       status=1
-    done < <(grep -nE "^${include}(\.\.?/)*($pattern)" "$file" || true)
-  done < <(find "$folder" -type f \( "${sources[@]}" \) -print0 | LC_ALL=C sort -z)
+    done < <(grep -nE "^${include}(\.\.?/)*${project}" "$file" || true)
+  done < <(find "$place" -type f \( "${sources[@]}" \) -print0 | LC_ALL=C sort -z)
 }
 
-forbid backends 'dsl/' '' "backends read only the plan, never the spec or its AST"
-forbid backends 'planner/' 'planner/Plan.h' "backends may include only planner/Plan.h from planner/"
-forbid dsl 'planner/|backends/' '' "dsl/ is the first phase and depends on no later one"
-forbid planner 'backends/' '' "the planner never formats output"
+only readers '^readers/' "readers/ is the bottom layer and includes no other library"
+only dsl '^(dsl|readers)/' "dsl/ reads specs and depends only on readers/"
+only planner '^(planner|dsl|readers)/' "the planner never formats output or analyses it"
+only planner/Plan.h '^$' "planner/Plan.h is the plan type alone: backends see nothing else"
+only planner/Plan.cpp '^planner/Plan\.h$' "the plan type's helpers need nothing but the plan"
+only backends '^(backends/|planner/Plan\.h$)' \
+  "backends read only the plan (planner/Plan.h), never the spec, its AST or the planner"
+only analysis '^(analysis|planner|readers)/' \
+  "analysis/ reads plans, history and Dockerfiles, never backends, the spec or the driver"
+only tools/init '^(tools/init|readers|dsl|planner)/' \
+  "init builds a spec from a folder; it writes no output through backends and runs no analysis"
+only bench '^(readers|dsl|planner|backends|analysis)/' "bench/ measures the libraries, not the driver"
 
 ((checked > 0)) || fail "no source file found to check"
 if ((status == 0)); then echo "ok: $checked files follow the layering rules"; fi

@@ -58,29 +58,6 @@ expect fail "dockerfile-utils lint of an invalid Dockerfile" \
   "$here/lint-dockerfile.sh" "$dockerfile_utils" "$fixtures/lint-error.Dockerfile"
 expect fail "a missing checker" "$here/lint-dockerfile.sh" missing "$fixtures/runs.Dockerfile"
 
-# Layering: a clean tree passes, each forbidden include fails.
-make_tree() {
-  local root=$scratch/tree-$1
-  mkdir -p "$root/dsl" "$root/planner" "$root/backends"
-  echo '#include "dsl/Spec.h"' >"$root/dsl/Parser.cpp"
-  echo '#include "dsl/Spec.h"' >"$root/planner/Planner.cpp"
-  echo '#include "planner/Plan.h"' >"$root/backends/Dockerfile.cpp"
-  echo "$root"
-}
-expect pass "layering of a clean tree" "$here/layering.sh" "$(make_tree clean)"
-tree=$(make_tree backend-dsl)
-echo '#include "dsl/Spec.h"' >>"$tree/backends/Dockerfile.cpp"
-expect fail "layering: backends/ including dsl/" "$here/layering.sh" "$tree"
-tree=$(make_tree backend-planner)
-echo '#include <planner/Planner.h>' >>"$tree/backends/Registry.cpp"
-expect fail "layering: backends/ including planner/Planner.h" "$here/layering.sh" "$tree"
-tree=$(make_tree dsl-planner)
-echo '  #  include "../planner/Plan.h"' >>"$tree/dsl/Check.cpp"
-expect fail "layering: dsl/ including planner/" "$here/layering.sh" "$tree"
-tree=$(make_tree planner-backends)
-echo '#include "backends/Backend.h"' >>"$tree/planner/Planner.cpp"
-expect fail "layering: planner/ including backends/" "$here/layering.sh" "$tree"
-
 # Negative cases: the exit code, stdout and stderr are all checked.
 case_dir=$scratch/negative-case
 mkdir "$case_dir"
@@ -101,6 +78,38 @@ expect pass "determinism of stable output" \
 for mode in cwd date env; do
   expect fail "determinism of output depending on $mode" \
     env FAKE_IMAGEPLAN_MODE=$mode "$here/determinism.sh" "$fake" "$case_dir" "$scratch/repo"
+done
+
+# Layering: a tree that follows the rules passes; each kind of forbidden
+# include fails it.
+layered_tree() {
+  local root=$1 folder
+  rm -rf "$root"
+  for folder in readers dsl planner backends analysis tools/init bench; do
+    mkdir -p "$root/$folder"
+    printf '// empty\n' >"$root/$folder/Empty.cpp"
+  done
+  printf '#include "readers/Diagnostics.h"\n' >"$root/dsl/Uses.cpp"
+  printf '#include "planner/Plan.h"\n' >"$root/backends/Uses.cpp"
+  printf '// the plan type\n' >"$root/planner/Plan.h"
+  printf '#include "planner/Plan.h"\n' >"$root/planner/Plan.cpp"
+}
+layered_tree "$scratch/layers"
+expect pass "layering of a tree that follows the rules" "$here/layering.sh" "$scratch/layers"
+for bad in "readers/Bad.cpp:dsl/Spec.h" "dsl/Bad.cpp:planner/Graph.h" \
+  "planner/Bad.cpp:backends/Backend.h" "planner/Plan.h:dsl/Spec.h" \
+  "backends/Bad.h:planner/Graph.h" "backends/Bad.cpp:dsl/Spec.h" \
+  "analysis/Bad.cpp:backends/Backend.h" "tools/init/Bad.cpp:analysis/Score.h" \
+  "bench/Bad.cpp:tools/Compile.h"; do
+  layered_tree "$scratch/layers"
+  printf '#include "%s"\n' "${bad#*:}" >"$scratch/layers/${bad%%:*}"
+  expect fail "layering with ${bad%%:*} including ${bad#*:}" "$here/layering.sh" "$scratch/layers"
+done
+# Other spellings of an include count too.
+for line in '#include <planner/Graph.h>' '  #  include "../planner/Graph.h"'; do
+  layered_tree "$scratch/layers"
+  printf '%s\n' "$line" >"$scratch/layers/backends/Bad.cpp"
+  expect fail "layering with backends/ writing [$line]" "$here/layering.sh" "$scratch/layers"
 done
 
 exit "$status"

@@ -1,0 +1,170 @@
+// The compiler pipeline (see Compile.h). Library errors have already been
+// printed through the DiagnosticEngine; here they only stop the run.
+#include "tools/Compile.h"
+
+#include "analysis/GitHistory.h"
+#include "dsl/Parser.h"
+#include "planner/GraphDot.h"
+#include "planner/Planner.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include "spdlog/spdlog.h"
+
+namespace imageplan::driver {
+namespace {
+
+/// The reason an error carries, without the file name some error kinds add.
+std::string reasonOf(llvm::Error err) {
+  std::string reason;
+  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase &info) {
+    std::error_code ec = info.convertToErrorCode();
+    reason = ec != llvm::inconvertibleErrorCode() ? ec.message() : info.message();
+  });
+  return reason;
+}
+
+/// The build context when --context is not given: the spec's folder.
+std::string defaultContextDir(llvm::StringRef specPath) {
+  llvm::StringRef parent = llvm::sys::path::parent_path(specPath);
+  return parent.empty() ? "." : parent.str();
+}
+
+/// How generated files name the spec: its path inside the build context
+/// (usually just "imageplan.yaml"), so that the output does not depend on the
+/// working directory or on where the checkout lives; the file name alone when
+/// the spec lies outside the context. Diagnostics keep the path as given.
+std::string specNameInContext(llvm::StringRef specPath, llvm::StringRef contextDir) {
+  std::string fileName = llvm::sys::path::filename(specPath).str();
+  llvm::SmallString<256> spec(specPath), context(contextDir);
+  if (llvm::sys::fs::make_absolute(spec) || llvm::sys::fs::make_absolute(context))
+    return fileName;
+  llvm::sys::path::remove_dots(spec, /*remove_dot_dot=*/true);
+  llvm::sys::path::remove_dots(context, /*remove_dot_dot=*/true);
+  auto specIt = llvm::sys::path::begin(spec), specEnd = llvm::sys::path::end(spec);
+  for (auto it = llvm::sys::path::begin(context), end = llvm::sys::path::end(context);
+       it != end; ++it, ++specIt)
+    if (specIt == specEnd || *specIt != *it)
+      return fileName;
+  llvm::SmallString<256> relative;
+  for (; specIt != specEnd; ++specIt)
+    llvm::sys::path::append(relative, llvm::sys::path::Style::posix, *specIt);
+  return relative.empty() ? fileName : relative.str().str();
+}
+
+/// The history to plan with: `--history` wins over the spec's `history:`.
+/// Without a repository there is no history, and default rates apply.
+std::optional<planner::History> historyFor(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
+                                           llvm::StringRef contextDir,
+                                           std::optional<unsigned> commits) {
+  llvm::SMLoc loc;
+  if (!commits && spec.history) {
+    commits = static_cast<unsigned>(spec.history->value);
+    loc = spec.history->loc;
+  }
+  if (!commits)
+    return std::nullopt;
+  llvm::Expected<planner::History> history = analysis::readHistory(contextDir, *commits);
+  if (!history) {
+    diags.warning(loc, llvm::toString(history.takeError()) + "; using default change rates");
+    return std::nullopt;
+  }
+  spdlog::debug("history: {} commit(s) from '{}'", history->commits.size(), contextDir.str());
+  return std::move(*history);
+}
+
+/// The dialect called `name`; std::nullopt after reporting an unknown name.
+std::optional<backends::Dialect> dialectNamed(readers::DiagnosticEngine &diags,
+                                              llvm::StringRef name) {
+  if (std::optional<backends::Dialect> dialect =
+          backends::parseDialect(std::string_view(name.data(), name.size())))
+    return dialect;
+  std::vector<std::string> names;
+  for (backends::Dialect dialect : backends::kDialects)
+    names.push_back(backends::toString(dialect));
+  diags.error("unknown dialect '" + name + "'; expected one of " + llvm::join(names, ", "));
+  return std::nullopt;
+}
+
+} // namespace
+
+llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags,
+                                     const CompileOptions &options, std::string *graphDot) {
+  spdlog::debug("reading spec '{}'", options.specPath);
+  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath);
+  if (!buffer) {
+    diags.error("cannot read '" + options.specPath + "': " + reasonOf(buffer.takeError()));
+    return readers::diagnosticsReported(diags.errorCount());
+  }
+  return compileSpecBuffer(diags, *buffer, options, graphDot);
+}
+
+llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, unsigned bufferId,
+                                           const CompileOptions &options,
+                                           std::string *graphDot) {
+  // A usage error comes before the spec is parsed.
+  if (!options.dialect.empty() && !dialectNamed(diags, options.dialect))
+    return readers::diagnosticsReported(diags.errorCount());
+  std::string contextDir =
+      options.contextDir.empty() ? defaultContextDir(options.specPath) : options.contextDir;
+  std::string specName = specNameInContext(options.specPath, contextDir);
+  spdlog::debug("parsing spec as '{}' (build context '{}')", specName, contextDir);
+  llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, bufferId, specName);
+  if (!spec)
+    return spec.takeError();
+
+  Compiled compiled;
+  if (llvm::Error err = dsl::checkSpec(diags, *spec, contextDir, &compiled.filesRead))
+    return err;
+  // --dialect wins over the spec's `dialect:` (a name the dsl checked).
+  llvm::StringRef dialectName = !options.dialect.empty() ? llvm::StringRef(options.dialect)
+                                : spec->dialect ? llvm::StringRef(spec->dialect->value)
+                                                : llvm::StringRef("buildkit");
+  std::optional<backends::Dialect> dialect = dialectNamed(diags, dialectName);
+  if (!dialect)
+    return readers::diagnosticsReported(diags.errorCount());
+  compiled.output.dialect = *dialect;
+  if (llvm::Error err = dsl::checkBuildSecrets(diags, *spec, backends::toString(*dialect),
+                                               backends::rulesFor(*dialect).secretMounts))
+    return err;
+
+  planner::PlanOptions planOptions;
+  planOptions.baseOverride = options.baseImage;
+  std::optional<planner::History> history =
+      historyFor(diags, *spec, contextDir, options.history);
+  if (history)
+    planOptions.history = &*history;
+  if (graphDot) {
+    llvm::Expected<std::string> dot = planner::graphDot(diags, *spec, planOptions);
+    if (!dot)
+      return dot.takeError();
+    *graphDot = std::move(*dot);
+  }
+  llvm::Expected<plan::Plan> plan = planner::buildPlan(diags, *spec, planOptions);
+  if (!plan)
+    return plan.takeError();
+  // A phase that printed an error must not let the run succeed.
+  if (diags.hasErrors())
+    return readers::diagnosticsReported(diags.errorCount());
+  spdlog::debug("plan '{}': {} stage(s)", plan->name, plan->stages.size());
+  compiled.plan = std::move(*plan);
+  return compiled;
+}
+
+std::optional<Compiled> compileAndReport(readers::DiagnosticEngine &diags,
+                                         const CompileOptions &options, std::string *graphDot) {
+  llvm::Expected<Compiled> compiled = compileSpec(diags, options, graphDot);
+  if (!compiled) {
+    llvm::consumeError(compiled.takeError());
+    diags.printSummary();
+    return std::nullopt;
+  }
+  diags.printSummary(); // "N warnings generated." when there were any
+  return std::move(*compiled);
+}
+
+} // namespace imageplan::driver
