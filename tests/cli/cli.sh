@@ -73,6 +73,8 @@ case_usage_errors() {
   expect_rc 1
   run gen
   expect_rc 1
+  [[ $err == "error: gen needs a spec: imageplan gen SPEC (see imageplan gen --help)" ]] ||
+    fail "gen without a spec printed [$err]"
   run gen spec/imageplan.yaml --emit no-such-backend
   expect_rc 1
   expect_contains stderr "$err" "unknown backend 'no-such-backend'"
@@ -81,6 +83,14 @@ case_usage_errors() {
   run gen spec/imageplan.yaml --emit dockerfile --emit dockerignore
   expect_rc 1
   [[ -z $out ]] || fail "a usage error printed on stdout: [$out]"
+}
+
+case_list_backends() {
+  run gen --list-backends
+  expect_rc 0
+  [[ -z $err ]] || fail "--list-backends printed on stderr: [$err]"
+  [[ $out == $'dockerfile\tDockerfile\ndockerignore\t.dockerignore\nexplain\texplain.txt\nexplain-json\texplain.json' ]] ||
+    fail "--list-backends printed [$out]"
 }
 
 case_missing_spec() {
