@@ -33,25 +33,35 @@ struct Edit {
   size_t newIndex; // new lines before this edit (the inserted/equal line's index)
 };
 
-/// The shortest edit script between `a` and `b` (Myers 1986: greedy forward
-/// search over diagonals, keeping each round's frontier for the backtrack).
-std::vector<Edit> shortestEditScript(const std::vector<llvm::StringRef> &a,
-                                     const std::vector<llvm::StringRef> &b) {
-  const long n = static_cast<long>(a.size());
-  const long m = static_cast<long>(b.size());
+/// Myers' greedy search (1986) for the shortest edit script between the
+/// middles of `a` and `b`, once their common prefix and suffix are set aside.
+class MyersSearch {
+public:
+  MyersSearch(const std::vector<llvm::StringRef> &a, const std::vector<llvm::StringRef> &b)
+      : a(a), b(b), n(static_cast<long>(a.size())), m(static_cast<long>(b.size())) {
+    // Common prefix and suffix need no search and keep the frontier small.
+    while (prefix < n && prefix < m && a[prefix] == b[prefix])
+      ++prefix;
+    while (suffix < n - prefix && suffix < m - prefix && a[n - 1 - suffix] == b[m - 1 - suffix])
+      ++suffix;
+    n2 = n - prefix - suffix;
+    m2 = m - prefix - suffix;
+  }
 
-  // Common prefix and suffix need no search and keep the frontier small.
-  long prefix = 0;
-  while (prefix < n && prefix < m && a[prefix] == b[prefix])
-    ++prefix;
-  long suffix = 0;
-  while (suffix < n - prefix && suffix < m - prefix &&
-         a[n - 1 - suffix] == b[m - 1 - suffix])
-    ++suffix;
-  const long n2 = n - prefix - suffix;
-  const long m2 = m - prefix - suffix;
-  auto equalAt = [&](long x, long y) { return a[prefix + x] == b[prefix + y]; };
+  std::vector<Edit> run() {
+    long finalD = n2 > 0 || m2 > 0 ? search() : 0;
+    std::vector<Edit> reversed = backtrack(finalD);
+    std::vector<Edit> edits;
+    edits.reserve(size_t(prefix + suffix) + reversed.size());
+    for (long i = 0; i < prefix; ++i)
+      edits.push_back({EditKind::Equal, size_t(i), size_t(i)});
+    edits.insert(edits.end(), reversed.rbegin(), reversed.rend());
+    for (long i = 0; i < suffix; ++i)
+      edits.push_back({EditKind::Equal, size_t(n - suffix + i), size_t(m - suffix + i)});
+    return edits;
+  }
 
+private:
   // Round d keeps, for each diagonal k in [-d, d] (index k + d), the furthest x
   // reachable with d edits (-1: no such point inside the grid) and whether it
   // was reached by a step down (insert) or right (delete), for the backtrack.
@@ -59,91 +69,94 @@ std::vector<Edit> shortestEditScript(const std::vector<llvm::StringRef> &a,
     std::vector<long> x;
     std::vector<bool> down;
   };
-  std::vector<Round> rounds;
-  long finalD = 0;
-  if (n2 > 0 || m2 > 0) {
+
+  bool equalAt(long x, long y) const { return a[prefix + x] == b[prefix + y]; }
+
+  /// Runs rounds until one reaches the end; returns its number of edits.
+  long search() {
     for (long d = 0;; ++d) {
       Round round{std::vector<long>(2 * d + 1, -1), std::vector<bool>(2 * d + 1)};
       bool done = false;
-      for (long k = -d; k <= d; k += 2) {
-        long x = -1;
-        bool down = false;
-        if (d == 0) {
-          x = 0;
-        } else {
-          const Round &prev = rounds.back();
-          auto prevAt = [&](long pk) {
-            return pk < -(d - 1) || pk > d - 1 ? -1 : prev.x[pk + d - 1];
-          };
-          long fromAbove = prevAt(k + 1); // step down to (x, y + 1)
-          if (fromAbove >= 0 && fromAbove - k <= m2) {
-            x = fromAbove;
-            down = true;
-          }
-          long fromLeft = prevAt(k - 1); // step right to (x + 1, y)
-          if (fromLeft >= 0 && fromLeft + 1 <= n2 && fromLeft + 1 > x) {
-            x = fromLeft + 1;
-            down = false;
-          }
-        }
-        if (x < 0)
-          continue;
-        long y = x - k;
-        while (x < n2 && y < m2 && equalAt(x, y)) {
-          ++x;
-          ++y;
-        }
-        round.x[k + d] = x;
-        round.down[k + d] = down;
-        if (x == n2 && y == m2)
-          done = true;
-      }
+      for (long k = -d; k <= d; k += 2)
+        done = extend(d, k, round) || done;
       rounds.push_back(std::move(round));
-      if (done) {
-        finalD = d;
-        break;
+      if (done)
+        return d;
+    }
+  }
+
+  /// The furthest point on diagonal `k` with `d` edits, into `round`; true
+  /// when it is the end of both sequences.
+  bool extend(long d, long k, Round &round) const {
+    long x = -1;
+    bool down = false;
+    if (d == 0) {
+      x = 0;
+    } else {
+      const Round &prev = rounds.back();
+      auto prevAt = [&](long pk) { return pk < -(d - 1) || pk > d - 1 ? -1 : prev.x[pk + d - 1]; };
+      long fromAbove = prevAt(k + 1); // step down to (x, y + 1)
+      if (fromAbove >= 0 && fromAbove - k <= m2) {
+        x = fromAbove;
+        down = true;
+      }
+      long fromLeft = prevAt(k - 1); // step right to (x + 1, y)
+      if (fromLeft >= 0 && fromLeft + 1 <= n2 && fromLeft + 1 > x) {
+        x = fromLeft + 1;
+        down = false;
       }
     }
-  }
-
-  // Walk back from the end, collecting edits in reverse.
-  std::vector<Edit> reversed;
-  long x = n2, y = m2;
-  for (long d = finalD; d > 0; --d) {
-    long k = x - y;
-    bool down = rounds[d].down[k + d];
-    long prevK = down ? k + 1 : k - 1;
-    long prevX = rounds[d - 1].x[prevK + d - 1];
-    long prevY = prevX - prevK;
-    long snakeStart = down ? prevX : prevX + 1;
-    while (x > snakeStart) {
-      --x;
-      --y;
-      reversed.push_back({EditKind::Equal, size_t(prefix + x), size_t(prefix + y)});
+    if (x < 0)
+      return false;
+    long y = x - k;
+    while (x < n2 && y < m2 && equalAt(x, y)) {
+      ++x;
+      ++y;
     }
-    if (down)
-      reversed.push_back({EditKind::Insert, size_t(prefix + prevX), size_t(prefix + prevY)});
-    else
-      reversed.push_back({EditKind::Delete, size_t(prefix + prevX), size_t(prefix + prevY)});
-    x = prevX;
-    y = prevY;
-  }
-  while (x > 0) {
-    --x;
-    --y;
-    reversed.push_back({EditKind::Equal, size_t(prefix + x), size_t(prefix + y)});
+    round.x[k + d] = x;
+    round.down[k + d] = down;
+    return x == n2 && y == m2;
   }
 
-  std::vector<Edit> edits;
-  edits.reserve(size_t(prefix + suffix) + reversed.size());
-  for (long i = 0; i < prefix; ++i)
-    edits.push_back({EditKind::Equal, size_t(i), size_t(i)});
-  edits.insert(edits.end(), reversed.rbegin(), reversed.rend());
-  for (long i = 0; i < suffix; ++i)
-    edits.push_back({EditKind::Equal, size_t(n - suffix + i), size_t(m - suffix + i)});
+  /// Walks back from the end, collecting the middle's edits in reverse.
+  std::vector<Edit> backtrack(long finalD) const {
+    std::vector<Edit> reversed;
+    long x = n2, y = m2;
+    auto equalsBackTo = [&](long start) {
+      while (x > start) {
+        --x;
+        --y;
+        reversed.push_back({EditKind::Equal, size_t(prefix + x), size_t(prefix + y)});
+      }
+    };
+    for (long d = finalD; d > 0; --d) {
+      long k = x - y;
+      bool down = rounds[d].down[k + d];
+      long prevK = down ? k + 1 : k - 1;
+      long prevX = rounds[d - 1].x[prevK + d - 1];
+      long prevY = prevX - prevK;
+      equalsBackTo(down ? prevX : prevX + 1);
+      reversed.push_back({down ? EditKind::Insert : EditKind::Delete, size_t(prefix + prevX),
+                          size_t(prefix + prevY)});
+      x = prevX;
+      y = prevY;
+    }
+    equalsBackTo(0);
+    return reversed;
+  }
 
-  // Within each run of changes, list deletions before insertions, as diff -u
-  // does; any order inside a run is an equally short script.
+  const std::vector<llvm::StringRef> &a, &b;
+  const long n, m;
+  long prefix = 0, suffix = 0, n2 = 0, m2 = 0;
+  std::vector<Round> rounds;
+};
+
+/// The shortest edit script between `a` and `b`, with deletions before
+/// insertions within each run of changes, as diff -u writes them.
+std::vector<Edit> shortestEditScript(const std::vector<llvm::StringRef> &a,
+                                     const std::vector<llvm::StringRef> &b) {
+  std::vector<Edit> edits = MyersSearch(a, b).run();
+  // Any order inside a run is an equally short script.
   for (size_t i = 0; i < edits.size();) {
     if (edits[i].kind == EditKind::Equal) {
       ++i;
