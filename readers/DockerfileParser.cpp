@@ -1,9 +1,11 @@
-// The Dockerfile parser: physical lines -> parser directives and logical lines
-// (continuations joined, comments dropped, heredoc bodies attached) -> typed
-// instructions grouped into stages. Each problem is reported at its location
+// The Dockerfile parser: logical lines (DockerfileLines.h) -> typed
+// instructions grouped into stages, with ARG/ENV expansion and --from
+// references resolved. Each problem is reported at its location
 // and parsing goes on, so one run shows every error.
 #include "readers/DockerfileParser.h"
 
+#include "readers/DockerfileKeywords.h"
+#include "readers/DockerfileLines.h"
 #include "readers/DockerfileWords.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -12,7 +14,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
-#include <functional>
 
 namespace imageplan::readers {
 
@@ -21,72 +22,6 @@ std::string DockerfileStage::label(size_t index) const {
 }
 
 namespace {
-
-constexpr llvm::StringLiteral kInstructions[] = {
-    "ADD",   "ARG",        "CMD",     "COPY",    "ENTRYPOINT", "ENV",
-    "EXPOSE", "FROM",      "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
-    "RUN",   "SHELL",      "STOPSIGNAL", "USER", "VOLUME",     "WORKDIR"};
-
-/// The flags each instruction accepts; others have none.
-struct FlagSet {
-  llvm::StringLiteral keyword;
-  std::vector<llvm::StringRef> names;
-};
-const FlagSet kFlags[] = {
-    {"FROM", {"platform"}},
-    {"COPY", {"from", "chown", "chmod", "link", "parents", "exclude"}},
-    {"ADD", {"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"}},
-    {"RUN", {"mount", "network", "security", "device"}},
-    {"HEALTHCHECK", {"interval", "timeout", "start-period", "start-interval", "retries"}},
-};
-
-const FlagSet *flagsOf(llvm::StringRef keyword) {
-  for (const FlagSet &set : kFlags)
-    if (set.keyword == keyword)
-      return &set;
-  return nullptr;
-}
-
-/// Instructions whose shell form is a command line, not words.
-bool isCommandForm(llvm::StringRef keyword) {
-  return keyword == "RUN" || keyword == "CMD" || keyword == "ENTRYPOINT" ||
-         keyword == "HEALTHCHECK" || keyword == "ONBUILD";
-}
-
-/// Instructions that may take a JSON array.
-bool takesJson(llvm::StringRef keyword) {
-  return keyword == "RUN" || keyword == "CMD" || keyword == "ENTRYPOINT" || keyword == "SHELL" ||
-         keyword == "COPY" || keyword == "ADD" || keyword == "VOLUME";
-}
-
-/// Instructions whose words BuildKit expands with ARG and ENV values.
-bool expandsVariables(llvm::StringRef keyword) {
-  return keyword != "RUN" && keyword != "CMD" && keyword != "ENTRYPOINT" &&
-         keyword != "HEALTHCHECK" && keyword != "ONBUILD" && keyword != "SHELL" &&
-         keyword != "MAINTAINER";
-}
-
-/// One instruction's text with its continuation lines joined, and where each
-/// piece of it came from, so any offset maps back to a source location.
-struct LogicalLine {
-  std::string text;
-  std::vector<std::pair<size_t, const char *>> pieces; // offset in text -> source
-  unsigned line = 0;
-
-  void append(llvm::StringRef piece) {
-    pieces.push_back({text.size(), piece.data()});
-    text += piece;
-  }
-  llvm::SMLoc locAt(size_t offset) const {
-    auto it = llvm::upper_bound(pieces, offset, [](size_t value, const auto &piece) {
-      return value < piece.first;
-    });
-    if (it == pieces.begin())
-      return llvm::SMLoc::getFromPointer(pieces.empty() ? nullptr : pieces.front().second);
-    --it;
-    return llvm::SMLoc::getFromPointer(it->second + (offset - it->first));
-  }
-};
 
 /// Variables in scope: ARG and ENV values in declaration order; the last
 /// assignment of a name wins.
@@ -104,25 +39,17 @@ struct Scope {
 
 class Reader {
 public:
-  Reader(DiagnosticEngine &diags, unsigned bufferId) : diags(diags) {
-    llvm::StringRef text = diags.sourceMgr().getMemoryBuffer(bufferId)->getBuffer();
-    text.consume_front("\xEF\xBB\xBF");
-    endOfText = text.end();
-    while (!text.empty()) {
-      auto [line, rest] = text.split('\n');
-      lines.push_back(line.rtrim('\r'));
-      text = rest;
-    }
-  }
+  Reader(DiagnosticEngine &diags, unsigned bufferId)
+      : diags(diags), lines(diags.sourceMgr().getMemoryBuffer(bufferId)->getBuffer()) {}
 
   llvm::Expected<Dockerfile> read() {
-    readDirectives();
+    auto report = [this](llvm::SMLoc loc, const llvm::Twine &message) { error(loc, message); };
+    lines.readDirectives(file, report);
     LogicalLine line;
-    while (nextLogicalLine(line))
+    while (lines.nextLogicalLine(line, file.escape))
       instruction(line);
     if (file.stages.empty() && errors == 0)
-      error(llvm::SMLoc::getFromPointer(endOfText), "no FROM instruction; a Dockerfile needs at "
-                                                    "least one stage");
+      error(lines.end(), "no FROM instruction; a Dockerfile needs at least one stage");
     resolveSourceRefs();
     if (errors)
       return diagnosticsReported(errors);
@@ -133,121 +60,6 @@ private:
   void error(llvm::SMLoc loc, const llvm::Twine &message) {
     diags.error(loc, message);
     ++errors;
-  }
-
-  /// `# key=value` lines at the very top; the first other line ends them.
-  void readDirectives() {
-    for (; next < lines.size(); ++next) {
-      llvm::StringRef line = lines[next];
-      if (!line.consume_front("#"))
-        return;
-      auto [key, value] = line.split('=');
-      key = key.trim();
-      if (value.data() == nullptr || key.empty() || !llvm::all_of(key, llvm::isAlnum))
-        return;
-      std::string name = key.lower();
-      if (name != "syntax" && name != "escape" && name != "check")
-        return; // an unknown directive is a comment, and comments end directives
-      value = value.trim();
-      llvm::SMLoc loc = llvm::SMLoc::getFromPointer(lines[next].data());
-      if (llvm::any_of(file.directives, [&](const auto &d) { return d.first == name; })) {
-        error(loc, "only one '" + name + "' parser directive may be given");
-        continue;
-      }
-      if (name == "escape") {
-        if (value != "\\" && value != "`") {
-          error(loc, "invalid escape character '" + value + "'; use '\\' or '`'");
-          continue;
-        }
-        file.escape = value.front();
-      }
-      file.directives.push_back({name, value.str()});
-    }
-  }
-
-  static bool isBlankOrComment(llvm::StringRef line) {
-    llvm::StringRef trimmed = line.ltrim(" \t");
-    return trimmed.empty() || trimmed.startswith("#");
-  }
-
-  bool nextLogicalLine(LogicalLine &line) {
-    while (next < lines.size() && isBlankOrComment(lines[next]))
-      ++next;
-    if (next >= lines.size())
-      return false;
-    line = LogicalLine();
-    line.line = next + 1;
-    bool first = true;
-    while (next < lines.size()) {
-      llvm::StringRef piece = lines[next++];
-      if (first)
-        piece = piece.ltrim(" \t");
-      first = false;
-      llvm::StringRef body = piece.rtrim(" \t");
-      if (!body.endswith(llvm::StringRef(&file.escape, 1))) {
-        line.append(piece);
-        return true;
-      }
-      line.append(body.drop_back());
-      // Comment and blank lines inside a continued instruction are dropped.
-      while (next < lines.size() && isBlankOrComment(lines[next]))
-        ++next;
-    }
-    return true;
-  }
-
-  /// `<<EOF`, `<<-EOF`, `<<"EOF"` markers outside quotes in a shell-form
-  /// RUN, COPY or ADD; each body runs to a line holding only its name.
-  void readHeredocs(const LogicalLine &line, size_t from, DockerfileInstruction &inst) {
-    llvm::StringRef text = line.text;
-    char quote = 0;
-    for (size_t i = from; i + 2 < text.size(); ++i) {
-      char c = text[i];
-      if (quote) {
-        if (c == quote)
-          quote = 0;
-        continue;
-      }
-      if (c == '\'' || c == '"') {
-        quote = c;
-        continue;
-      }
-      if (!text.substr(i).startswith("<<") || text.substr(i).startswith("<<<") ||
-          (i > 0 && text[i - 1] == '<'))
-        continue;
-      size_t j = i + 2;
-      bool chomp = j < text.size() && text[j] == '-';
-      j += chomp;
-      char q = j < text.size() && (text[j] == '"' || text[j] == '\'') ? text[j] : 0;
-      j += q != 0;
-      size_t nameStart = j;
-      while (j < text.size() && (llvm::isAlnum(text[j]) || text[j] == '_' || text[j] == '.' ||
-                                 text[j] == '-'))
-        ++j;
-      if (j == nameStart || (q && (j >= text.size() || text[j] != q)))
-        continue;
-      DockerfileHeredoc heredoc;
-      heredoc.name = text.slice(nameStart, j).str();
-      bool closed = false;
-      while (next < lines.size()) {
-        llvm::StringRef body = lines[next++];
-        if (chomp)
-          body = body.ltrim('\t');
-        if (body == heredoc.name) {
-          closed = true;
-          break;
-        }
-        heredoc.body += body;
-        heredoc.body += '\n';
-      }
-      if (!closed) {
-        error(line.locAt(i), "heredoc '" + heredoc.name + "' is never closed; end it with a line "
-                             "holding only '" + heredoc.name + "'");
-        return;
-      }
-      inst.heredocs.push_back(std::move(heredoc));
-      i = j;
-    }
   }
 
   Scope &scope() { return scopes.empty() ? globalScope : scopes.back(); }
@@ -276,8 +88,8 @@ private:
     inst.keyword = keyword.upper();
     inst.loc = line.locAt(0);
     inst.line = line.line;
-    if (!llvm::is_contained(kInstructions, inst.keyword)) {
-      std::vector<llvm::StringRef> names(std::begin(kInstructions), std::end(kInstructions));
+    if (!isInstruction(inst.keyword)) {
+      std::vector<llvm::StringRef> names = instructionNames();
       std::string suggestion = closestMatch(keyword, names);
       error(inst.loc, "unknown instruction '" + keyword + "'" +
                           (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
@@ -287,7 +99,8 @@ private:
     llvm::StringRef args = text.substr(argsStart).rtrim(" \t");
     bool json = takesJson(inst.keyword) && args.startswith("[");
     if ((inst.keyword == "RUN" || inst.keyword == "COPY" || inst.keyword == "ADD") && !json)
-      readHeredocs(line, argsStart, inst);
+      lines.readHeredocs(line, argsStart, inst.heredocs,
+                         [this](llvm::SMLoc loc, const llvm::Twine &message) { error(loc, message); });
 
     if (file.stages.empty() && inst.keyword != "FROM" && inst.keyword != "ARG") {
       error(inst.loc, inst.keyword + " comes before the first FROM; only ARG may");
@@ -327,7 +140,7 @@ private:
   /// instruction.
   bool readFlags(const LogicalLine &line, llvm::StringRef args, size_t argsStart,
                  DockerfileInstruction &inst, size_t &pos) {
-    const FlagSet *allowed = flagsOf(inst.keyword);
+    const std::vector<llvm::StringRef> *allowed = flagsOf(inst.keyword);
     if (!allowed)
       return true;
     // Flag values are expanded even where the arguments are not (RUN --mount).
@@ -350,9 +163,9 @@ private:
       flag.hasValue = value.data() != nullptr;
       flag.value = value.str();
       flag.loc = line.locAt(argsStart + start);
-      if (!llvm::is_contained(allowed->names, flag.name)) {
+      if (!llvm::is_contained(*allowed, flag.name)) {
         error(flag.loc, "unknown flag '--" + flag.name + "' for " + inst.keyword +
-                            "; it takes --" + llvm::join(allowed->names, ", --"));
+                            "; it takes --" + llvm::join(*allowed, ", --"));
         continue;
       }
       inst.flags.push_back(std::move(flag));
@@ -605,28 +418,41 @@ private:
         }
       }
     }
-    // Depth-first search for a cycle; each stage is reported at most once.
+    reportCycles(uses);
+  }
+
+  /// Depth-first search for stages that read from each other, with an
+  /// explicit stack (the input decides the depth); each edge back onto the
+  /// path is reported once.
+  void reportCycles(const std::vector<std::vector<std::pair<int, llvm::SMLoc>>> &uses) {
     std::vector<int> state(file.stages.size(), 0); // 0 new, 1 on the path, 2 done
-    std::function<void(size_t)> visit = [&](size_t s) {
-      state[s] = 1;
-      for (auto [target, loc] : uses[s]) {
+    std::vector<std::pair<size_t, size_t>> stack;  // stage, next use to follow
+    for (size_t root = 0; root < file.stages.size(); ++root) {
+      if (state[root] != 0)
+        continue;
+      state[root] = 1;
+      stack.push_back({root, 0});
+      while (!stack.empty()) {
+        auto &[s, use] = stack.back();
+        if (use == uses[s].size()) {
+          state[s] = 2;
+          stack.pop_back();
+          continue;
+        }
+        auto [target, loc] = uses[s][use++];
         if (state[target] == 1)
           error(loc, "stages '" + file.stages[s].label(s) + "' and '" +
                          file.stages[target].label(target) + "' read from each other in a cycle");
-        else if (state[target] == 0)
-          visit(target);
+        else if (state[target] == 0) {
+          state[target] = 1;
+          stack.push_back({size_t(target), 0});
+        }
       }
-      state[s] = 2;
-    };
-    for (size_t s = 0; s < file.stages.size(); ++s)
-      if (state[s] == 0)
-        visit(s);
+    }
   }
 
   DiagnosticEngine &diags;
-  std::vector<llvm::StringRef> lines;
-  const char *endOfText = nullptr;
-  size_t next = 0;
+  DockerfileLines lines;
   Dockerfile file;
   Scope globalScope;
   std::vector<Scope> scopes; // one per stage
