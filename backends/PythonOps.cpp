@@ -1,0 +1,135 @@
+// The commands of Python run operations: venvs, pip, uv, poetry, managed
+// CPython, the project install and wheel builds, each with its cache mount
+// (or, without one, the option that keeps the cache out of the layer).
+#include "backends/RunBuilder.h"
+
+#include "backends/ShellQuote.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace imageplan::backends {
+
+void emitOp(RunBuilder &b, const plan::CreateVenv &op) {
+  b.command(shellJoin({op.python, "-m", "venv", op.path}));
+}
+
+// With a cache mount: no --no-cache-dir and no PIP_NO_CACHE_DIR, so pip's
+// cache speeds up rebuilds without ending up in the image. Without one the
+// cache would only be written into the layer: --no-cache-dir.
+void emitOp(RunBuilder &b, const plan::PipInstall &op) {
+  b.addCache(PipCacheDir);
+  for (const std::string &file : op.requirementFiles)
+    b.bindContext(file, scratchPath(file));
+  for (const std::string &file : op.constraintFiles)
+    b.bindContext(file, scratchPath(file));
+  bool wheels = !op.wheelStage.empty();
+  if (wheels)
+    b.bindStage(op.wheelStage, op.wheelDir, WheelMountDir);
+  ShellCommand install{b.pipCommand("install"), {}};
+  appendQuotedEach(op.options, install.args);
+  appendIndexArgs(op.indexUrls, install.args);
+  if (wheels)
+    install.args.push_back(shellJoin({"--find-links", WheelMountDir}));
+  else if (!op.wheelDir.empty())
+    install.args.push_back(shellJoin({"--find-links", op.wheelDir}));
+  for (const std::string &file : op.constraintFiles)
+    install.args.push_back(shellJoin({"-c", scratchPath(file)}));
+  for (const std::string &file : op.requirementFiles)
+    install.args.push_back(shellJoin({"-r", scratchPath(file)}));
+  appendQuotedEach(op.packages, install.args);
+  b.push(std::move(install));
+}
+
+// The lock is used as it is (--frozen): a stale lock is the author's to
+// fix, never re-resolved at build time. The project itself is installed
+// later, after the code copy (InstallProject), so a code edit never reaches
+// this layer. Hard links cannot cross from the cache mount into the layer,
+// hence UV_LINK_MODE=copy; bytecode is compiled once here rather than at
+// every container start.
+void emitOp(RunBuilder &b, const plan::UvSync &op) {
+  b.addCache(UvCacheDir);
+  for (const std::string &file : op.manifestFiles)
+    b.bindContext(file, scratchPath(file));
+  ShellCommand sync{
+      llvm::join(std::vector<std::string>{shellAssign("UV_PROJECT_ENVIRONMENT", op.venv),
+                                          shellAssign("UV_LINK_MODE", "copy"),
+                                          shellAssign("UV_COMPILE_BYTECODE", "1"),
+                                          shellAssign("UV_PYTHON_DOWNLOADS", "never"),
+                                          b.uvCommand({"sync"})},
+                 " "),
+      {}};
+  sync.args.push_back(shellJoin({"--frozen", "--no-install-project", "--no-dev"}));
+  sync.args.push_back(shellJoin({"--project", projectScratchDir(op.projectDir)}));
+  for (const std::string &extra : op.extras)
+    sync.args.push_back(shellJoin({"--extra", extra}));
+  b.push(std::move(sync));
+}
+
+// Poetry installs into the venv VIRTUAL_ENV names (the stage sets it)
+// instead of one of its own; `--no-root` leaves the project for later and
+// `--only main` leaves out development groups. A lock that no longer
+// matches pyproject.toml fails the build.
+void emitOp(RunBuilder &b, const plan::PoetryInstall &op) {
+  b.addCache(PoetryCacheDir);
+  for (const std::string &file : op.manifestFiles)
+    b.bindContext(file, scratchPath(file));
+  std::vector<llvm::StringRef> poetry = {op.poetry, "install"};
+  if (!b.rules().cacheMounts)
+    poetry.push_back("--no-cache");
+  ShellCommand install{shellAssign("POETRY_VIRTUALENVS_CREATE", "false") + " " + shellJoin(poetry),
+                       {}};
+  install.args.push_back(shellJoin({"--directory", projectScratchDir(op.projectDir)}));
+  install.args.push_back(shellJoin({"--no-root", "--only", "main", "--no-interaction"}));
+  for (const std::string &extra : op.extras)
+    install.args.push_back(shellJoin({"--extras", extra}));
+  b.push(std::move(install));
+}
+
+void emitOp(RunBuilder &b, const plan::InstallPoetry &op) {
+  b.addCache(PipCacheDir);
+  b.command(shellJoin({op.python, "-m", "venv", op.path}));
+  b.command(b.pipCommand("install", op.path + "/bin/pip") + " " +
+            shellQuote("poetry==" + op.version));
+}
+
+// The download is pinned twice: by the uv release (which fixes the patch
+// version each minor resolves to) and by the version itself.
+void emitOp(RunBuilder &b, const plan::InstallPython &op) {
+  b.bindStage(op.uvImage, "/uv", UvMountPath);
+  std::string dir = shellAssign("UV_PYTHON_INSTALL_DIR", op.installDir);
+  b.command(dir + " " + b.uvCommand({"python", "install"}, UvMountPath) + " " +
+            shellQuote(op.version));
+  if (op.venv.empty())
+    return;
+  b.command(dir + " " +
+            shellJoin({UvMountPath, "venv", "--python", op.version, "--seed", "--python-preference",
+                       "only-managed", op.venv}));
+}
+
+void emitOp(RunBuilder &b, const plan::InstallProject &op) {
+  if (op.installer != "uv") {
+    b.addCache(PipCacheDir);
+    b.command(b.pipCommand("install") + " " + shellJoin({"--no-deps", op.path}));
+    return;
+  }
+  b.addCache(UvCacheDir);
+  std::string uv = "uv";
+  if (!op.uvImage.empty()) {
+    b.bindStage(op.uvImage, "/uv", UvMountPath);
+    uv = UvMountPath.str();
+  }
+  b.command(shellAssign("UV_LINK_MODE", "copy") + " " + b.uvCommand({"pip", "install"}, uv) + " " +
+            shellJoin({"--no-deps", op.path}));
+}
+
+void emitOp(RunBuilder &b, const plan::PipWheel &op) {
+  b.addCache(PipCacheDir);
+  ShellCommand wheel{b.pipCommand("wheel") + " " +
+                         shellJoin({"--no-deps", "--no-build-isolation", "--wheel-dir", op.outDir}),
+                     {}};
+  appendIndexArgs(op.indexUrls, wheel.args);
+  appendQuotedEach(op.packages, wheel.args);
+  b.push(std::move(wheel));
+}
+
+} // namespace imageplan::backends

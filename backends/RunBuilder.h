@@ -1,0 +1,100 @@
+// Building one RUN from run operations: the builder every operation's
+// emitter writes through (mounts, copies and commands as the dialect's rules
+// allow), the paths they share, and one emitOp overload per run operation,
+// defined by concern in SystemOps.cpp, PythonOps.cpp and RunOps.cpp. Internal
+// to backends/; RunOps.h is the interface.
+#pragma once
+
+#include "backends/RunOps.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace imageplan::backends {
+
+// Where files that a command only reads are bind-mounted; never part of a
+// layer.
+inline constexpr llvm::StringLiteral ScratchDir = "/tmp/imageplan";
+inline constexpr llvm::StringLiteral WheelMountDir = "/tmp/imageplan/wheels";
+inline constexpr llvm::StringLiteral PipCacheDir = "/root/.cache/pip";
+inline constexpr llvm::StringLiteral UvCacheDir = "/root/.cache/uv";
+inline constexpr llvm::StringLiteral PoetryCacheDir = "/root/.cache/pypoetry";
+// Where a uv binary bind-mounted from its image is run from.
+inline constexpr llvm::StringLiteral UvMountPath = "/tmp/imageplan/bin/uv";
+
+/// Where context file `contextPath` is bind-mounted (or copied) for a command.
+std::string scratchPath(llvm::StringRef contextPath);
+/// The folder a project's manifest files are bind-mounted in.
+std::string projectScratchDir(llvm::StringRef projectDir);
+/// The --index-url/--extra-index-url arguments, one option per line.
+void appendIndexArgs(llvm::ArrayRef<std::string> indexUrls, std::vector<std::string> &args);
+/// Each word quoted, as an argument line of its own.
+void appendQuotedEach(llvm::ArrayRef<std::string> words, std::vector<std::string> &args);
+
+/// Adds `mount` (`copy`) to `run` unless it is there already.
+void addMount(RunInstruction &run, Mount mount);
+void addCopy(RunInstruction &run, FileCopy copy);
+
+class RunBuilder {
+public:
+  RunBuilder(const DialectRules &rules, RunInstruction &run, bool posixShell)
+      : dialect(rules), run(run), posixShell(posixShell) {}
+
+  const DialectRules &rules() const { return dialect; }
+
+  /// A command of the && chain: shell text built with ShellQuote.h.
+  void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
+  void push(ShellCommand command) { run.commands.push_back(std::move(command)); }
+  void addMount(Mount mount) { backends::addMount(run, std::move(mount)); }
+  void addCopy(FileCopy copy) { backends::addCopy(run, std::move(copy)); }
+  /// A cache mount at `target`, where the dialect has them.
+  void addCache(llvm::StringRef target, llvm::StringRef sharing = "");
+  /// Context files a command reads: bind-mounted where the dialect can, so
+  /// they never become part of a layer; else COPYed in before the RUN.
+  void bindContext(llvm::StringRef source, llvm::StringRef target, bool readWrite = false);
+  /// The same for a folder of another stage (or image).
+  void bindStage(llvm::StringRef stage, llvm::StringRef source, llvm::StringRef target);
+
+  /// `uv <subcommand>`, with --no-cache when there is no cache mount to keep
+  /// uv's cache out of the layer.
+  std::string uvCommand(std::vector<llvm::StringRef> subcommand, llvm::StringRef uv = "uv") const;
+  /// `pip install` or `pip wheel`, with --no-cache-dir when there is no cache
+  /// mount to keep the cache out of the layer.
+  std::string pipCommand(llvm::StringRef subcommand, llvm::StringRef pip = "pip") const;
+
+  /// The shell that runs a user script: bash with pipefail where the stage
+  /// has bash, else POSIX sh with what it has of the same strictness.
+  std::vector<llvm::StringRef> scriptShell() const;
+  std::vector<llvm::StringRef> withScript(llvm::StringRef script) const;
+  /// `[ENV...] command "$(printf '%s\n' LINE...)"`, every word but the first
+  /// on a continuation line of its own: text with line breaks as one argument.
+  void printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
+                   llvm::ArrayRef<std::string> envPrefix);
+
+private:
+  const DialectRules &dialect;
+  RunInstruction &run;
+  bool posixShell;
+};
+
+// SystemOps.cpp
+void emitOp(RunBuilder &b, const plan::SystemInstall &op);
+void emitOp(RunBuilder &b, const plan::MakeDirs &op);
+void emitOp(RunBuilder &b, const plan::CreateUser &op);
+// PythonOps.cpp
+void emitOp(RunBuilder &b, const plan::CreateVenv &op);
+void emitOp(RunBuilder &b, const plan::PipInstall &op);
+void emitOp(RunBuilder &b, const plan::UvSync &op);
+void emitOp(RunBuilder &b, const plan::PoetryInstall &op);
+void emitOp(RunBuilder &b, const plan::InstallPoetry &op);
+void emitOp(RunBuilder &b, const plan::InstallPython &op);
+void emitOp(RunBuilder &b, const plan::InstallProject &op);
+void emitOp(RunBuilder &b, const plan::PipWheel &op);
+// RunOps.cpp
+void emitOp(RunBuilder &b, const plan::ModelDownload &op);
+void emitOp(RunBuilder &b, const plan::RunScript &op);
+
+} // namespace imageplan::backends
