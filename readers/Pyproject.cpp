@@ -73,8 +73,10 @@ private:
   llvm::SMLoc locOf(const toml::source_region &region) {
     if (region.begin.line == 0)
       return llvm::SMLoc();
-    return diags.sourceMgr().FindLocForLineAndColumn(bufferId, region.begin.line,
-                                                     region.begin.column);
+    llvm::SMLoc loc = diags.sourceMgr().FindLocForLineAndColumn(bufferId, region.begin.line,
+                                                                region.begin.column);
+    // toml++ puts an unexpected end of file on the line after the last one.
+    return loc.isValid() ? loc : diags.locAt(bufferId, SIZE_MAX);
   }
 
   void error(const toml::source_region &region, const llvm::Twine &message) {

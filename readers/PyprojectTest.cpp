@@ -118,6 +118,15 @@ TEST_F(PyprojectTest, ExtrasOfBothStylesInFileOrderEachOnce) {
   ASSERT_TRUE(pyproject) << diags.output();
   EXPECT_EQ(pyproject->extras(), (Names{"cuda", "server", "audio"}));
   EXPECT_EQ(pyproject->poetry->python, "^3.10");
+  // Lines of a multi-line list are values, even when they hold '=' or '#'.
+  auto multiLine = parse("[project.optional-dependencies]\n"
+                         "server = [\n"
+                         "    \"starlette>=0.41\",  # [web]\n"
+                         "    \"uvicorn[standard]>=0.32\",\n"
+                         "]\n"
+                         "gpu = [\"torch==2.5.1\"]\n");
+  ASSERT_TRUE(multiLine) << diags.output();
+  EXPECT_EQ(multiLine->extras(), (Names{"server", "gpu"}));
   // Dotted keys and inline tables are tables too.
   auto dotted = parse("project.optional-dependencies.gpu = [\"torch==2.5.1\"]\n"
                       "project.scripts = {serve = \"a:main\", admin = \"a:admin\"}\n");

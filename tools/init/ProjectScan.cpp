@@ -2,8 +2,10 @@
 // in sorted order, so the same folder always gives the same spec.
 #include "tools/init/ProjectScan.h"
 
-#include "dsl/PythonCheck.h"
+#include "tools/init/ProjectFile.h"
+
 #include "planner/Base.h"
+#include "readers/Pyproject.h"
 #include "planner/SystemManager.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -267,26 +269,21 @@ void chooseBase(ProjectFacts &facts) {
 
 /// What pyproject.toml says: the manager its tables belong to, whether it is a
 /// package, its extras and console scripts, and a Python version.
-void readPyproject(llvm::StringRef toml, ProjectFacts &facts) {
-  bool poetryTables = toml.contains("[tool.poetry]");
+void readPyproject(const readers::Pyproject &pyproject, ProjectFacts &facts) {
   if (facts.uvLock)
     facts.manager = "uv";
-  else if (facts.poetryLock || poetryTables)
+  else if (facts.poetryLock || pyproject.poetry)
     facts.manager = "poetry";
-  facts.buildSystem = toml.contains("[build-system]");
-  facts.extras = dsl::pyprojectExtras(toml);
-  facts.scripts = dsl::pyprojectTableKeys(toml, {"project.scripts", "tool.poetry.scripts"});
+  facts.buildSystem = pyproject.buildSystem;
+  facts.extras = pyproject.extras();
+  facts.scripts = pyproject.consoleScripts();
   if (!facts.pythonVersion.empty())
     return;
-  for (llvm::StringRef key : {"requires-python", "python ="}) {
-    size_t at = toml.find(key);
-    if (at == llvm::StringRef::npos)
-      continue;
-    facts.pythonVersion = majorMinor(toml.drop_front(at).split('\n').first);
-    facts.pythonVersionSource =
-        key == "python =" ? "pyproject.toml's poetry python" : "pyproject.toml's requires-python";
-    if (!facts.pythonVersion.empty())
-      return;
+  facts.pythonVersion = majorMinor(pyproject.requiresPython);
+  facts.pythonVersionSource = "pyproject.toml's requires-python";
+  if (facts.pythonVersion.empty() && pyproject.poetry) {
+    facts.pythonVersion = majorMinor(pyproject.poetry->python);
+    facts.pythonVersionSource = "pyproject.toml's poetry python";
   }
 }
 
@@ -395,8 +392,10 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
     facts.pythonVersionSource = ".python-version";
   }
   if (facts.pyproject)
-    if (auto text = readText(dir + "/pyproject.toml"))
-      readPyproject(*text, facts);
+    readPyproject(readProjectFile(dir, "pyproject.toml", readers::parsePyproject,
+                                  "nothing was taken from it", facts.notes)
+                      .value_or(readers::Pyproject()),
+                  facts);
   if (auto text = readText(dir + "/Dockerfile"))
     readDockerfile(*text, facts);
   chooseBase(facts);

@@ -1,0 +1,91 @@
+// Tests for scanProject on project folders written into a temporary folder:
+// what it takes from the Dockerfile, pyproject.toml and requirement files, and
+// the note it leaves when a reader rejects one of them.
+#include "tools/init/ProjectScan.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+namespace imageplan::init {
+namespace {
+
+using Words = std::vector<std::string>;
+
+class ProjectScanTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("imageplan-init-test", dir));
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+
+  void write(llvm::StringRef name, llvm::StringRef text) {
+    llvm::SmallString<128> file(dir);
+    llvm::sys::path::append(file, name);
+    ASSERT_FALSE(llvm::sys::fs::create_directories(llvm::sys::path::parent_path(file)));
+    std::error_code ec;
+    llvm::raw_fd_ostream os(file, ec);
+    ASSERT_FALSE(ec);
+    os << text;
+  }
+
+  ProjectFacts scan() {
+    llvm::Expected<ProjectFacts> facts = scanProject(dir);
+    if (!facts) {
+      ADD_FAILURE() << llvm::toString(facts.takeError());
+      return ProjectFacts();
+    }
+    return std::move(*facts);
+  }
+
+  llvm::SmallString<128> dir;
+};
+
+TEST_F(ProjectScanTest, PyprojectTablesInFileOrder) {
+  write("pyproject.toml", "[project]\n"
+                          "requires-python = \">=3.12\"\n"
+                          "[project.optional-dependencies]\n"
+                          "server = [\"uvicorn\"]\n"
+                          "cuda = [\"torch\"]\n"
+                          "[project.scripts]\n"
+                          "serve = \"app.main:run\"\n"
+                          "[build-system]\n"
+                          "requires = [\"hatchling\"]\n");
+  write("uv.lock", "version = 1\n");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.manager, "uv");
+  EXPECT_TRUE(facts.buildSystem);
+  EXPECT_EQ(facts.extras, (Words{"server", "cuda"}));
+  EXPECT_EQ(facts.scripts, (Words{"serve"}));
+  EXPECT_EQ(facts.pythonVersion, "3.12");
+  EXPECT_EQ(facts.pythonVersionSource, "pyproject.toml's requires-python");
+  EXPECT_TRUE(facts.notes.empty());
+}
+
+TEST_F(ProjectScanTest, PoetryPythonWhenThereIsNoRequiresPython) {
+  write("pyproject.toml", "[tool.poetry.dependencies]\npython = \"^3.10\"\n");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.manager, "poetry");
+  EXPECT_FALSE(facts.buildSystem);
+  EXPECT_EQ(facts.pythonVersion, "3.10");
+  EXPECT_EQ(facts.pythonVersionSource, "pyproject.toml's poetry python");
+}
+
+TEST_F(ProjectScanTest, MalformedPyprojectIsANote) {
+  write("pyproject.toml", "[project]\nrequires-python = \">=3.12\"\n[build-system\n");
+  write("uv.lock", "");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.manager, "uv") << "the lock file still names the manager";
+  EXPECT_FALSE(facts.buildSystem);
+  EXPECT_EQ(facts.pythonVersion, "3.11");
+  EXPECT_EQ(facts.notes,
+            (Words{"pyproject.toml could not be read (pyproject.toml:3:14: error: invalid TOML: "
+                   "error while parsing table header: expected ']', saw '\\n'); nothing was "
+                   "taken from it"}));
+}
+
+} // namespace
+} // namespace imageplan::init
