@@ -73,8 +73,8 @@ private:
   llvm::SMLoc locOf(const toml::source_region &region) {
     if (region.begin.line == 0)
       return llvm::SMLoc();
-    llvm::SMLoc loc = diags.sourceMgr().FindLocForLineAndColumn(bufferId, region.begin.line,
-                                                                region.begin.column);
+    llvm::SMLoc loc =
+        diags.sourceMgr().FindLocForLineAndColumn(bufferId, region.begin.line, region.begin.column);
     // toml++ puts an unexpected end of file on the line after the last one.
     return loc.isValid() ? loc : diags.locAt(bufferId, SIZE_MAX);
   }
@@ -94,19 +94,18 @@ private:
       return nullptr;
     if (const T *value = node->as<T>())
       return value;
-    error(node->source(), "'" + dotted + "' must be " + typeName(expected) + ", not " +
-                              typeName(node->type()));
+    error(node->source(),
+          "'" + dotted + "' must be " + typeName(expected) + ", not " + typeName(node->type()));
     return nullptr;
   }
 
-  const toml::table *table(const toml::table &parent, llvm::StringRef key,
-                           llvm::StringRef dotted) {
+  const toml::table *table(const toml::table &parent, llvm::StringRef key, llvm::StringRef dotted) {
     return typed<toml::table>(parent, key, dotted, toml::node_type::table);
   }
 
   std::string string(const toml::table &parent, llvm::StringRef key, llvm::StringRef dotted) {
-    const auto *value = typed<toml::value<std::string>>(parent, key, dotted,
-                                                        toml::node_type::string);
+    const auto *value =
+        typed<toml::value<std::string>>(parent, key, dotted, toml::node_type::string);
     return value ? value->get() : std::string();
   }
 
@@ -136,8 +135,8 @@ private:
         if (const auto *text = item.as_string())
           pyproject.dependencies.push_back(text->get());
         else
-          error(item.source(), "'project.dependencies' must hold strings, not " +
-                                   typeName(item.type()));
+          error(item.source(),
+                "'project.dependencies' must hold strings, not " + typeName(item.type()));
       }
     pyproject.optionalDependencies =
         keysOf(*project, "optional-dependencies", "project.optional-dependencies");

@@ -29,8 +29,8 @@ std::string ProjectFile::rejectionNote(llvm::Error error, llvm::StringRef conseq
   std::string first =
       os.str().empty() ? counted : llvm::StringRef(os.str()).split('\n').first.str();
   if (count > 1)
-    first += " (and " + std::to_string(count - 1) + " more)";
-  return name + " could not be read (" + first + "); " + consequence.str();
+    first += " (and " + std::to_string(count - 1) + (count == 2 ? " more error)" : " more errors)");
+  return name + " could not be read; " + consequence.str() + ": " + first;
 }
 
 } // namespace imageplan::init

@@ -22,8 +22,8 @@ public:
   bool read(llvm::StringRef dir, llvm::StringRef name);
   readers::DiagnosticEngine &diags() { return engine; }
   unsigned buffer() const { return bufferId; }
-  /// The note for the file the reader rejected with `error`: its first
-  /// diagnostic, then `consequence`.
+  /// The note for the file the reader rejected with `error`: that it could not
+  /// be read, `consequence`, and its first diagnostic.
   std::string rejectionNote(llvm::Error error, llvm::StringRef consequence);
 
 private:

@@ -44,6 +44,46 @@ protected:
   llvm::SmallString<128> dir;
 };
 
+TEST_F(ProjectScanTest, DockerfileReadAsBuildKitReadsIt) {
+  // The escape directive makes ` the continuation character; the base comes
+  // from a global ARG through a stage the final one derives from; the RUN's
+  // script is a heredoc.
+  write("Dockerfile", "# escape=`\n"
+                      "ARG ALPINE=3.20\n"
+                      "FROM --platform=$BUILDPLATFORM alpine:${ALPINE} AS Base\n"
+                      "RUN apk add gcc\n"
+                      "FROM base\n"
+                      "RUN <<EOF\n"
+                      "set -eu\n"
+                      "apk --no-cache add tini 'libstdc++' py3-pip\n"
+                      "EOF\n"
+                      "RUN dnf install -y `\n"
+                      "      libgomp python3.11 && dnf clean all\n"
+                      "EXPOSE 8080/tcp ${PORT:-9090}\n"
+                      "ENTRYPOINT [\"tini\", \"--\"]\n"
+                      "CMD python -m app\n");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.dockerfileBase, "alpine:3.20");
+  EXPECT_EQ(facts.dockerfilePackages, (Words{"tini", "libstdc++", "libgomp"}));
+  EXPECT_EQ(facts.ports, (std::vector<int>{8080, 9090}));
+  EXPECT_EQ(facts.entrypoint, (Words{"tini", "--"}));
+  EXPECT_TRUE(facts.cmd.empty()) << "a shell-form CMD is not taken";
+  EXPECT_EQ(facts.systemManager, "apk");
+  EXPECT_EQ(facts.image, "alpine:3.20");
+}
+
+TEST_F(ProjectScanTest, ARejectedDockerfileIsANote) {
+  write("Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\nRUNN pip install x\nCOPY . \n");
+  write("main.py", "print('hi')\n");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.dockerfileBase, "");
+  EXPECT_TRUE(facts.ports.empty());
+  EXPECT_EQ(facts.image, "python:3.11-slim") << "the default, as without a Dockerfile";
+  EXPECT_EQ(facts.notes, (Words{"Dockerfile could not be read; nothing was taken from it: "
+                                "Dockerfile:3:1: error: unknown instruction 'RUNN'; did you mean "
+                                "'RUN'? (and 1 more error)"}));
+}
+
 TEST_F(ProjectScanTest, PyprojectTablesInFileOrder) {
   write("pyproject.toml", "[project]\n"
                           "requires-python = \">=3.12\"\n"
@@ -82,9 +122,9 @@ TEST_F(ProjectScanTest, MalformedPyprojectIsANote) {
   EXPECT_FALSE(facts.buildSystem);
   EXPECT_EQ(facts.pythonVersion, "3.11");
   EXPECT_EQ(facts.notes,
-            (Words{"pyproject.toml could not be read (pyproject.toml:3:14: error: invalid TOML: "
-                   "error while parsing table header: expected ']', saw '\\n'); nothing was "
-                   "taken from it"}));
+            (Words{"pyproject.toml could not be read; nothing was taken from it: "
+                   "pyproject.toml:3:14: error: invalid TOML: error while parsing table header: "
+                   "expected ']', saw '\\n'"}));
 }
 
 } // namespace
