@@ -7,6 +7,7 @@
 #include "tools/init/ScanSteps.h"
 
 #include "readers/Pyproject.h"
+#include "readers/Requirements.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -131,10 +132,11 @@ llvm::Error listFolder(llvm::StringRef dir, std::vector<std::string> &files,
   return llvm::Error::success();
 }
 
-/// The requirement and constraint files, and the text of those installed.
-std::string readRequirementFiles(llvm::StringRef dir, const std::vector<std::string> &files,
-                                 ProjectFacts &facts) {
-  std::string allRequirements;
+/// The requirement and constraint files; whether the installed ones ask for
+/// uvicorn (then the app may be a FastAPI app it serves).
+bool readRequirementFiles(llvm::StringRef dir, const std::vector<std::string> &files,
+                          ProjectFacts &facts) {
+  bool uvicorn = false;
   for (const std::string &file : files) {
     llvm::StringRef name(file);
     if (name.startswith("constraints") && name.endswith(".txt")) {
@@ -143,14 +145,17 @@ std::string readRequirementFiles(llvm::StringRef dir, const std::vector<std::str
     }
     if (!name.startswith("requirements") || !name.endswith(".txt"))
       continue;
-    if (name == "requirements.txt") {
-      facts.requirements.push_back(file);
-      allRequirements += readText(dir + "/" + file).value_or("");
-    } else {
+    if (name != "requirements.txt") {
       facts.otherRequirements.push_back(file);
+      continue;
     }
+    facts.requirements.push_back(file);
+    std::optional<readers::RequirementsFile> requirements =
+        readProjectFile(dir, file, readers::parseRequirements,
+                        "init did not look into it (the spec still installs it)", facts.notes);
+    uvicorn |= requirements && requirements->hasPackage("uvicorn");
   }
-  return allRequirements;
+  return uvicorn;
 }
 
 /// What the image copies, and the module that runs the app.
@@ -261,9 +266,9 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
     readDockerfile(*dockerfile, facts);
   chooseBase(facts);
 
-  std::string allRequirements = readRequirementFiles(dir, files, facts);
+  bool uvicorn = readRequirementFiles(dir, files, facts);
   findAppFiles(dir, files, dirs, facts);
-  if (llvm::StringRef(allRequirements).contains("uvicorn"))
+  if (uvicorn)
     findFastapiApp(dir, facts);
   facts.node = findNodePart(dir, dirs);
   return facts;

@@ -84,6 +84,38 @@ TEST_F(ProjectScanTest, ARejectedDockerfileIsANote) {
                                 "'RUN'? (and 1 more error)"}));
 }
 
+TEST_F(ProjectScanTest, UvicornInTheRequirementsMakesAFastapiApp) {
+  write("requirements.txt", "# uvicorn is only mentioned here\nfastapi==0.115.5\n");
+  write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+  EXPECT_FALSE(scan().fastapi) << "a comment is not a requirement";
+
+  write("requirements.txt", "fastapi==0.115.5 \\\n    --hash=sha256:aa\nUvicorn[standard]>=0.32\n");
+  ProjectFacts facts = scan();
+  EXPECT_TRUE(facts.fastapi);
+  EXPECT_EQ(facts.requirements, (Words{"requirements.txt"}));
+}
+
+TEST_F(ProjectScanTest, APackageServedByUvicorn) {
+  write("requirements.txt", "uvicorn==0.32.1\n");
+  write("api/__init__.py", "");
+  write("api/server.py", "import fastapi\nservice = FastAPI(title=\"x\")\n");
+  ProjectFacts facts = scan();
+  EXPECT_TRUE(facts.fastapi);
+  EXPECT_EQ(facts.asgiApp, "api.server:service");
+  EXPECT_EQ(facts.copy, (Words{"api/"}));
+}
+
+TEST_F(ProjectScanTest, ARejectedRequirementsFileIsANote) {
+  write("requirements.txt", "uvicorn==0.32.1\n--frobnicate\n");
+  write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+  ProjectFacts facts = scan();
+  EXPECT_FALSE(facts.fastapi);
+  EXPECT_EQ(facts.requirements, (Words{"requirements.txt"}));
+  EXPECT_EQ(facts.notes, (Words{"requirements.txt could not be read; init did not look into it "
+                                "(the spec still installs it): requirements.txt:2:1: error: "
+                                "unknown option '--frobnicate' in a requirements file"}));
+}
+
 TEST_F(ProjectScanTest, PyprojectTablesInFileOrder) {
   write("pyproject.toml", "[project]\n"
                           "requires-python = \">=3.12\"\n"
