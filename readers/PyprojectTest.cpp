@@ -3,40 +3,25 @@
 // syntax and type errors.
 #include "readers/Pyproject.h"
 
-#include "readers/TestSupport.h"
+#include "readers/ReaderTestSupport.h"
 
 #include <gtest/gtest.h>
 
 namespace imageplan::readers {
 namespace {
 
-using testing::CapturedDiagnostics;
 using Names = std::vector<std::string>;
 
-class PyprojectTest : public ::testing::Test {
+class PyprojectTest : public testing::ReaderTest<Pyproject, parsePyproject> {
 protected:
-  std::optional<Pyproject> parse(llvm::StringRef text) {
-    unsigned id = diags.engine().addBuffer(text, "pyproject.toml");
-    llvm::Expected<Pyproject> pyproject = parsePyproject(diags.engine(), id);
-    if (!pyproject) {
-      llvm::consumeError(pyproject.takeError());
-      return std::nullopt;
-    }
-    return std::move(*pyproject);
-  }
-  /// The diagnostics of parsing `text`, which must fail.
-  std::string errorsOf(llvm::StringRef text) {
-    size_t before = diags.output().size();
-    EXPECT_FALSE(parse(text)) << "parsed: " << text.str();
-    return diags.output().substr(before);
-  }
+  PyprojectTest() : ReaderTest("pyproject.toml") {}
+
   static Names names(const std::vector<PyprojectKey> &keys) {
     Names out;
     for (const PyprojectKey &key : keys)
       out.push_back(key.name);
     return out;
   }
-  CapturedDiagnostics diags;
 };
 
 TEST_F(PyprojectTest, ProjectTableInFileOrder) {

@@ -3,34 +3,18 @@
 // comments, hashes, line numbers, and the exact text of each error.
 #include "readers/Requirements.h"
 
-#include "readers/TestSupport.h"
+#include "readers/ReaderTestSupport.h"
 
 #include <gtest/gtest.h>
 
 namespace imageplan::readers {
 namespace {
 
-using testing::CapturedDiagnostics;
 using Strings = std::vector<std::string>;
 
-class RequirementsTest : public ::testing::Test {
+class RequirementsTest : public testing::ReaderTest<RequirementsFile, parseRequirements> {
 protected:
-  std::optional<RequirementsFile> parse(llvm::StringRef text) {
-    unsigned id = diags.engine().addBuffer(text, "requirements.txt");
-    llvm::Expected<RequirementsFile> file = parseRequirements(diags.engine(), id);
-    if (!file) {
-      llvm::consumeError(file.takeError());
-      return std::nullopt;
-    }
-    return std::move(*file);
-  }
-  /// The diagnostics of parsing `text`, which must fail.
-  std::string errorsOf(llvm::StringRef text) {
-    size_t before = diags.output().size();
-    EXPECT_FALSE(parse(text)) << "parsed: " << text.str();
-    return diags.output().substr(before);
-  }
-  CapturedDiagnostics diags;
+  RequirementsTest() : ReaderTest("requirements.txt") {}
 };
 
 TEST(NormalizedPackageName, Pep503) {
