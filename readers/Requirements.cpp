@@ -108,8 +108,10 @@ std::vector<llvm::StringRef> blankSplit(llvm::StringRef text) {
 }
 
 /// The length of the PEP 508 project name `text` starts with: letters and
-/// digits, with '-', '_' and '.' inside.
+/// digits, with '-', '_' and '.' inside; 0 for none.
 size_t nameLength(llvm::StringRef text) {
+  if (text.empty() || !llvm::isAlnum(text.front()))
+    return 0;
   size_t n = 0;
   while (n < text.size() && (llvm::isAlnum(text[n]) || llvm::StringRef("-_.").contains(text[n])))
     ++n;

@@ -135,7 +135,8 @@ TEST_F(RequirementsTest, ErrorsAtTheirLine) {
                      "==1.0\n"
                      "torch==2.5.1 --index-url https://x\n"
                      "--hash=sha256:abc\n"
-                     "uvicorn[standard\n"),
+                     "uvicorn[standard\n"
+                     "_private==1\n"),
             "requirements.txt:2:1: error: option '--index-url' needs a value\n"
             "--index-url\n"
             "^\n"
@@ -158,6 +159,10 @@ TEST_F(RequirementsTest, ErrorsAtTheirLine) {
             "^\n"
             "requirements.txt:8:1: error: the extras of 'uvicorn' need a closing ']'\n"
             "uvicorn[standard\n"
+            "^\n"
+            "requirements.txt:9:1: error: invalid requirement '_private==1'; expected a project "
+            "name, a URL or a path\n"
+            "_private==1\n"
             "^\n");
 }
 
