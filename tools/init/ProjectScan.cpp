@@ -50,13 +50,14 @@ void readPyproject(const readers::Pyproject &pyproject, ProjectFacts &facts) {
   facts.buildSystem = pyproject.buildSystem;
   facts.extras = pyproject.extras();
   facts.scripts = pyproject.consoleScripts();
-  if (!facts.pythonVersion.empty())
-    return;
-  facts.pythonVersion = majorMinor(pyproject.requiresPython);
-  facts.pythonVersionSource = "pyproject.toml's requires-python";
-  if (facts.pythonVersion.empty() && pyproject.poetry) {
-    facts.pythonVersion = majorMinor(pyproject.poetry->python);
-    facts.pythonVersionSource = "pyproject.toml's poetry python";
+  std::pair<std::string, llvm::StringRef> sources[] = {
+      {pyproject.requiresPython, "pyproject.toml's requires-python"},
+      {pyproject.poetry ? pyproject.poetry->python : "", "pyproject.toml's poetry python"}};
+  for (const auto &[constraint, source] : sources) {
+    if (!facts.pythonVersion.empty() || constraint.empty())
+      continue;
+    facts.pythonVersion = majorMinor(constraint);
+    facts.pythonVersionSource = source.str();
   }
 }
 

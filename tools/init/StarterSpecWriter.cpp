@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cassert>
 #include <sstream>
 
 namespace imageplan::init {
@@ -52,6 +53,8 @@ public:
     section("app");
     app(spec.app);
     out << YAML::EndMap << YAML::Newline;
+    // The emitter only fails on unbalanced maps and sequences, a bug here.
+    assert(out.good() && "the starter spec's YAML is not well formed");
     return text.str();
   }
 
@@ -68,14 +71,14 @@ private:
     out << YAML::Comment(comment);
   }
 
-  void scalar(const std::string &value) {
-    if (!readsAsPlainString(value))
+  void value(const std::string &text) {
+    if (!readsAsPlainString(text))
       out << YAML::DoubleQuoted;
-    out << value;
+    out << text;
   }
-  void value(const std::string &text) { scalar(text); }
   void value(int number) { out << number; }
   void value(bool flag) { out << flag; }
+  void value(const char *) = delete; // it would be written as a bool
   template <typename T> void value(const std::vector<T> &items) {
     out << YAML::Flow << YAML::BeginSeq;
     for (const T &item : items)
@@ -202,7 +205,7 @@ private:
 
   std::ostringstream text;
   YAML::Emitter out{text};
-  unsigned depth = 0; // of the block maps being written
+  unsigned depth = 0; // of the sections' maps being written: what noteLine indents to
 };
 
 } // namespace
