@@ -21,3 +21,14 @@ target_link_libraries(imageplan_llvm_support INTERFACE ${_imageplan_llvm_libs})
 find_package(yaml-cpp REQUIRED CONFIG)
 find_package(Boost 1.74 REQUIRED COMPONENTS graph)
 find_package(spdlog REQUIRED CONFIG)
+
+# toml++ reads pyproject.toml (readers/Pyproject.cpp). Debian builds it as a
+# shared library that exports only the throwing parse(), and its imported target
+# selects that build (-DTOML_HEADER_ONLY=0); imageplan uses the headers alone, in
+# the no-exceptions mode whose parse() returns the error with its position.
+find_package(tomlplusplus 3.3 REQUIRED CONFIG)
+add_library(imageplan_tomlplusplus INTERFACE)
+get_target_property(_imageplan_toml_includes tomlplusplus::tomlplusplus
+                    INTERFACE_INCLUDE_DIRECTORIES)
+target_include_directories(imageplan_tomlplusplus SYSTEM INTERFACE ${_imageplan_toml_includes})
+target_compile_definitions(imageplan_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=0)

@@ -4,12 +4,12 @@
 
 #include "dsl/PythonProject.h"
 #include "dsl/ValueRules.h"
+#include "readers/Pyproject.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <optional>
@@ -46,7 +46,7 @@ public:
       return;
     llvm::SMLoc projectLoc = locOr(python.project, locOr(python.manager, python.loc));
     std::string pyproject = underProject(python, "pyproject.toml");
-    std::optional<std::string> toml =
+    bool hasPyproject =
         requireFile(pyproject, projectLoc, "project file",
                     "; 'project' names the folder that holds the app's pyproject.toml");
     if (manager != PythonManager::Pip) {
@@ -57,8 +57,8 @@ public:
                       "' installs exactly what the lock file pins: run `" + command +
                       "` and commit it, or name it with 'lock'");
     }
-    if (toml)
-      checkExtras(*toml, pyproject);
+    if (hasPyproject)
+      checkExtras(pyproject);
     if (installsProject(python))
       checkProjectCopied(dir, pyproject, projectLoc);
   }
@@ -129,34 +129,49 @@ private:
              .c_str());
   }
 
-  /// The file's text, or nothing after reporting it missing at `loc`.
-  std::optional<std::string> requireFile(const std::string &file, llvm::SMLoc loc,
-                                         const char *what, const std::string &hint) {
+  /// Whether the file is there; reports it missing at `loc` when it is not.
+  bool requireFile(const std::string &file, llvm::SMLoc loc, const char *what,
+                   const std::string &hint) {
     std::string path = contextFile(contextDir, file);
     if (llvm::sys::fs::is_regular_file(path)) {
       if (filesRead)
         filesRead->push_back(path);
-      auto buffer = llvm::MemoryBuffer::getFile(path);
-      if (!buffer)
-        return std::string();
-      return (*buffer)->getBuffer().str();
+      return true;
     }
     bool exists = llvm::sys::fs::exists(path);
     diags.error(loc, std::string(what) + " " + quoteValue(file) +
                          (exists ? " is not a regular file" : " not found") +
                          " in build context " + quoteValue(contextDir) + hint);
-    return std::nullopt;
+    return false;
   }
 
-  void checkExtras(const std::string &toml, const std::string &pyproject) {
-    std::vector<std::string> defined = pyprojectExtras(toml);
-    llvm::SmallVector<llvm::StringRef, 8> names(defined.begin(), defined.end());
+  /// The extras the pyproject.toml defines, none when it cannot be read;
+  /// nothing after the reader reported it malformed at its location.
+  std::optional<std::vector<std::string>> definedExtras(const std::string &pyproject) {
+    llvm::Expected<unsigned> buffer = diags.addFile(contextFile(contextDir, pyproject));
+    if (!buffer) {
+      llvm::consumeError(buffer.takeError());
+      return std::vector<std::string>();
+    }
+    llvm::Expected<readers::Pyproject> parsed = readers::parsePyproject(diags, *buffer);
+    if (!parsed) {
+      llvm::consumeError(parsed.takeError()); // its diagnostics are printed
+      return std::nullopt;
+    }
+    return parsed->extras();
+  }
+
+  void checkExtras(const std::string &pyproject) {
+    std::optional<std::vector<std::string>> defined = definedExtras(pyproject);
+    if (!defined)
+      return;
+    llvm::SmallVector<llvm::StringRef, 8> names(defined->begin(), defined->end());
     for (const LString &extra : python.extras) {
       if (llvm::is_contained(names, extra.value))
         continue;
       std::string suggestion = readers::closestMatch(extra.value, names);
-      std::string known = defined.empty() ? " defines no extras"
-                                          : " defines no extra " + quoteValue(extra.value);
+      std::string known = defined->empty() ? " defines no extras"
+                                           : " defines no extra " + quoteValue(extra.value);
       diags.error(extra.loc,
                   quoteValue(pyproject) + known +
                       (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
@@ -172,39 +187,6 @@ private:
 };
 
 } // namespace
-
-std::vector<std::string> pyprojectTableKeys(llvm::StringRef toml,
-                                            llvm::ArrayRef<llvm::StringRef> tables) {
-  std::vector<std::string> keys;
-  bool inside = false;
-  int depth = 0; // of brackets still open from a multi-line value
-  llvm::SmallVector<llvm::StringRef, 64> lines;
-  toml.split(lines, '\n');
-  for (llvm::StringRef line : lines) {
-    line = line.split('#').first.trim(); // good enough: keys hold no '#'
-    if (depth > 0) {
-      depth += int(line.count('[')) - int(line.count(']'));
-      continue;
-    }
-    if (line.startswith("[")) {
-      inside = llvm::is_contained(tables, line.trim("[] \t"));
-      continue;
-    }
-    size_t eq = line.find('=');
-    if (eq == llvm::StringRef::npos)
-      continue;
-    llvm::StringRef value = line.drop_front(eq + 1);
-    depth = int(value.count('[')) - int(value.count(']'));
-    llvm::StringRef key = line.take_front(eq).trim().trim("\"'");
-    if (inside && !key.empty() && !llvm::is_contained(keys, key.str()))
-      keys.push_back(key.str());
-  }
-  return keys;
-}
-
-std::vector<std::string> pyprojectExtras(llvm::StringRef toml) {
-  return pyprojectTableKeys(toml, {"project.optional-dependencies", "tool.poetry.extras"});
-}
 
 void checkPythonSection(readers::DiagnosticEngine &diags, const Spec &spec,
                         llvm::StringRef contextDir, std::vector<std::string> *filesRead) {

@@ -1,5 +1,6 @@
 // Tests of the python section's defaults (PythonProject.h) and cross-key and
-// on-disk checks (PythonCheck.h), and of parsing packages with options.
+// on-disk checks (PythonCheck.h), and of parsing packages with options. What
+// pyproject.toml defines is readers/Pyproject.h's to read (PyprojectTest.cpp).
 #include "dsl/PythonCheck.h"
 #include "dsl/PythonProject.h"
 
@@ -83,29 +84,6 @@ TEST(PythonProjectTest, EmptyOptionsAreAnError) {
       << c.output();
 }
 
-TEST(PythonCheckTest, ExtrasOfBothPyprojectStyles) {
-  EXPECT_EQ(pyprojectExtras("[project]\nname = \"a\"\n"
-                            "[project.optional-dependencies]\n"
-                            "cuda = [\n  \"torch\",\n]\n"
-                            "\"server\" = [\"uvicorn\"]\n"
-                            "# docs = []\n"
-                            "[tool.poetry.extras]\n"
-                            "cuda = [\"torch\"]\n"
-                            "audio = [\"soundfile\"]\n"
-                            "[tool.poetry.dependencies]\n"
-                            "python = \"^3.10\"\n"),
-            (std::vector<std::string>{"cuda", "server", "audio"}));
-  EXPECT_TRUE(pyprojectExtras("").empty());
-  // Lines of a multi-line list are values, even when they hold '='.
-  EXPECT_EQ(pyprojectExtras("[project.optional-dependencies]\n"
-                            "server = [\n"
-                            "    \"starlette>=0.41\",  # [web]\n"
-                            "    \"uvicorn[standard]>=0.32\",\n"
-                            "]\n"
-                            "gpu = [\"torch==2.5.1\"]\n"),
-            (std::vector<std::string>{"server", "gpu"}));
-}
-
 class PythonFilesTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -168,6 +146,17 @@ TEST_F(PythonFilesTest, UnknownExtraSuggestsADefinedOne) {
             "'server'?\n"
             "python: {manager: uv, extras: [sever]}\n"
             "                               ^\n");
+}
+
+TEST_F(PythonFilesTest, MalformedPyprojectIsReportedWhereItIsWrong) {
+  write("pyproject.toml", "[project.optional-dependencies]\nserver = uvicorn\n");
+  write("uv.lock", "");
+  // The extras are not checked against a file that could not be read.
+  EXPECT_EQ(check("python: {manager: uv, extras: [sever]}\n"),
+            "CONTEXT/pyproject.toml:2:10: error: invalid TOML: error while parsing value: could "
+            "not determine value type\n"
+            "server = uvicorn\n"
+            "         ^\n");
 }
 
 TEST_F(PythonFilesTest, ProjectMustBeCopied) {

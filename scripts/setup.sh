@@ -35,7 +35,7 @@ is_installed() {
   [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
 }
 
-packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libboost-graph-dev libspdlog-dev libgtest-dev libbenchmark-dev)
+packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libtomlplusplus-dev libboost-graph-dev libspdlog-dev libgtest-dev libbenchmark-dev)
 if ((with_tests)); then
   packages+=(shellcheck)
   # tests/e2e: build images for real with a private dockerd (docker.io brings

@@ -5,6 +5,7 @@
 #include "tools/Compile.h"
 #include "tools/Output.h"
 #include "tools/init/ProjectScan.h"
+#include "tools/init/StarterSpec.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -26,7 +27,8 @@ int runInit(const InitOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
     return 1;
   }
   llvm::Expected<WriteOutcome> written =
-      writeFileAtomically(specPath, init::starterSpec(*facts), /*onlyIfChanged=*/false);
+      writeFileAtomically(specPath, init::writeStarterSpec(init::buildStarterSpec(*facts)),
+                          /*onlyIfChanged=*/false);
   if (!written) {
     diags.error(llvm::toString(written.takeError()));
     return 1;

@@ -55,9 +55,6 @@ struct ProjectFacts {
 /// Looks at `dir` (not recursively, except one level into packages).
 llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir);
 
-/// The starter spec text for `facts`: commented, and accepted by `gen` as is.
-std::string starterSpec(const ProjectFacts &facts);
-
 /// `name` made into a valid spec name: lowercase, [a-z0-9._-], "app" if empty.
 std::string specName(llvm::StringRef name);
 

@@ -1,44 +1,13 @@
-// Writes the starter spec of `imageplan init`: the detected facts as a
-// commented imageplan.yaml that `gen` accepts as it is.
-#include "tools/init/ProjectScan.h"
+// Makes the starter spec of `imageplan init` from the detected facts: what the
+// top comment reports and asks to review, and the keys of each section. How it
+// is written is StarterSpecWriter.cpp's.
+#include "tools/init/StarterSpec.h"
 
-#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/raw_ostream.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace imageplan::init {
 namespace {
-
-bool oneOf(llvm::StringRef word, std::initializer_list<llvm::StringRef> words) {
-  return llvm::is_contained(llvm::ArrayRef<llvm::StringRef>(words.begin(), words.end()), word);
-}
-
-/// A YAML scalar: plain when that is unambiguous, else double-quoted.
-std::string scalar(llvm::StringRef text) {
-  bool plain = !text.empty() && (llvm::isAlpha(text.front()) || text.front() == '/' ||
-                                 text.front() == '_' || text.front() == '.');
-  for (char c : text)
-    plain = plain && (llvm::isAlnum(c) || llvm::StringRef("._/:@+-=").contains(c));
-  std::string lower = text.lower();
-  if (oneOf(lower, {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}))
-    plain = false;
-  if (plain)
-    return text.str();
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\')
-      quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
-std::string flowList(const std::vector<std::string> &items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i)
-    out += (i ? ", " : "") + scalar(items[i]);
-  return out + "]";
-}
 
 std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
   // A package's console script is what its authors run.
@@ -57,74 +26,33 @@ std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
   return {};
 }
 
-// A custom stage that installs the Node part's dependencies keyed on its
-// manifest and lock file only, then builds it; the runtime copies the output.
-void writeNodeStage(llvm::raw_ostream &os, const ProjectFacts::NodePart &node) {
-  const std::string &dir = node.dir; // a plain name (ProjectScan): safe in shell text
-  std::vector<std::string> manifests = {dir + "/package.json"};
-  std::string install = "npm install --no-audit --no-fund";
-  if (node.lockFile == "package-lock.json")
-    install = "npm ci --no-audit --no-fund";
-  else if (node.lockFile == "yarn.lock")
-    install = "yarn install --frozen-lockfile";
-  if (!node.lockFile.empty())
-    manifests.push_back(dir + "/" + node.lockFile);
-  bool yarn = node.lockFile == "yarn.lock";
-  os << "\nstages:\n"
-     << "  - name: " << scalar(dir) << "\n"
-     << "    image: node:20-bookworm-slim\n"
-     << "    workdir: /src\n"
-     << "    steps:\n"
-     << "      - name: " << scalar(dir + "-deps") << "\n"
-     << "        inputs: " << flowList(manifests) << "\n"
-     << "        run: " << scalar("cd " + dir + " && " + install) << "\n"
-     << "        changes: rarely\n";
-  os << "      - name: " << scalar(dir + "-build") << "\n"
-       << "        after: [" << scalar(dir + "-deps") << "]\n"
-       << "        inputs: [" << scalar(dir + "/") << "]\n"
-       << "        run: " << scalar("cd " + dir + (yarn ? " && yarn build" : " && npm run build"))
-       << "\n";
-  os << "    exports:\n"
-     << "      - {from: " << scalar("/src/" + dir + "/" + node.outDir) << ", to: /app/static}\n";
+std::vector<std::string> detectedLines(const ProjectFacts &facts) {
+  std::vector<std::string> lines;
+  if (!facts.dockerfileBase.empty())
+    lines.push_back("a Dockerfile whose final stage starts from " + facts.dockerfileBase);
+  if (!facts.systemManager.empty() && !facts.dockerfilePackages.empty())
+    lines.push_back("packages its final stage installs with " + facts.systemManager + ": " +
+                    llvm::join(facts.dockerfilePackages, ", "));
+  lines.push_back("Python " + facts.pythonVersion + " (from " + facts.pythonVersionSource + ")");
+  for (const std::string &file : facts.requirements)
+    lines.push_back(file + ", installed from the spec");
+  for (const std::string &file : facts.constraints)
+    lines.push_back(file + ", a pip constraints file");
+  if (facts.pyproject)
+    lines.push_back(std::string("pyproject.toml") + (facts.uvLock ? " with uv.lock" : "") +
+                    (facts.poetryLock ? " with poetry.lock" : "") +
+                    (facts.buildSystem ? ", a package installed after the code copy" : ""));
+  if (facts.packageJson)
+    lines.push_back("package.json (a Node part)");
+  if (facts.node && facts.node->buildScript)
+    lines.push_back(facts.node->dir + "/package.json, built in the stage " + facts.node->dir +
+                    " and copied to /app/static");
+  else if (facts.node)
+    lines.push_back(facts.node->dir + "/package.json, with no build script");
+  return lines;
 }
 
-} // namespace
-
-std::string starterSpec(const ProjectFacts &facts) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  std::vector<int> ports = facts.ports;
-  if (ports.empty() && facts.fastapi)
-    ports.push_back(8000);
-  std::vector<std::string> cmd = facts.cmd;
-  if (cmd.empty() && facts.entrypoint.empty())
-    cmd = defaultCommand(facts, ports.empty() ? 8000 : ports.front());
-
-  os << "# Starter spec written by `imageplan init`. Review it, then run:\n"
-     << "#   imageplan gen imageplan.yaml -o Dockerfile\n"
-     << "# Detected:\n";
-  if (!facts.dockerfileBase.empty())
-    os << "#   - a Dockerfile whose final stage starts from " << facts.dockerfileBase << "\n";
-  if (!facts.systemManager.empty() && !facts.dockerfilePackages.empty())
-    os << "#   - packages its final stage installs with " << facts.systemManager << ": "
-       << llvm::join(facts.dockerfilePackages, ", ") << "\n";
-  os << "#   - Python " << facts.pythonVersion << " (from " << facts.pythonVersionSource << ")\n";
-  for (const std::string &file : facts.requirements)
-    os << "#   - " << file << ", installed from the spec\n";
-  for (const std::string &file : facts.constraints)
-    os << "#   - " << file << ", a pip constraints file\n";
-  if (facts.pyproject)
-    os << "#   - pyproject.toml" << (facts.uvLock ? " with uv.lock" : "")
-       << (facts.poetryLock ? " with poetry.lock" : "")
-       << (facts.buildSystem ? ", a package installed after the code copy" : "") << "\n";
-  if (facts.packageJson)
-    os << "#   - package.json (a Node part)\n";
-  if (facts.node && facts.node->buildScript)
-    os << "#   - " << facts.node->dir << "/package.json, built in the stage " << facts.node->dir
-       << " and copied to /app/static\n";
-  else if (facts.node)
-    os << "#   - " << facts.node->dir << "/package.json, with no build script\n";
-  os << "# To review:\n";
+std::vector<std::string> reviewLines(const ProjectFacts &facts, bool hasCommand, bool hasPorts) {
   std::vector<std::string> review = facts.notes;
   for (const std::string &file : facts.otherRequirements)
     review.push_back(file + " was left out (development or test dependencies?); add it to "
@@ -155,63 +83,93 @@ std::string starterSpec(const ProjectFacts &facts) {
                                        "package-lock.json) so that npm ci installs exactly it");
   if (facts.copy.empty())
     review.push_back("no app files were found to copy: fill in app.copy");
-  if (cmd.empty() && facts.entrypoint.empty())
+  if (!hasCommand)
     review.push_back("no command was found: set app.cmd");
-  if (!ports.empty())
+  if (hasPorts)
     review.push_back("add a health check if the app has a health endpoint (see below)");
   review.push_back("system packages the app needs at run time go under system.packages");
-  for (const std::string &line : review)
-    os << "#   - " << line << "\n";
+  return review;
+}
 
-  os << "\nimageplan: 1\n"
-     << "name: " << scalar(facts.name) << "\n\n"
-     << "base:\n";
-  if (!facts.cuda.empty()) {
-    os << "  cuda: " << scalar(facts.cuda) << "\n";
-    if (!facts.cudnn.empty())
-      os << "  cudnn: " << scalar(facts.cudnn) << "\n";
-    if (!facts.cudaFlavor.empty())
-      os << "  flavor: " << scalar(facts.cudaFlavor) << "\n";
-    os << "  os: " << scalar(facts.os) << "\n";
-  } else {
-    os << "  image: " << scalar(facts.image) << "\n";
-  }
-  if (!facts.systemManager.empty())
-    os << "\nsystem:\n"
-       << "  manager: " << facts.systemManager << "  # what the base image uses\n"
-       << "  packages: " << flowList(facts.dockerfilePackages) << "\n";
-  os << "\npython:\n"
-     << "  version: \"" << facts.pythonVersion << "\"\n";
-  if (!facts.manager.empty())
-    os << "  manager: " << facts.manager << "\n";
+// A custom stage that installs the Node part's dependencies keyed on its
+// manifest and lock file only, then builds it; the runtime copies the output.
+StarterSpec::Stage nodeStage(const ProjectFacts::NodePart &node) {
+  const std::string &dir = node.dir; // a plain name (ProjectScan): a plain word in `run`
+  PlainCommand install = {"npm", "install", "--no-audit", "--no-fund"};
+  if (node.lockFile == "package-lock.json")
+    install = {"npm", "ci", "--no-audit", "--no-fund"};
+  else if (node.lockFile == "yarn.lock")
+    install = {"yarn", "install", "--frozen-lockfile"};
+  StarterSpec::Step deps{.name = dir + "-deps",
+                         .inputs = {dir + "/package.json"},
+                         .run = {{"cd", dir}, install},
+                         .changes = "rarely"};
+  if (!node.lockFile.empty())
+    deps.inputs.push_back(dir + "/" + node.lockFile);
+  PlainCommand build = node.lockFile == "yarn.lock" ? PlainCommand{"yarn", "build"}
+                                                    : PlainCommand{"npm", "run", "build"};
+  StarterSpec::Step buildStep{.name = dir + "-build",
+                              .after = {deps.name},
+                              .inputs = {dir + "/"},
+                              .run = {{"cd", dir}, build}};
+  return {.name = dir,
+          .image = "node:20-bookworm-slim",
+          .workdir = "/src",
+          .steps = {deps, buildStep},
+          .exports = {{.from = "/src/" + dir + "/" + node.outDir, .to = "/app/static"}}};
+}
+
+StarterSpec::Python pythonSection(const ProjectFacts &facts) {
+  StarterSpec::Python python;
+  python.version = facts.pythonVersion;
+  python.manager = facts.manager;
   if (facts.pyproject && (facts.buildSystem || !facts.manager.empty()))
-    os << "  project: .\n";
+    python.project = ".";
   if (!facts.manager.empty() && !facts.buildSystem)
-    os << "  package: false  # no [build-system]: only the dependencies are installed\n";
-  if (!facts.manager.empty() && !facts.extras.empty())
-    os << "  extras: " << flowList(facts.extras) << "\n";
-  if (facts.manager.empty() && !facts.requirements.empty())
-    os << "  requirements: " << flowList(facts.requirements) << "\n";
-  if (facts.manager.empty() && !facts.constraints.empty())
-    os << "  constraints: " << flowList(facts.constraints) << "\n";
-  if (facts.node && facts.node->buildScript)
-    writeNodeStage(os, *facts.node);
-  os << "\napp:\n"
-     << "  workdir: /app\n";
-  if (!facts.copy.empty())
-    os << "  copy: " << flowList(facts.copy) << "\n";
-  if (!ports.empty()) {
-    os << "  expose: [";
-    for (size_t i = 0; i < ports.size(); ++i)
-      os << (i ? ", " : "") << ports[i];
-    os << "]\n"
-       << "  # healthcheck: {http: /health, interval: 30s, timeout: 5s}\n";
+    python.package = {.value = false,
+                      .comment = "no [build-system]: only the dependencies are installed"};
+  if (!facts.manager.empty())
+    python.extras = facts.extras;
+  if (facts.manager.empty()) {
+    python.requirements = facts.requirements;
+    python.constraints = facts.constraints;
   }
-  if (!facts.entrypoint.empty())
-    os << "  entrypoint: " << flowList(facts.entrypoint) << "\n";
-  if (!cmd.empty())
-    os << "  cmd: " << flowList(cmd) << "\n";
-  return text;
+  return python;
+}
+
+} // namespace
+
+StarterSpec buildStarterSpec(const ProjectFacts &facts) {
+  std::vector<int> ports = facts.ports;
+  if (ports.empty() && facts.fastapi)
+    ports.push_back(8000);
+  std::vector<std::string> cmd = facts.cmd;
+  if (cmd.empty() && facts.entrypoint.empty())
+    cmd = defaultCommand(facts, ports.empty() ? 8000 : ports.front());
+
+  StarterSpec spec;
+  spec.detected = detectedLines(facts);
+  spec.review = reviewLines(facts, !cmd.empty() || !facts.entrypoint.empty(), !ports.empty());
+  spec.name = facts.name;
+  if (!facts.cuda.empty())
+    spec.base = {.cuda = facts.cuda, .cudnn = facts.cudnn, .flavor = facts.cudaFlavor,
+                 .os = facts.os};
+  else
+    spec.base.image = facts.image;
+  if (!facts.systemManager.empty())
+    spec.system = {.manager = {facts.systemManager, "what the base image uses", {}},
+                   .packages = facts.dockerfilePackages};
+  spec.python = pythonSection(facts);
+  if (facts.node && facts.node->buildScript)
+    spec.stages.push_back(nodeStage(*facts.node));
+  spec.app.workdir = "/app";
+  spec.app.copy = facts.copy;
+  spec.app.expose.value = ports;
+  if (!ports.empty())
+    spec.app.expose.notes = {"healthcheck: {http: /health, interval: 30s, timeout: 5s}"};
+  spec.app.entrypoint = facts.entrypoint;
+  spec.app.cmd = cmd;
+  return spec;
 }
 
 } // namespace imageplan::init
