@@ -28,11 +28,6 @@ std::string reasonOf(llvm::Error err) {
   return reason;
 }
 
-/// The build context when --context is not given: the spec's folder.
-std::string defaultContextDir(llvm::StringRef specPath) {
-  llvm::StringRef parent = llvm::sys::path::parent_path(specPath);
-  return parent.empty() ? "." : parent.str();
-}
 
 /// How generated files name the spec: its path inside the build context
 /// (usually just "imageplan.yaml"), so that the output does not depend on the
@@ -92,6 +87,13 @@ std::optional<backends::Dialect> dialectNamed(readers::DiagnosticEngine &diags,
 
 } // namespace
 
+std::string contextDirOf(const CompileOptions &options) {
+  if (!options.contextDir.empty())
+    return options.contextDir;
+  llvm::StringRef parent = llvm::sys::path::parent_path(options.specPath);
+  return parent.empty() ? "." : parent.str();
+}
+
 llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags,
                                      const CompileOptions &options, std::string *graphDot) {
   spdlog::debug("reading spec '{}'", options.specPath);
@@ -109,8 +111,7 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   // A usage error comes before the spec is parsed.
   if (!options.dialect.empty() && !dialectNamed(diags, options.dialect))
     return readers::diagnosticsReported(diags.errorCount());
-  std::string contextDir =
-      options.contextDir.empty() ? defaultContextDir(options.specPath) : options.contextDir;
+  std::string contextDir = contextDirOf(options);
   std::string specName = specNameInContext(options.specPath, contextDir);
   spdlog::debug("parsing spec as '{}' (build context '{}')", specName, contextDir);
   llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, bufferId, specName);

@@ -32,6 +32,9 @@ struct Compiled {
   std::vector<std::string> filesRead; // besides the spec, in first-read order
 };
 
+/// The build context: --context, else the spec's folder.
+std::string contextDirOf(const CompileOptions &options);
+
 /// Parse, check and plan the spec at `options.specPath`. On failure every
 /// diagnostic is printed and the returned error carries nothing more. With
 /// `graphDot`, the dependency graph is also rendered there as Graphviz DOT.

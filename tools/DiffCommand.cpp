@@ -63,7 +63,8 @@ private:
 /// the diagnostics' summary only on failure.
 std::optional<Compiled> compileOne(readers::DiagnosticEngine &diags, llvm::StringRef specPath,
                                    unsigned bufferId) {
-  CompileOptions options{specPath.str()};
+  CompileOptions options;
+  options.specPath = specPath.str();
   llvm::Expected<Compiled> compiled = bufferId ? compileSpecBuffer(diags, bufferId, options)
                                                : compileSpec(diags, options);
   if (!compiled) {

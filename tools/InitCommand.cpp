@@ -33,7 +33,10 @@ int runInit(const InitOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
     diags.error(llvm::toString(written.takeError()));
     return 1;
   }
-  if (!compileAndReport(diags, {std::string(specPath), options.dir})) {
+  CompileOptions compile;
+  compile.specPath = std::string(specPath);
+  compile.contextDir = options.dir;
+  if (!compileAndReport(diags, compile)) {
     err << "note: the starter spec above does not compile; this is a bug in imageplan init\n";
     return 1;
   }

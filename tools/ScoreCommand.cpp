@@ -39,16 +39,13 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     userBuffer = *buffer;
   }
 
-  std::optional<Compiled> compiled =
-      compileAndReport(diags, {options.specPath, options.contextDir});
+  CompileOptions compile;
+  compile.specPath = options.specPath;
+  compile.contextDir = options.contextDir;
+  std::optional<Compiled> compiled = compileAndReport(diags, compile);
   if (!compiled)
     return 1;
-  std::string contextDir = options.contextDir;
-  if (contextDir.empty()) {
-    contextDir = llvm::sys::path::parent_path(options.specPath).str();
-    if (contextDir.empty())
-      contextDir = ".";
-  }
+  std::string contextDir = contextDirOf(compile);
   llvm::Expected<planner::History> history = analysis::readHistory(contextDir, options.history);
   if (!history) {
     diags.error(llvm::toString(history.takeError()) + "; score replays the history of the "
