@@ -5,6 +5,8 @@
 #include "dsl/PythonProject.h"
 #include "planner/Base.h"
 #include "planner/Costs.h"
+#include "planner/GraphCore.h"
+#include "planner/GraphShared.h"
 #include "planner/Planner.h"
 #include "planner/SystemManager.h"
 
@@ -62,57 +64,6 @@ const char *toString(RateSource source) {
 
 namespace {
 
-constexpr const char *kVenv = "/opt/venv";
-constexpr const char *kPoetryHome = "/opt/poetry";
-constexpr const char *kManagedPythonDir = "/opt/python";
-constexpr const char *kManagedPythonFirst = "3.8";
-constexpr const char *kManagedPythonLast = "3.13";
-constexpr const char *kUvImage = "ghcr.io/astral-sh/uv:";
-constexpr const char *kWheelDir = "/wheels";
-constexpr const char *kBuilderWorkdir = "/build";
-constexpr const char *kBuilderStage = "builder";
-constexpr const char *kRuntimeStage = "runtime";
-
-std::vector<std::string> values(const std::vector<dsl::LString> &list) {
-  std::vector<std::string> out;
-  out.reserve(list.size());
-  for (const dsl::LString &item : list)
-    out.push_back(item.value);
-  return out;
-}
-
-/// Sorted and without duplicates: apt does not care about order, reviewers do.
-std::vector<std::string> sortedUnique(std::vector<std::string> list) {
-  llvm::sort(list);
-  list.erase(std::unique(list.begin(), list.end()), list.end());
-  return list;
-}
-
-/// "deepseek-ai/DeepSeek-OCR" -> "deepseek-ocr", for stage names.
-std::string modelSlug(llvm::StringRef id) {
-  llvm::StringRef name = id.contains('/') ? id.rsplit('/').second : id;
-  std::string slug;
-  for (char c : name.lower()) {
-    bool keep = llvm::isAlnum(c);
-    if (keep)
-      slug.push_back(c);
-    else if (!slug.empty() && slug.back() != '-')
-      slug.push_back('-');
-  }
-  while (!slug.empty() && slug.back() == '-')
-    slug.pop_back();
-  return slug.empty() ? "model" : slug;
-}
-
-/// The path a context path lands at under the workdir: "app/" -> "/app/app/".
-std::string destinationUnder(llvm::StringRef workdir, llvm::StringRef path) {
-  std::string base = workdir.rtrim('/').str() + "/";
-  if (path == ".")
-    return base;
-  path.consume_front("./");
-  return base + path.str();
-}
-
 class GraphBuilder {
 public:
   GraphBuilder(readers::DiagnosticEngine &diags, const dsl::Spec &spec, const PlanOptions &options)
@@ -145,45 +96,21 @@ public:
 private:
   // --- nodes and edges ---------------------------------------------------
 
+  // The mechanics are GraphCore.h; these spare every call site the graph.
   Node &addNode(NodeKind kind, std::string name, unsigned stage, llvm::SMLoc loc,
                 double rate, double cost, std::vector<plan::Op> ops,
                 std::vector<std::string> groups = {}) {
-    Node node;
-    node.id = out.nodes.size();
-    node.kind = kind;
-    node.name = std::move(name);
-    node.stage = stage;
-    node.loc = loc;
-    node.changeRate = rate;
-    node.cost = cost;
-    node.ops = std::move(ops);
-    node.groups = std::move(groups);
-    boost::add_vertex(out.graph);
-    out.nodes.push_back(std::move(node));
-    return out.nodes.back();
+    return planner::addNode(out, kind, std::move(name), stage, loc, rate, cost, std::move(ops),
+                            std::move(groups));
   }
 
-  void addEdge(unsigned from, unsigned to) {
-    if (!boost::edge(from, to, out.graph).second)
-      boost::add_edge(from, to, out.graph);
-  }
+  void addEdge(unsigned from, unsigned to) { planner::addEdge(out, from, to); }
 
   void needs(const Node &node, std::optional<unsigned> dependency) {
-    if (dependency)
-      addEdge(*dependency, node.id);
+    planner::needs(out, node, dependency);
   }
 
-  static void applyChanges(Node &node, const std::optional<dsl::ChangeSpec> &changes) {
-    if (!changes)
-      return;
-    node.changeRate = changes->probability;
-    node.rateSource = RateSource::Spec;
-  }
-
-  unsigned addStage(StageInfo info) {
-    out.stages.push_back(std::move(info));
-    return out.stages.size() - 1;
-  }
+  unsigned addStage(StageInfo info) { return planner::addStage(out, std::move(info)); }
 
   // --- base and interpreter ------------------------------------------------
 
@@ -399,23 +326,9 @@ private:
 
   // --- model stages --------------------------------------------------------
 
-  std::string uniqueStageName(std::string name) {
-    auto taken = [&](const std::string &candidate) {
-      return llvm::any_of(out.stages,
-                          [&](const StageInfo &stage) { return stage.name == candidate; });
-    };
-    if (!taken(name))
-      return name;
-    for (unsigned suffix = 2;; ++suffix) {
-      std::string candidate = name + "-" + std::to_string(suffix);
-      if (!taken(candidate))
-        return candidate;
-    }
-  }
-
   void addModelStage(const dsl::ModelSpec &model) {
     StageInfo info;
-    info.name = uniqueStageName("model-" + modelSlug(model.id.value));
+    info.name = uniqueStageName(out, "model-" + modelSlug(model.id.value));
     info.from = base.runtime;
     info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
     info.args = {"HF_ENDPOINT"};
