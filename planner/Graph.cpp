@@ -5,21 +5,17 @@
 #include "dsl/PythonProject.h"
 #include "planner/Base.h"
 #include "planner/Costs.h"
+#include "planner/Cycles.h"
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
 #include "planner/Planner.h"
 #include "planner/SystemManager.h"
 
 #include "dsl/ValueRules.h"
-#include "readers/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
-#include <boost/graph/strong_components.hpp>
-
-#include <algorithm>
-#include <deque>
 #include <map>
 
 namespace imageplan::planner {
@@ -85,9 +81,12 @@ public:
     for (const dsl::TargetSpec &target : spec.targets)
       addTarget(target);
     if (options.history)
-      applyHistory(*options.history);
-    if (!failed)
-      checkCycles();
+      applyHistory(out, *options.history);
+    if (!failed) {
+      unsigned errors = diags.errorCount();
+      checkCycles(diags, out, afterLocs);
+      failed = diags.errorCount() != errors;
+    }
     if (failed)
       return readers::diagnosticsReported(diags.errorCount());
     return std::move(out);
@@ -922,115 +921,6 @@ private:
     }
   }
 
-  // --- history -------------------------------------------------------------
-
-  /// Measured rates for every node that reads context files, unless the spec
-  /// set `changes:` explicitly. Nodes without inputs keep their defaults.
-  void applyHistory(const History &history) {
-    size_t count = history.commits.size();
-    if (count == 0)
-      return;
-    out.commitCount = count;
-    for (Node &node : out.nodes) {
-      if (node.inputs.empty() || node.rateSource == RateSource::Spec)
-        continue;
-      node.changedIn.assign((count + 63) / 64, 0);
-      // The patterns were checked by the DSL; one that does not compile
-      // excludes nothing.
-      std::vector<readers::PathPattern> excludes;
-      for (const std::string &pattern : node.excludes) {
-        if (auto compiled = readers::PathPattern::compile(readers::cleanPath(pattern)))
-          excludes.push_back(std::move(*compiled));
-        else
-          llvm::consumeError(compiled.takeError());
-      }
-      size_t changed = 0;
-      for (size_t k = 0; k < count; ++k) {
-        bool touched = llvm::any_of(history.commits[k].files, [&](const std::string &file) {
-          if (llvm::any_of(excludes, [&](const readers::PathPattern &p) {
-                return p.matchesOrParent(file);
-              }))
-            return false;
-          return llvm::any_of(node.inputs,
-                              [&](const std::string &input) { return coveredBy(file, input); });
-        });
-        if (!touched)
-          continue;
-        node.changedIn[k / 64] |= uint64_t(1) << (k % 64);
-        ++changed;
-      }
-      node.changeRate = double(changed) / double(count);
-      node.rateSource = RateSource::History;
-    }
-  }
-
-  // --- cycles --------------------------------------------------------------
-
-  void checkCycles() {
-    std::vector<int> component(out.nodes.size());
-    int count = boost::strong_components(
-        out.graph, boost::make_iterator_property_map(component.begin(),
-                                                     boost::get(boost::vertex_index, out.graph)));
-    std::vector<unsigned> size(count, 0);
-    for (int c : component)
-      ++size[c];
-    std::vector<bool> reported(count, false);
-    for (const Node &node : out.nodes) {
-      int c = component[node.id];
-      if (size[c] < 2 || reported[c])
-        continue;
-      reported[c] = true;
-      reportCycle(node.id, component);
-    }
-  }
-
-  /// Reports the shortest cycle through `start` inside its component.
-  void reportCycle(unsigned start, const std::vector<int> &component) {
-    std::vector<int> parent(out.nodes.size(), -1);
-    std::deque<unsigned> queue;
-    std::optional<unsigned> last;
-    auto visit = [&](unsigned from) {
-      auto [begin, end] = boost::out_edges(from, out.graph);
-      std::vector<unsigned> next;
-      for (auto it = begin; it != end; ++it)
-        next.push_back(boost::target(*it, out.graph));
-      llvm::sort(next);
-      for (unsigned to : next) {
-        if (component[to] != component[start])
-          continue;
-        if (to == start && !last) {
-          last = from;
-          return;
-        }
-        if (parent[to] == -1 && to != start) {
-          parent[to] = from;
-          queue.push_back(to);
-        }
-      }
-    };
-    visit(start);
-    while (!queue.empty() && !last) {
-      unsigned from = queue.front();
-      queue.pop_front();
-      visit(from);
-    }
-    std::vector<unsigned> path = {start};
-    for (unsigned at = *last; at != start; at = parent[at])
-      path.insert(path.begin() + 1, at);
-    std::string text;
-    for (unsigned id : path)
-      text += "'" + out.nodes[id].name + "' -> ";
-    text += "'" + out.nodes[start].name + "'";
-    error(out.nodes[start].loc, "dependency cycle: " + text);
-    for (size_t i = 0; i < path.size(); ++i) {
-      unsigned from = path[i], to = path[(i + 1) % path.size()];
-      auto loc = afterLocs.find({from, to});
-      if (loc != afterLocs.end())
-        diags.note(loc->second, "'" + out.nodes[to].name + "' runs after '" +
-                                    out.nodes[from].name + "' here");
-    }
-  }
-
   void error(llvm::SMLoc loc, const llvm::Twine &message) {
     diags.error(loc, message);
     failed = true;
@@ -1056,7 +946,7 @@ private:
   std::vector<std::pair<const dsl::ModelSpec *, unsigned>> modelStages;
   // Ordered maps: looked up only, but ordered keeps iteration safe if ever added.
   std::map<std::string, std::pair<const dsl::StepSpec *, unsigned>> stepNodes;
-  std::map<std::pair<unsigned, unsigned>, llvm::SMLoc> afterLocs;
+  AfterLocations afterLocs;
   std::map<const dsl::ModelSpec *, unsigned> modelDownloads;
   std::vector<std::pair<const dsl::StageSpec *, unsigned>> customStages;
   std::map<std::pair<std::string, unsigned>, std::vector<unsigned>> groupIndex;
