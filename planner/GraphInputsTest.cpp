@@ -2,7 +2,7 @@
 // the base does not ship comes from.
 #include "planner/GraphInputs.h"
 
-#include "planner/GraphTestSupport.h"
+#include "planner/TestSupport.h"
 
 #include <gtest/gtest.h>
 

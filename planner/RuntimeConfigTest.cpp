@@ -2,7 +2,7 @@
 // http health-check probe with its errors.
 #include "planner/RuntimeConfig.h"
 
-#include "planner/GraphTestSupport.h"
+#include "planner/TestSupport.h"
 
 #include <gtest/gtest.h>
 

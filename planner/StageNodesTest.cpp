@@ -3,7 +3,7 @@
 // and the edges later nodes take from them.
 #include "planner/StageNodes.h"
 
-#include "planner/GraphTestSupport.h"
+#include "planner/TestSupport.h"
 
 #include <gtest/gtest.h>
 

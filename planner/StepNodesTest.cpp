@@ -3,7 +3,7 @@
 // stage, and the errors of `after:` across stages.
 #include "planner/StepNodes.h"
 
-#include "planner/GraphTestSupport.h"
+#include "planner/TestSupport.h"
 
 #include <gtest/gtest.h>
 
