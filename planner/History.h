@@ -1,7 +1,7 @@
 // The repository's commit history as the planner uses it: for each of the last
 // N first-parent commits, the files it changed (merges by their first-parent
 // diff), with paths made relative to the build context. analysis/GitHistory.h
-// reads it from git.
+// reads it from git; applyHistory turns it into the graph's change rates.
 #pragma once
 
 #include "llvm/ADT/StringRef.h"
@@ -10,6 +10,8 @@
 #include <vector>
 
 namespace imageplan::planner {
+
+struct BuildGraph;
 
 struct Commit {
   std::string id;                 // full hash
@@ -25,5 +27,12 @@ struct History {
 /// True when `file` (context-relative) is `input` or lies under it: "app/" and
 /// "app" both cover "app/main.py"; "." covers everything.
 bool coveredBy(llvm::StringRef file, llvm::StringRef input);
+
+/// Measured rates for every node that reads context files, unless the spec
+/// set `changes:` explicitly: the share of `history`'s commits that changed
+/// one of its inputs (app.exclude patterns excepted), with those commits
+/// marked in Node::changedIn. Nodes without inputs keep their defaults; an
+/// empty history changes nothing.
+void applyHistory(BuildGraph &graph, const History &history);
 
 } // namespace imageplan::planner

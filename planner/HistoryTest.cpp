@@ -1,6 +1,7 @@
-// Which context paths a changed file touches, and what measured change rates
-// do to the plan.
+// Which context paths a changed file touches, the rates history gives the
+// graph's nodes, and what measured change rates do to the plan.
 #include "planner/History.h"
+#include "planner/GraphCore.h"
 #include "planner/Planner.h"
 
 #include "dsl/Parser.h"
@@ -18,6 +19,78 @@ TEST(HistoryTest, CoveredBy) {
   EXPECT_TRUE(coveredBy("anything/at/all", "."));
   EXPECT_FALSE(coveredBy("application.py", "app"));
   EXPECT_FALSE(coveredBy("app", "app/main.py"));
+}
+
+/// A history whose commit k changed `files[k]`.
+History historyOf(const std::vector<std::vector<std::string>> &files) {
+  History history;
+  for (size_t k = 0; k < files.size(); ++k)
+    history.commits.push_back({std::to_string(k), files[k], false});
+  return history;
+}
+
+/// A node that reads `inputs`, at the default rate 0.3.
+unsigned addReader(BuildGraph &graph, std::vector<std::string> inputs) {
+  Node &node = addNode(graph, NodeKind::AppCopy, "reader", 0, {}, 0.3, 1, {});
+  node.inputs = std::move(inputs);
+  return node.id;
+}
+
+TEST(HistoryTest, NodesThatReadContextFilesGetTheMeasuredRate) {
+  BuildGraph graph;
+  unsigned app = addReader(graph, {"app/"});
+  unsigned requirements = addReader(graph, {"requirements.txt"});
+  unsigned none = addReader(graph, {});
+  unsigned fixed = addReader(graph, {"lib/"});
+  graph.nodes[fixed].changeRate = 0.5;
+  graph.nodes[fixed].rateSource = RateSource::Spec;
+  applyHistory(graph, historyOf({{"app/main.py"},
+                                 {"app/util.py", "requirements.txt"},
+                                 {"docs/readme.md"},
+                                 {"lib/z.py"}}));
+  EXPECT_EQ(graph.commitCount, 4u);
+  EXPECT_EQ(graph.nodes[app].changeRate, 0.5);
+  EXPECT_EQ(graph.nodes[app].rateSource, RateSource::History);
+  EXPECT_EQ(graph.nodes[app].changedIn, (std::vector<uint64_t>{0b0011}));
+  EXPECT_EQ(graph.nodes[requirements].changeRate, 0.25);
+  EXPECT_EQ(graph.nodes[requirements].changedIn, (std::vector<uint64_t>{0b0010}));
+  // Without inputs, or with the spec's own rate, a node keeps what it had.
+  EXPECT_EQ(graph.nodes[none].changeRate, 0.3);
+  EXPECT_EQ(graph.nodes[none].rateSource, RateSource::Default);
+  EXPECT_TRUE(graph.nodes[none].changedIn.empty());
+  EXPECT_EQ(graph.nodes[fixed].changeRate, 0.5);
+  EXPECT_EQ(graph.nodes[fixed].rateSource, RateSource::Spec);
+  EXPECT_TRUE(graph.nodes[fixed].changedIn.empty());
+}
+
+TEST(HistoryTest, ExcludedFilesAreNoChange) {
+  BuildGraph graph;
+  unsigned context = addReader(graph, {"."});
+  graph.nodes[context].excludes = {"docs/", "*.md"};
+  applyHistory(graph, historyOf({{"docs/guide.txt"}, {"main.py"}, {"notes.md"}}));
+  EXPECT_DOUBLE_EQ(graph.nodes[context].changeRate, 1.0 / 3);
+  EXPECT_EQ(graph.nodes[context].changedIn, (std::vector<uint64_t>{0b010}));
+}
+
+TEST(HistoryTest, CommitsBeyondSixtyFourTakeAnotherWord) {
+  std::vector<std::vector<std::string>> files(70, std::vector<std::string>{"other.txt"});
+  files[0] = files[64] = files[69] = {"main.py"};
+  BuildGraph graph;
+  unsigned main = addReader(graph, {"main.py"});
+  applyHistory(graph, historyOf(files));
+  EXPECT_EQ(graph.commitCount, 70u);
+  EXPECT_EQ(graph.nodes[main].changedIn, (std::vector<uint64_t>{1, 0b100001}));
+  EXPECT_DOUBLE_EQ(graph.nodes[main].changeRate, 3.0 / 70);
+}
+
+TEST(HistoryTest, AnEmptyHistoryChangesNothing) {
+  BuildGraph graph;
+  unsigned main = addReader(graph, {"main.py"});
+  applyHistory(graph, History{});
+  EXPECT_EQ(graph.commitCount, 0u);
+  EXPECT_EQ(graph.nodes[main].changeRate, 0.3);
+  EXPECT_EQ(graph.nodes[main].rateSource, RateSource::Default);
+  EXPECT_TRUE(graph.nodes[main].changedIn.empty());
 }
 
 constexpr const char *kSpec = R"(imageplan: 1

@@ -1,9 +1,9 @@
 // End-to-end planner tests: YAML in, plan (stages, layer order, merging) out.
+// The tests by kind of base image are PlannerBasesTest.cpp.
 #include "planner/Planner.h"
 
 #include "planner/History.h"
-
-#include "dsl/Parser.h"
+#include "planner/TestSupport.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -11,62 +11,6 @@
 
 namespace imageplan::planner {
 namespace {
-
-struct Planned {
-  std::string diagnostics;
-  std::optional<plan::Plan> plan;
-};
-
-Planned planFor(llvm::StringRef yaml, PlanOptions options = {}) {
-  Planned result;
-  llvm::raw_string_ostream os(result.diagnostics);
-  readers::DiagnosticEngine diags(os);
-  unsigned buffer = diags.addBuffer(yaml, "spec.yaml");
-  llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, buffer, "spec.yaml");
-  if (!spec) {
-    llvm::consumeError(spec.takeError());
-    return result;
-  }
-  llvm::Expected<plan::Plan> plan = buildPlan(diags, *spec, options);
-  if (!plan) {
-    llvm::consumeError(plan.takeError());
-    return result;
-  }
-  result.plan = std::move(*plan);
-  return result;
-}
-
-std::vector<std::string> layerNames(const plan::Stage &stage) {
-  std::vector<std::string> names;
-  for (const plan::Layer &layer : stage.layers)
-    names.push_back(layer.what);
-  return names;
-}
-
-const plan::Stage &stageNamed(const plan::Plan &plan, llvm::StringRef name) {
-  for (const plan::Stage &stage : plan.stages)
-    if (stage.name == name)
-      return stage;
-  ADD_FAILURE() << "no stage " << name.str();
-  return plan.stages.front();
-}
-
-// The first op of type T in a layer of `stage`, or null.
-template <typename T> const T *findOp(const plan::Stage &stage) {
-  for (const plan::Layer &layer : stage.layers)
-    for (const plan::Op &op : layer.ops)
-      if (const T *found = std::get_if<T>(&op))
-        return found;
-  return nullptr;
-}
-
-size_t layerIndex(const plan::Stage &stage, llvm::StringRef what) {
-  for (size_t i = 0; i < stage.layers.size(); ++i)
-    if (llvm::StringRef(stage.layers[i].what).contains(what))
-      return i;
-  ADD_FAILURE() << "no layer " << what.str();
-  return stage.layers.size();
-}
 
 constexpr const char *kOcr = R"(imageplan: 1
 name: ocr
@@ -145,22 +89,6 @@ TEST(PlannerTest, BaseOverrideReplacesEveryBase) {
     EXPECT_EQ(stage.from, "debian:bookworm-slim");
 }
 
-TEST(PlannerTest, PythonVersionNeitherShippedNorInstallable) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {cuda: "12.1.1", os: ubuntu22.04}
-python: {version: "3.6"}
-app: {}
-)");
-  EXPECT_FALSE(planned.plan);
-  EXPECT_EQ(planned.diagnostics,
-            "spec.yaml:4:19: error: python 3.6 is neither the python ubuntu22.04 ships (3.10) nor "
-            "one imageplan can install there: uv-managed CPython covers 3.8 to 3.13 on glibc "
-            "bases (apt, dnf); use version \"3.10\" or a python:3.6 image\n"
-            "python: {version: \"3.6\"}\n"
-            "                  ^\n");
-}
-
 // The http check's request gives up when Docker would kill it: the spec's
 // timeout in seconds, else Docker's default of 30.
 TEST(PlannerTest, HttpHealthcheckWaitsAsLongAsItsTimeout) {
@@ -184,19 +112,6 @@ TEST(PlannerTest, HttpHealthcheckWaitsAsLongAsItsTimeout) {
   EXPECT_EQ("0.5", commandFor("500ms").back());
   EXPECT_EQ("3.25", commandFor("3s250ms").back());
   EXPECT_EQ("7200", commandFor("2h").back());
-}
-
-TEST(PlannerTest, PythonImageMustShipTheVersion) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {image: "python:3.11-slim"}
-python: {version: "3.12"}
-app: {}
-)");
-  EXPECT_FALSE(planned.plan);
-  EXPECT_NE(planned.diagnostics.find("python 3.12 is not the python python image ships (3.11)"),
-            std::string::npos)
-      << planned.diagnostics;
 }
 
 TEST(PlannerTest, PythonTheBaseDoesNotShipComesFromUv) {
@@ -282,98 +197,6 @@ steps:
   EXPECT_NE(planned.diagnostics.find("error: 'models' has nothing in stage 'builder'"),
             std::string::npos)
       << planned.diagnostics;
-}
-
-/// Every operation of a kind in a stage, in plan order.
-template <typename T> std::vector<T> opsOf(const plan::Stage &stage) {
-  std::vector<T> found;
-  for (const plan::Layer &layer : stage.layers)
-    for (const plan::Op &op : layer.ops)
-      if (const T *typed = std::get_if<T>(&op))
-        found.push_back(*typed);
-  return found;
-}
-
-TEST(PlannerTest, AlpineUsesApkBusyboxAndSh) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {image: "alpine:3.20"}
-system: {packages: [libstdc++]}
-python: {version: "3.12", packages: [flask==3.0.3]}
-app: {}
-)");
-  ASSERT_TRUE(planned.plan) << planned.diagnostics;
-  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
-  EXPECT_TRUE(runtime.posixShell);
-  auto installs = opsOf<plan::SystemInstall>(runtime);
-  ASSERT_FALSE(installs.empty());
-  for (const plan::SystemInstall &install : installs)
-    EXPECT_EQ(install.manager, plan::PackageManager::Apk);
-  auto users = opsOf<plan::CreateUser>(runtime);
-  ASSERT_EQ(users.size(), 1u);
-  EXPECT_TRUE(users[0].busybox);
-}
-
-TEST(PlannerTest, AlpinePythonVersionIsChecked) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {image: "alpine:3.20"}
-python: {version: "3.11"}
-app: {}
-)");
-  EXPECT_FALSE(planned.plan);
-  EXPECT_NE(planned.diagnostics.find("is neither the python alpine3.20 ships (3.12)"),
-            std::string::npos)
-      << planned.diagnostics;
-}
-
-TEST(PlannerTest, ModelStageGetsTheDistributionsPython) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {image: "cgr.dev/chainguard/wolfi-base"}
-models: [{id: org/model, path: /models/m, bake: true}]
-app: {user: root}
-)");
-  ASSERT_TRUE(planned.plan) << planned.diagnostics;
-  auto installs = opsOf<plan::SystemInstall>(stageNamed(*planned.plan, "model-model"));
-  ASSERT_EQ(installs.size(), 1u);
-  EXPECT_EQ(installs[0].manager, plan::PackageManager::Apk);
-  EXPECT_EQ(installs[0].packages, (std::vector<std::string>{"ca-certificates", "python-3.12"}));
-}
-
-TEST(PlannerTest, UbiMinimalInstallsShadowUtilsForTheUser) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {image: "registry.access.redhat.com/ubi9/ubi-minimal:9.4"}
-python: {version: "3.11"}
-app: {}
-)");
-  ASSERT_TRUE(planned.plan) << planned.diagnostics;
-  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
-  EXPECT_FALSE(runtime.posixShell);
-  std::vector<std::string> packages;
-  for (const plan::SystemInstall &install : opsOf<plan::SystemInstall>(runtime)) {
-    EXPECT_EQ(install.manager, plan::PackageManager::Microdnf);
-    llvm::append_range(packages, install.packages);
-  }
-  EXPECT_TRUE(llvm::is_contained(packages, "shadow-utils"));
-  EXPECT_TRUE(llvm::is_contained(packages, "python3.11"));
-  auto venvs = opsOf<plan::CreateVenv>(runtime);
-  ASSERT_EQ(venvs.size(), 1u);
-  EXPECT_EQ(venvs[0].python, "python3.11");
-}
-
-TEST(PlannerTest, ExplicitManagerWins) {
-  Planned planned = planFor(R"(imageplan: 1
-name: x
-base: {image: "example.com/internal/base:7"}
-system: {packages: [curl], manager: dnf}
-app: {user: root}
-)");
-  ASSERT_TRUE(planned.plan) << planned.diagnostics;
-  auto installs = opsOf<plan::SystemInstall>(stageNamed(*planned.plan, "runtime"));
-  ASSERT_EQ(installs.size(), 1u);
-  EXPECT_EQ(installs[0].manager, plan::PackageManager::Dnf);
 }
 
 TEST(PlannerTest, EditsOfExcludedFilesAreNoChange) {

@@ -1,0 +1,82 @@
+// The base and Python decisions the graph is built on (GraphInputs.h).
+#include "planner/GraphInputs.h"
+
+#include "dsl/PythonProject.h"
+#include "planner/GraphShared.h"
+#include "planner/Planner.h"
+
+namespace imageplan::planner {
+namespace {
+
+/// uv's standalone CPython builds: glibc bases, 3.8 to 3.13 with uv 0.5.
+bool managedPythonInstallable(const BaseImages &base, llvm::StringRef version) {
+  if (base.manager == plan::PackageManager::Apk)
+    return false;
+  unsigned minor = 0;
+  llvm::StringRef digits = version;
+  if (!digits.consume_front("3.") || digits.getAsInteger(10, minor))
+    return false;
+  return minor >= 8 && minor <= 13;
+}
+
+/// The Python version a base cannot ship: uv's when it can install it there
+/// (returned), else an error.
+std::string checkPythonVersion(readers::DiagnosticEngine &diags, const BaseImages &base,
+                               const dsl::LString &version) {
+  if (base.python == PythonSource::Image) {
+    diags.error(version.loc, "python " + version.value + " is not the python " + base.distro +
+                                 " ships (" + base.shippedPython + "); use version \"" +
+                                 base.shippedPython + "\" or a base image that ships " +
+                                 version.value);
+    return "";
+  }
+  // A distribution base: a Python it does not ship comes from uv.
+  if (managedPythonInstallable(base, version.value))
+    return version.value;
+  diags.error(version.loc, "python " + version.value + " is neither the python " + base.distro +
+                               " ships (" + base.shippedPython +
+                               ") nor one imageplan can install there: uv-managed CPython "
+                               "covers " +
+                               kManagedPythonFirst + " to " + kManagedPythonLast +
+                               " on glibc bases (apt, dnf); use version \"" + base.shippedPython +
+                               "\" or a python:" + version.value + " image");
+  return "";
+}
+
+} // namespace
+
+std::string GraphInputs::uvImage() const {
+  return kUvImage + (spec.python ? dsl::uvVersion(*spec.python) : dsl::kDefaultUvVersion);
+}
+
+std::vector<std::string> GraphInputs::indexUrls() const {
+  return spec.python ? values(spec.python->indexUrls) : std::vector<std::string>{};
+}
+
+std::vector<std::string> GraphInputs::constraintFiles() const {
+  return spec.python ? values(spec.python->constraints) : std::vector<std::string>{};
+}
+
+std::string GraphInputs::runtimeUser() const {
+  std::string user = spec.app.user ? spec.app.user->value : "app";
+  return user == "root" ? "" : user;
+}
+
+GraphInputs graphInputs(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
+                        const PlanOptions &options) {
+  GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec)};
+  // An explicit manager wins over the one the base image's name suggests.
+  if (spec.system.manager)
+    if (auto manager = plan::parsePackageManager(spec.system.manager->value))
+      in.base.manager = *manager;
+  // An overridden base is a test's stand-in: whatever it ships is taken as is.
+  bool overridden = !options.baseOverride.empty();
+  if (!spec.python || !spec.python->version || overridden || in.base.shippedPython.empty())
+    return in;
+  const dsl::LString &version = *spec.python->version;
+  if (version.value != in.base.shippedPython)
+    in.managedPython = checkPythonVersion(diags, in.base, version);
+  return in;
+}
+
+} // namespace imageplan::planner

@@ -1,0 +1,31 @@
+// Every node a model makes: a baked model's own stage with its download, the
+// runtime's copy of it, and the empty folder the runtime gets for a model it
+// downloads when it runs.
+#pragma once
+
+#include "planner/Graph.h"
+#include "planner/GraphInputs.h"
+#include "planner/StageAnchors.h"
+
+#include <vector>
+
+namespace imageplan::planner {
+
+/// A baked model's stage and the download the runtime copies from it.
+struct ModelStage {
+  const dsl::ModelSpec *model = nullptr;
+  unsigned stage = 0;
+  unsigned download = 0;
+};
+
+/// The stage `model-<slug>` that downloads `model` (bake: true).
+ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model);
+
+/// One copy into the runtime per baked model, after its download.
+void addModelCopies(BuildGraph &graph, const StageAnchors &runtime,
+                    const std::vector<ModelStage> &models);
+
+/// The folder of each model that is not baked, owned by the runtime user.
+void addModelDirs(BuildGraph &graph, const GraphInputs &in, const StageAnchors &runtime);
+
+} // namespace imageplan::planner
