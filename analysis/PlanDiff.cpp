@@ -117,8 +117,8 @@ public:
 
   PlanDiff run() {
     PlanDiff diff;
-    diff.oldExpectedSeconds = expectedRebuildSeconds(oldPlan);
-    diff.newExpectedSeconds = expectedRebuildSeconds(newPlan);
+    diff.oldExpectedSeconds = plan::expectedRebuildSeconds(oldPlan);
+    diff.newExpectedSeconds = plan::expectedRebuildSeconds(newPlan);
     auto name = [](const plan::Stage &stage) { return stage.name; };
     std::vector<std::string> oldKeys = occurrenceKeys(oldPlan.stages, name);
     std::vector<std::string> newKeys = occurrenceKeys(newPlan.stages, name);
@@ -311,14 +311,6 @@ bool PlanDiff::unchanged() const {
            llvm::all_of(stage.layers,
                         [](const LayerDiff &layer) { return layer.change == Change::Same; });
   });
-}
-
-double expectedRebuildSeconds(const plan::Plan &plan) {
-  double total = 0;
-  for (const plan::Stage &stage : plan.stages)
-    for (const plan::Layer &layer : stage.layers)
-      total += layer.cost * layer.rebuildProbability;
-  return total;
 }
 
 PlanDiff diffPlans(const plan::Plan &oldPlan, const plan::Plan &newPlan,

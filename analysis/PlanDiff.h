@@ -64,10 +64,6 @@ struct PlanDiff {
   bool unchanged() const;
 };
 
-/// Expected rebuild seconds per commit of a plan: sum of cost *
-/// rebuildProbability over its layers.
-double expectedRebuildSeconds(const plan::Plan &plan);
-
 PlanDiff diffPlans(const plan::Plan &oldPlan, const plan::Plan &newPlan,
                    const PlanRenderer &render);
 

@@ -3,6 +3,7 @@
 #include "analysis/ScoreReport.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -11,12 +12,9 @@
 namespace imageplan::analysis {
 namespace {
 
-/// Numbers at a fixed precision, so that the output is byte-stable.
+/// `value` with `decimals` digits after the point, so that the output is byte-stable.
 std::string fixed(double value, int decimals) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::format("%.*f", decimals, value);
-  return text;
+  return llvm::formatv("{0}", llvm::format("%.*f", decimals, value)).str();
 }
 
 std::string padRight(llvm::StringRef text, size_t width) {

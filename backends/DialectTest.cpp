@@ -71,8 +71,9 @@ TEST(DialectTest, BuildahNeverSharesALockedCacheMount) {
   for (const std::string &run : runs) {
     llvm::StringRef r(run);
     unsigned caches = r.count("--mount=type=cache");
-    if (r.contains("sharing=locked"))
+    if (r.contains("sharing=locked")) {
       EXPECT_EQ(1u, caches) << run;
+    }
   }
   // The apt lists are not cached, so they leave the layer with the install.
   EXPECT_TRUE(contains(text, "&& rm -rf /var/lib/apt/lists/*"));

@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -14,28 +15,9 @@
 namespace imageplan::backends {
 namespace {
 
-/// Numbers are printed at a fixed precision so the output is byte-stable.
+/// `value` with `decimals` digits after the point, so that the output is byte-stable.
 std::string fixed(double value, int decimals) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::format("%.*f", decimals, value);
-  return text;
-}
-
-double expectedSeconds(const plan::Layer &layer) { return layer.cost * layer.rebuildProbability; }
-
-double expectedSeconds(const plan::Stage &stage) {
-  double total = 0;
-  for (const plan::Layer &layer : stage.layers)
-    total += expectedSeconds(layer);
-  return total;
-}
-
-double expectedSeconds(const plan::Plan &plan) {
-  double total = 0;
-  for (const plan::Stage &stage : plan.stages)
-    total += expectedSeconds(stage);
-  return total;
+  return llvm::formatv("{0}", llvm::format("%.*f", decimals, value)).str();
 }
 
 /// The ordering key of docs/planner.md: lower goes first among free steps.
@@ -69,10 +51,10 @@ std::string emitExplain(const plan::Plan &plan, const Options &options) {
   llvm::raw_string_ostream os(text);
   os << "Plan for " << plan.name << " from " << plan.specPath << " (dialect "
      << toString(options.dialect) << ")\n";
-  os << "Expected rebuild work: " << fixed(expectedSeconds(plan), 2) << " s per commit\n";
+  os << "Expected rebuild work: " << fixed(plan::expectedRebuildSeconds(plan), 2) << " s per commit\n";
   for (const plan::Stage &stage : plan.stages) {
     os << "\nstage " << stage.name << " from " << stage.from << ": " << stage.purpose << "\n";
-    os << "  expected rebuild work " << fixed(expectedSeconds(stage), 2) << " s per commit\n";
+    os << "  expected rebuild work " << fixed(plan::expectedRebuildSeconds(stage), 2) << " s per commit\n";
     for (size_t i = 0; i < stage.layers.size(); ++i) {
       const plan::Layer &layer = stage.layers[i];
       os << "  " << i + 1 << ". " << layer.what << "\n";
@@ -81,7 +63,7 @@ std::string emitExplain(const plan::Plan &plan, const Options &options) {
          << llvm::join(layer.rateSources, ", ") << "); rebuilt in "
          << fixed(100 * layer.rebuildProbability, 2) << "% of commits\n";
       os << "     cost " << fixed(layer.cost, 1) << " s; expected "
-         << fixed(expectedSeconds(layer), 3) << " s per commit\n";
+         << fixed(plan::expectedRebuildSeconds(layer), 3) << " s per commit\n";
       os << "     reads " << orNone(layer.inputs) << "\n";
       os << "     why here: " << why(layer, i == 0) << "\n";
     }
@@ -108,14 +90,14 @@ std::string emitExplainJson(const plan::Plan &plan, const Options &options) {
     json.attribute("name", plan.name);
     json.attribute("spec", plan.specPath);
     json.attribute("dialect", toString(options.dialect));
-    number("expectedRebuildSeconds", expectedSeconds(plan), 3);
+    number("expectedRebuildSeconds", plan::expectedRebuildSeconds(plan), 3);
     json.attributeArray("stages", [&] {
       for (const plan::Stage &stage : plan.stages) {
         json.object([&] {
           json.attribute("name", stage.name);
           json.attribute("from", stage.from);
           json.attribute("purpose", stage.purpose);
-          number("expectedRebuildSeconds", expectedSeconds(stage), 3);
+          number("expectedRebuildSeconds", plan::expectedRebuildSeconds(stage), 3);
           json.attributeArray("layers", [&] {
             for (size_t i = 0; i < stage.layers.size(); ++i) {
               const plan::Layer &layer = stage.layers[i];
@@ -128,7 +110,7 @@ std::string emitExplainJson(const plan::Plan &plan, const Options &options) {
                 strings("rateSources", layer.rateSources);
                 number("rebuildProbability", layer.rebuildProbability, 4);
                 number("costSeconds", layer.cost, 1);
-                number("expectedRebuildSeconds", expectedSeconds(layer), 3);
+                number("expectedRebuildSeconds", plan::expectedRebuildSeconds(layer), 3);
                 strings("inputs", layer.inputs);
                 strings("needs", layer.needs);
                 json.attribute("why", why(layer, i == 0));

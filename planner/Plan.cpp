@@ -119,4 +119,20 @@ ChangeClass classify(double p) {
   return ChangeClass::Always;
 }
 
+double expectedRebuildSeconds(const Layer &layer) { return layer.cost * layer.rebuildProbability; }
+
+double expectedRebuildSeconds(const Stage &stage) {
+  double total = 0;
+  for (const Layer &layer : stage.layers)
+    total += expectedRebuildSeconds(layer);
+  return total;
+}
+
+double expectedRebuildSeconds(const Plan &plan) {
+  double total = 0;
+  for (const Stage &stage : plan.stages)
+    total += expectedRebuildSeconds(stage);
+  return total;
+}
+
 } // namespace imageplan::plan

@@ -250,4 +250,10 @@ struct Plan {
   std::vector<std::string> contextExcludes;
 };
 
+/// Expected seconds per commit spent rebuilding a layer (cost times the
+/// probability that a commit rebuilds it), summed over a stage or a plan.
+double expectedRebuildSeconds(const Layer &layer);
+double expectedRebuildSeconds(const Stage &stage);
+double expectedRebuildSeconds(const Plan &plan);
+
 } // namespace imageplan::plan

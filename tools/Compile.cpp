@@ -6,6 +6,7 @@
 #include "dsl/Parser.h"
 #include "planner/GraphDot.h"
 #include "planner/Planner.h"
+#include "tools/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -18,15 +19,6 @@
 namespace imageplan::driver {
 namespace {
 
-/// The reason an error carries, without the file name some error kinds add.
-std::string reasonOf(llvm::Error err) {
-  std::string reason;
-  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase &info) {
-    std::error_code ec = info.convertToErrorCode();
-    reason = ec != llvm::inconvertibleErrorCode() ? ec.message() : info.message();
-  });
-  return reason;
-}
 
 
 /// How generated files name the spec: its path inside the build context

@@ -14,15 +14,6 @@ llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &reason) {
                                  "cannot write '" + path + "': " + reason);
 }
 
-/// The reason an error carries, without the file name some error kinds add.
-std::string reasonOf(llvm::Error err) {
-  std::string reason;
-  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase &info) {
-    std::error_code ec = info.convertToErrorCode();
-    reason = ec != llvm::inconvertibleErrorCode() ? ec.message() : info.message();
-  });
-  return reason;
-}
 
 bool hasSameBytes(llvm::StringRef path, llvm::StringRef contents) {
   auto existing = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -31,6 +22,15 @@ bool hasSameBytes(llvm::StringRef path, llvm::StringRef contents) {
 }
 
 } // namespace
+
+std::string reasonOf(llvm::Error err) {
+  std::string reason;
+  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase &info) {
+    std::error_code ec = info.convertToErrorCode();
+    reason = ec != llvm::inconvertibleErrorCode() ? ec.message() : info.message();
+  });
+  return reason;
+}
 
 llvm::Expected<std::vector<WriteOutcome>>
 writeFilesAtomically(llvm::ArrayRef<FileWrite> files, bool onlyIfChanged) {

@@ -41,4 +41,8 @@ std::string escapeDepfilePath(llvm::StringRef path);
 /// "target: dep1 dep2\n", every path escaped, in the order given.
 std::string renderDepfile(llvm::StringRef target, llvm::ArrayRef<std::string> deps);
 
+/// The reason an error carries, without the file name some error kinds add
+/// (the caller names the file in its own words).
+std::string reasonOf(llvm::Error err);
+
 } // namespace imageplan::driver
