@@ -7,6 +7,7 @@
 #   backends/ planner/Plan.h only
 #   analysis/ planner/, readers/ (plans, history, costs, Dockerfiles), never backends/
 #   tools/init/ readers/, dsl/, planner/: never output or analysis
+#   tools/lock/ readers/, dsl/, planner/, analysis/ (git history): never output
 #   bench/    the libraries, never the driver in tools/
 # tools/ (the driver) wires them all together and is the only folder free of rules.
 # usage: layering.sh REPO_ROOT
@@ -52,6 +53,8 @@ only analysis '^(analysis|planner|readers)/' \
   "analysis/ reads plans, history and Dockerfiles, never backends, the spec or the driver"
 only tools/init '^(tools/init|readers|dsl|planner)/' \
   "init builds a spec from a folder; it writes no output through backends and runs no analysis"
+only tools/lock '^(tools/lock|readers|dsl|planner|analysis)/' \
+  "lock resolves pins and measures rates; it writes no output through backends"
 only bench '^(readers|dsl|planner|backends|analysis)/' "bench/ measures the libraries, not the driver"
 
 ((checked > 0)) || fail "no source file found to check"
