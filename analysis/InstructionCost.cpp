@@ -362,39 +362,17 @@ void addScript(llvm::StringRef script, CostWork &work, const CostContext &contex
 
 namespace {
 
-/// Whitespace runs as one space, cut to `width` characters.
-std::string shortText(llvm::StringRef text, size_t width = 60) {
-  std::string out;
-  for (char c : text) {
-    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    if (blank && (out.empty() || out.back() == ' '))
-      continue;
-    out += blank ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  if (out.size() > width)
-    out = out.substr(0, width - 3) + "...";
-  return out;
-}
-
 InstructionEstimate estimateRun(const readers::DockerfileInstruction &inst,
                                 const CostContext &stage) {
   CostContext context{stage.readFile, stage.paths.withMounts(inst)};
   CostWork work;
-  if (inst.jsonForm) {
-    addCommand(inst.args, work, context, 0);
-  } else {
-    std::string script = inst.text;
-    for (const readers::DockerfileHeredoc &heredoc : inst.heredocs)
-      script += "\n" + heredoc.body;
-    addScript(script, work, context, 0);
-  }
+  for (const std::vector<std::string> &command : readers::runCommands(inst))
+    addCommand(command, work, context, 0);
   InstructionEstimate estimate;
   estimate.seconds = work.seconds + (work.unknown ? kUnknownWork : 0);
   estimate.seconds = std::max(estimate.seconds, kRunMinimum);
   std::string what = work.labels.empty() ? inst.text : llvm::join(work.labels, ", ");
-  estimate.summary = shortText("RUN " + what);
+  estimate.summary = readers::oneLine("RUN " + what);
   estimate.notes = std::move(work.notes);
   return estimate;
 }
@@ -414,7 +392,7 @@ InstructionEstimate estimateCopy(const readers::DockerfileInstruction &inst) {
   for (unsigned i = 0; i < copy.heredocSources; ++i)
     sources.push_back("<<heredoc");
   what += " " + llvm::join(sources, " ") + " -> " + copy.dest;
-  estimate.summary = shortText(what);
+  estimate.summary = readers::oneLine(what);
   estimate.seconds = copy.from.isContext() ? kContextCopy : kStageCopy;
   for (const std::string &source : copy.sources)
     if (isUrl(source))
@@ -431,7 +409,7 @@ InstructionEstimate estimateInstruction(const readers::DockerfileInstruction &in
     return estimateRun(inst, context);
   if (inst.copy)
     return estimateCopy(inst);
-  return {0, shortText(inst.keyword + " " + inst.text), {}};
+  return {0, readers::oneLine(inst.keyword + " " + inst.text), {}};
 }
 
 } // namespace imageplan::analysis

@@ -200,7 +200,7 @@ private:
     } else if (inst.copy)
       copy(inst, paths);
     else if (k != "ARG")
-      facts.notCarried.push_back(where(inst.line) + ": " + k + " " + shortText(inst.text) +
+      facts.notCarried.push_back(where(inst.line) + ": " + k + " " + readers::oneLine(inst.text) +
                                  ": not carried");
   }
 
@@ -221,7 +221,7 @@ private:
       if (dsl::rules::labelKey.check(key).empty() && word.find('=') != std::string::npos)
         facts.labels.push_back({key.str(), value.str()});
       else
-        facts.notCarried.push_back(where(inst.line) + ": LABEL " + shortText(word) +
+        facts.notCarried.push_back(where(inst.line) + ": LABEL " + readers::oneLine(word) +
                                    ": not carried");
     }
   }
@@ -275,7 +275,7 @@ private:
 void FactsReader::copy(const readers::DockerfileInstruction &inst,
                        const readers::ContextPaths &paths) {
   const readers::DockerfileCopy &copy = *inst.copy;
-  std::string text = inst.keyword + " " + shortText(inst.text);
+  std::string text = inst.keyword + " " + readers::oneLine(inst.text);
   if (copy.heredocSources > 0) {
     inlineFile(inst, paths, text);
     return;

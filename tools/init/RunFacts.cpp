@@ -111,7 +111,7 @@ private:
     if (where == place.where)
       addOnce(programs, label);
     else
-      uncarried.push_back({where, shortText(text)});
+      uncarried.push_back({where, readers::oneLine(text)});
   }
 
   bool carried(const std::string &word, const std::string &program,
@@ -384,30 +384,6 @@ bool RunReader::script(const std::string &word, const std::string &program,
 
 } // namespace
 
-std::string shortText(llvm::StringRef text, size_t width) {
-  std::string out;
-  for (char c : text) {
-    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\';
-    if (blank && (out.empty() || out.back() == ' '))
-      continue;
-    out += blank ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  if (out.size() > width)
-    out = out.substr(0, width - 3) + "...";
-  return out;
-}
-
-std::vector<std::vector<std::string>> runCommands(const readers::DockerfileInstruction &run) {
-  if (run.jsonForm)
-    return {run.args};
-  std::string script = run.text;
-  for (const readers::DockerfileHeredoc &heredoc : run.heredocs)
-    script += "\n" + heredoc.body;
-  return readers::shellCommands(script);
-}
-
 std::string contextFileAt(const readers::ContextPaths &paths, llvm::StringRef dir,
                           llvm::StringRef imagePath) {
   std::vector<std::string> candidates = paths.candidates(imagePath);
@@ -424,10 +400,10 @@ std::string contextFileAt(const readers::ContextPaths &paths, llvm::StringRef di
 void readRun(const readers::DockerfileInstruction &run, const RunPlace &place,
              DockerfileFacts &facts) {
   RunReader reader(place, facts);
-  reader.commands(runCommands(run), place.where, 0);
+  reader.commands(readers::runCommands(run), place.where, 0);
   std::string text = run.jsonForm ? llvm::join(run.args, " ") : run.text;
   if (!reader.programs.empty())
-    facts.notCarried.push_back(place.where + ": RUN " + shortText(text) + ": not carried (" +
+    facts.notCarried.push_back(place.where + ": RUN " + readers::oneLine(text) + ": not carried (" +
                                llvm::join(reader.programs, ", ") +
                                "); a step under steps: can run it");
   for (const Uncarried &line : reader.uncarried)

@@ -29,13 +29,6 @@ struct RunPlace {
 void readRun(const readers::DockerfileInstruction &run, const RunPlace &place,
              DockerfileFacts &facts);
 
-/// The simple commands of a RUN: its exec form, or its shell text and the
-/// bodies of its heredocs, as `imageplan score` reads them.
-std::vector<std::vector<std::string>> runCommands(const readers::DockerfileInstruction &run);
-
-/// `text` on one line, blanks squeezed, cut to `width` characters.
-std::string shortText(llvm::StringRef text, size_t width = 60);
-
 /// The context path a path of the image holds (a file that exists in the
 /// project at `dir`), or "".
 std::string contextFileAt(const readers::ContextPaths &paths, llvm::StringRef dir,
