@@ -148,6 +148,7 @@ void readDockerfiles(llvm::StringRef dir, const std::vector<std::string> &files,
       read.others.push_back(file);
   if (!read.others.empty())
     read.why = whyChosen(chosen, candidates);
+  facts.notes.insert(facts.notes.end(), read.notes.begin(), read.notes.end());
   facts.dockerfile = std::move(read);
 }
 

@@ -11,6 +11,7 @@
 #include "readers/ShellWords.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
@@ -18,6 +19,8 @@
 
 namespace imageplan::init {
 namespace {
+
+namespace fs = llvm::sys::fs;
 
 /// Environment the spec sets itself, or that only matters while building.
 constexpr llvm::StringLiteral kManagedEnv[] = {
@@ -173,7 +176,10 @@ private:
         readRun(inst, {where(inst.line), builder, node, paths.withMounts(inst), dir}, facts);
       else if (!builder)
         finalInstruction(inst, paths); // a builder's other instructions only serve its RUNs
+      size_t before = paths.copies.size();
       paths.apply(inst);
+      for (size_t i = before; i < paths.copies.size(); ++i)
+        paths.copies[i].contextPath = inContext(paths.copies[i].contextPath);
     }
   }
 
@@ -238,6 +244,24 @@ private:
   }
 
   void copy(const readers::DockerfileInstruction &inst, const readers::ContextPaths &paths);
+
+  /// A COPY source as a path of the project: the project folder is the build
+  /// context, but a Dockerfile in a subfolder may be built with that folder
+  /// as its context (`docker build docker/`): a source found only there is
+  /// read from there.
+  std::string inContext(const std::string &source) {
+    std::string folder = llvm::sys::path::parent_path(path, llvm::sys::path::Style::posix).str();
+    if (folder.empty() || fs::exists(dir + "/" + source))
+      return source;
+    std::string inFolder = source == "." ? folder : folder + "/" + source;
+    if (!fs::exists(dir + "/" + inFolder))
+      return source;
+    std::string note = path + " copies files of " + folder + "/ as if it were the build context: "
+                       "the spec's paths start with " + folder + "/";
+    if (!llvm::is_contained(facts.notes, note))
+      facts.notes.push_back(note);
+    return inFolder;
+  }
 
   /// `COPY [--chmod=MODE] <<EOF /path`: a file of the spec's `files:`.
   void inlineFile(const readers::DockerfileInstruction &inst, const readers::ContextPaths &paths,
@@ -312,7 +336,7 @@ void FactsReader::copy(const readers::DockerfileInstruction &inst,
                                  ": not carried (a download; an artifact or a step can fetch it)");
       continue;
     }
-    std::string context = readers::cleanContextPath(s);
+    std::string context = inContext(readers::cleanContextPath(s));
     if (!llvm::is_contained(facts.copied, context))
       facts.copied.push_back(context);
   }

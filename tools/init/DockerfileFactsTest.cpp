@@ -140,5 +140,23 @@ TEST_F(ProjectScanTest, TheCommandFollowsTheDockerfile) {
       << "conf/prod.yaml because the command reads it";
 }
 
+TEST_F(ProjectScanTest, ADockerfileBuiltFromItsOwnFolder) {
+  // docker build docker/: its COPY sources are under docker/.
+  write("docker/Dockerfile", "FROM python:3.11-slim\n"
+                             "COPY requirements.txt .\n"
+                             "RUN pip install -r requirements.txt\n"
+                             "COPY serve.py .\n"
+                             "CMD [\"python\", \"serve.py\"]\n");
+  write("docker/requirements.txt", "flask\n");
+  write("docker/serve.py", "print(1)\n");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.requirements, (Words{"docker/requirements.txt"}));
+  EXPECT_EQ(facts.copy, (Words{"docker/serve.py"}));
+  EXPECT_EQ(facts.cmd, (Words{"python", "docker/serve.py"}));
+  EXPECT_TRUE(llvm::is_contained(facts.notes,
+                                 "docker/Dockerfile copies files of docker/ as if it were the "
+                                 "build context: the spec's paths start with docker/"));
+}
+
 } // namespace
 } // namespace imageplan::init

@@ -74,6 +74,7 @@ struct DockerfileFacts {
   /// What could not be carried, one line each, starting with the file and
   /// line it comes from ("docker/Dockerfile:12: ...").
   std::vector<std::string> notCarried;
+  std::vector<std::string> notes; // what the user should review about how it was read
 };
 
 struct ProjectFacts {
