@@ -8,8 +8,12 @@
 #   analysis/ planner/, readers/ (plans, history, costs, Dockerfiles), never backends/
 #   tools/init/ readers/, dsl/, planner/: never output or analysis
 #   tools/lock/ readers/, dsl/, planner/, analysis/ (git history): never output
-#   bench/    the libraries, never the driver in tools/
-# tools/ (the driver) wires them all together and is the only folder free of rules.
+#   tools/ (the driver, not tools/init or tools/lock) and bench/: only each
+#             library's public interface (below), never a library's internals
+# Public interfaces: every readers/ and analysis/ header; dsl/Parser.h, dsl/Spec.h,
+# dsl/Lock.h; planner/Plan.h, Planner.h, GraphDot.h, History.h, Pins.h;
+# backends/Backend.h, ShellQuote.h, DialectRules.h; tools/init/ProjectScan.h,
+# StarterSpec.h; tools/lock/LockFile.h, Rates.h, Resolve.h.
 # usage: layering.sh REPO_ROOT
 set -euo pipefail
 # shellcheck source=common.sh
@@ -25,7 +29,7 @@ project='(readers|dsl|planner|backends|analysis|tools)/'
 # Reports every include in `place` (a folder or a file) of a project header
 # whose path is not allowed by the ERE `allowed`: `why` says what the rule is.
 only() {
-  local place=$1 allowed=$2 why=$3 file hit target
+  local place=$1 allowed=$2 why=$3 depth=${4:-} file hit target
   local include='[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]'
   local sources=(-name '*.h' -o -name '*.hpp' -o -name '*.cpp' -o -name '*.cc' -o -name '*.inc')
   [[ -e $place ]] || fail "no $place in $repo_root"
@@ -39,7 +43,8 @@ only() {
       echo "FAIL: $file:${hit%%:*}: includes $target; $why" >&2
       status=1
     done < <(grep -nE "^${include}(\.\.?/)*${project}" "$file" || true)
-  done < <(find "$place" -type f \( "${sources[@]}" \) -print0 | LC_ALL=C sort -z)
+  done < <(find "$place" ${depth:+-maxdepth "$depth"} -type f \( "${sources[@]}" \) -print0 |
+    LC_ALL=C sort -z)
 }
 
 only readers '^readers/' "readers/ is the bottom layer and includes no other library"
@@ -55,7 +60,11 @@ only tools/init '^(tools/init|readers|dsl|planner)/' \
   "init builds a spec from a folder; it writes no output through backends and runs no analysis"
 only tools/lock '^(tools/lock|readers|dsl|planner|analysis)/' \
   "lock resolves pins and measures rates; it writes no output through backends"
-only bench '^(readers|dsl|planner|backends|analysis)/' "bench/ measures the libraries, not the driver"
+public='readers/|analysis/|dsl/(Parser|Spec|Lock)\.h$|planner/(Plan|Planner|GraphDot|History|Pins)\.h$'
+public+='|backends/(Backend|ShellQuote|DialectRules)\.h$|tools/init/(ProjectScan|StarterSpec)\.h$'
+public+='|tools/lock/(LockFile|Rates|Resolve)\.h$'
+only tools "^(tools/[^/]*$|$public)" "the driver wires libraries through their public interfaces" 1
+only bench "^($public)" "bench/ measures the libraries through their public interfaces, not the driver"
 
 ((checked > 0)) || fail "no source file found to check"
 if ((status == 0)); then echo "ok: $checked files follow the layering rules"; fi
