@@ -1,8 +1,8 @@
 // Image digests and model commits from the registry and the hub (Resolve.h).
 #include "tools/lock/Resolve.h"
 
+#include "analysis/Process.h"
 #include "dsl/Lock.h"
-#include "tools/lock/Process.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -15,6 +15,11 @@
 
 namespace imageplan::lock {
 namespace {
+
+using analysis::firstLine;
+using analysis::onPath;
+using analysis::ProgramResult;
+using analysis::runProgram;
 
 llvm::Error failure(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);

@@ -1,6 +1,7 @@
-// Running the external programs `imageplan lock` resolves with (skopeo,
-// docker, curl): output captured in temporary files, removed afterwards, and
-// a time limit, so a registry that hangs cannot hang the lock.
+// Running external programs (git, and the skopeo, docker and curl that
+// `imageplan lock` resolves with): output captured in temporary files,
+// removed afterwards, and an optional time limit, so a registry that hangs
+// cannot hang the lock.
 #pragma once
 
 #include "llvm/ADT/ArrayRef.h"
@@ -9,7 +10,7 @@
 
 #include <string>
 
-namespace imageplan::lock {
+namespace imageplan::analysis {
 
 struct ProgramResult {
   int status = 0;
@@ -20,8 +21,9 @@ struct ProgramResult {
 /// True when `program` is on PATH.
 bool onPath(llvm::StringRef program);
 
-/// Runs `program` from PATH with `args`, stdin from /dev/null. An error only
-/// when it could not run or ran out of time; a non-zero exit is a result.
+/// Runs `program` from PATH with `args`, stdin from /dev/null, for at most
+/// `timeoutSeconds` (0: no limit). An error only when it could not run or ran
+/// out of time; a non-zero exit is a result.
 llvm::Expected<ProgramResult> runProgram(llvm::StringRef program,
                                          llvm::ArrayRef<std::string> args,
                                          unsigned timeoutSeconds = 120);
@@ -29,4 +31,4 @@ llvm::Expected<ProgramResult> runProgram(llvm::StringRef program,
 /// The first line of `text`, trimmed: what a one-line message can quote.
 std::string firstLine(llvm::StringRef text);
 
-} // namespace imageplan::lock
+} // namespace imageplan::analysis

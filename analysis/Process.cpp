@@ -1,5 +1,5 @@
 // External programs with captured output (Process.h).
-#include "tools/lock/Process.h"
+#include "analysis/Process.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -9,7 +9,7 @@
 
 #include <vector>
 
-namespace imageplan::lock {
+namespace imageplan::analysis {
 namespace {
 
 llvm::Error failure(const llvm::Twine &message) {
@@ -37,10 +37,10 @@ llvm::Expected<ProgramResult> runProgram(llvm::StringRef program,
   if (!path)
     return failure(program + " is not on PATH");
   llvm::SmallString<128> outPath, errPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-lock", "out", outPath))
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-run", "out", outPath))
     return failure(ec.message());
   llvm::FileRemover removeOut(outPath);
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-lock", "err", errPath))
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-run", "err", errPath))
     return failure(ec.message());
   llvm::FileRemover removeErr(errPath);
   std::vector<llvm::StringRef> argv = {*path};
@@ -60,4 +60,4 @@ llvm::Expected<ProgramResult> runProgram(llvm::StringRef program,
   return ProgramResult{status, readAll(outPath), readAll(errPath)};
 }
 
-} // namespace imageplan::lock
+} // namespace imageplan::analysis
