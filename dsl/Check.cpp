@@ -3,6 +3,7 @@
 // the planner, which builds the graph they live in.
 #include "dsl/Parser.h"
 
+#include "dsl/ModelCheck.h"
 #include "dsl/PythonCheck.h"
 #include "dsl/PythonProject.h"
 #include "dsl/ValueRules.h"
@@ -273,6 +274,7 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
   checkBuildOnlyPackages(diags, spec);
   checkModelPaths(diags, spec);
   checkModelSecrets(diags, spec);
+  checkModelDownloads(diags, spec);
   checkHealthcheckPort(diags, spec);
   checkExclude(diags, spec);
   checkFilePaths(diags, spec);

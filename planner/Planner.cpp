@@ -6,6 +6,8 @@
 #include "planner/Costs.h"
 #include "planner/Graph.h"
 #include "planner/Order.h"
+#include "planner/OrderTies.h"
+#include "planner/Pins.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -109,6 +111,7 @@ private:
       if (node.stage == s)
         members.push_back(&node);
     std::vector<OrderItem> items;
+    std::vector<TieKey> ties;
     std::vector<unsigned> local(graph.nodes.size(), ~0u);
     for (unsigned i = 0; i < members.size(); ++i) {
       const Node &node = *members[i];
@@ -116,8 +119,12 @@ private:
       if (!node.changedIn.empty() && !node.consumesStage)
         item.changedIn = &node.changedIn;
       items.push_back(item);
+      ties.push_back({node.cost, nameRank(node.inputs)});
       local[node.id] = i;
     }
+    std::vector<unsigned> ranks = tieRanks(ties);
+    for (unsigned i = 0; i < members.size(); ++i)
+      items[i].tieRank = ranks[i];
     std::vector<std::pair<unsigned, unsigned>> edges;
     for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
       unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
@@ -220,7 +227,12 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  return PlanBuilder(*graph, spec).build();
+  unsigned errorsBefore = diags.errorCount();
+  plan::Plan plan = PlanBuilder(*graph, spec).build();
+  applyLockToPlan(diags, plan, spec, options);
+  if (diags.errorCount() != errorsBefore)
+    return readers::diagnosticsReported(diags.errorCount() - errorsBefore);
+  return plan;
 }
 
 } // namespace imageplan::planner
