@@ -57,7 +57,7 @@ TEST_F(SetupCfgTest, OneLineValueIsSplitAtSemicolons) {
   auto cfg = parse("[options]\ninstall_requires = requests>=2; click ;\n");
   ASSERT_TRUE(cfg) << diags.output();
   EXPECT_EQ(texts(cfg->installRequires), (Texts{"requests>=2", "click"}));
-  EXPECT_EQ(diags.lineCol(cfg->installRequires[1].loc), "2:34");
+  EXPECT_EQ(diags.lineCol(cfg->installRequires[1].loc), "2:33");
 }
 
 TEST_F(SetupCfgTest, NoOptionsSection) {
