@@ -3,6 +3,7 @@
 // adjacent steps into layers.
 #pragma once
 
+#include "dsl/ProjectDependencies.h"
 #include "dsl/Spec.h"
 #include "planner/History.h"
 #include "planner/Plan.h"
@@ -22,6 +23,9 @@ struct PlanOptions {
   /// Measured history: nodes that read build-context files get the rate at
   /// which those files changed, and ordering replays these commits.
   const History *history = nullptr;
+  /// A pip project's declared dependencies (dsl::readProjectRequirements),
+  /// installed in a layer of their own.
+  std::optional<dsl::ProjectRequirements> projectRequirements;
 };
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base

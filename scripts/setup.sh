@@ -43,6 +43,9 @@ if ((with_tests)); then
   # wheelhouse with /usr/bin/python3.
   packages+=(docker.io debootstrap buildah python3 python3-pip python3-setuptools python3-wheel
     python3-setuptools-whl python3-wheel-whl)
+  # tests/e2e/features.sh: a signed apt repository (dpkg-dev, gpg) and a git
+  # daemon on loopback.
+  packages+=(dpkg-dev gpg git)
   # Node.js may come from another Debian repository whose nodejs package bundles
   # npm (and conflicts with Debian's npm): ask apt only for what is not there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

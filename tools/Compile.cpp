@@ -127,6 +127,11 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
 
   planner::PlanOptions planOptions;
   planOptions.baseOverride = options.baseImage;
+  llvm::Expected<std::optional<dsl::ProjectRequirements>> declared =
+      dsl::readProjectRequirements(diags, *spec, contextDir, &compiled.filesRead);
+  if (!declared)
+    return declared.takeError();
+  planOptions.projectRequirements = std::move(*declared);
   std::optional<planner::History> history =
       historyFor(diags, *spec, contextDir, options.history);
   if (history)
