@@ -3,6 +3,8 @@
 
 index: a private Python package index (PEP 503 "simple" layout) served from a
     wheelhouse folder: /simple/<project>/ lists that folder's files.
+files: any folder, served as it is (features.sh: apt repositories, assets, a
+    second index).
 hub: a model hub laid out like the Hugging Face hub, as far as imageplan's
     model download uses it:
       GET /api/models/<org>/<name>/revision/<revision>
@@ -13,7 +15,7 @@ hub: a model hub laid out like the Hugging Face hub, as far as imageplan's
     "Authorization: Bearer <token>" with the token of --token-file, so a build
     that downloads it proves the build secret reached the download.
 
-Both bind 127.0.0.1 on a port the kernel picks, write it to --port-file once
+Each binds 127.0.0.1 on a port the kernel picks, write it to --port-file once
 listening, and log one line per request to stderr.
 """
 
@@ -117,7 +119,7 @@ class HubHandler(Handler):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["index", "hub"])
+    parser.add_argument("kind", choices=["index", "hub", "files"])
     parser.add_argument("--root", required=True, help="the wheelhouse or the hub's folder")
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--private", action="append", default=[], help="org/name needing the token")
@@ -125,7 +127,7 @@ def main():
     args = parser.parse_args()
 
     root = os.path.abspath(args.root)
-    if args.kind == "index":
+    if args.kind in ("index", "files"):
         handler = lambda *a, **kw: IndexHandler(*a, directory=root, **kw)  # noqa: E731
     else:
         handler = HubHandler
