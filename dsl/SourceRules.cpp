@@ -84,14 +84,6 @@ std::string checkAptSuite(llvm::StringRef v) {
   return "";
 }
 
-std::string checkAssetUrl(llvm::StringRef v) {
-  if (!isHttpUrl(v))
-    return "expected an http:// or https:// URL";
-  if (hasWhitespace(v) || hasQuote(v))
-    return "a URL may not contain whitespace or quotes";
-  return "";
-}
-
 std::string checkGitUrl(llvm::StringRef v) {
   if (!isHttpUrl(v) && !v.startswith("git://"))
     return "expected an https://, http:// or git:// URL (a build has no SSH key)";
@@ -133,7 +125,7 @@ const ValueRule sha256{"sha256", checkSha256};
 const ValueRule keyFingerprint{"fingerprint", checkKeyFingerprint};
 const ValueRule aptSuite{"suite", checkAptSuite};
 const ValueRule aptComponent{"component", checkAptComponent};
-const ValueRule assetUrl{"URL", checkAssetUrl};
+const ValueRule assetUrl{"URL", checkHttpUrl};
 const ValueRule gitUrl{"git URL", checkGitUrl};
 const ValueRule commitId{"commit", checkCommitId};
 const ValueRule unpackFormat{"archive format", checkUnpackFormat};

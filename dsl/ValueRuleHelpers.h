@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <string>
+
 namespace imageplan::dsl::detail {
 
 bool isLowerAlnum(char c);
@@ -14,5 +16,7 @@ bool isDigits(llvm::StringRef s);
 bool hasWhitespace(llvm::StringRef s);
 bool hasQuote(llvm::StringRef s);
 bool isHttpUrl(llvm::StringRef s);
+/// The rule of an http(s) URL pasted into a command: no whitespace or quotes.
+std::string checkHttpUrl(llvm::StringRef v);
 
 } // namespace imageplan::dsl::detail

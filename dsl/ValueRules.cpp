@@ -40,6 +40,14 @@ bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
 }
 
+std::string checkHttpUrl(llvm::StringRef v) {
+  if (!isHttpUrl(v))
+    return "expected an http:// or https:// URL";
+  if (hasWhitespace(v) || hasQuote(v))
+    return "a URL may not contain whitespace or quotes";
+  return "";
+}
+
 } // namespace detail
 
 namespace {
@@ -209,14 +217,6 @@ std::string checkExcludePattern(llvm::StringRef v) {
   return "";
 }
 
-std::string checkIndexUrl(llvm::StringRef v) {
-  if (!isHttpUrl(v))
-    return "expected an http:// or https:// URL";
-  if (hasWhitespace(v) || hasQuote(v))
-    return "a URL may not contain whitespace or quotes";
-  return "";
-}
-
 /// Context paths are relative to the build context (Copy also takes "." for
 /// all of it); image paths are absolute, and only a workdir may be "/" itself,
 /// since a model or a step output there would be the whole file system.
@@ -246,7 +246,9 @@ std::string checkPath(llvm::StringRef v, PathKind kind) {
   llvm::SmallVector<llvm::StringRef, 8> parts;
   v.split(parts, '/', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   if (llvm::is_contained(parts, ".."))
-    return inContext ? "a path may not contain '..', which could leave the build context"
+    return inContext ? "a path may not contain '..', which could leave the build context; "
+                       "to read files outside the spec's folder, give the folder that holds "
+                       "them with --context and write paths from there"
                      : "a path may not contain '..'";
   bool namesNothing = llvm::all_of(parts, [](llvm::StringRef p) { return p == "."; });
   if (namesNothing && kind == PathKind::Image)
@@ -353,7 +355,7 @@ const ValueRule pythonVersion{"Python version", checkPythonVersion};
 const ValueRule pipPackage{"Python package", checkPipPackage};
 const ValueRule systemPackage{"system package", checkSystemPackage};
 const ValueRule packageManager{"package manager", checkPackageManager};
-const ValueRule indexUrl{"index URL", checkIndexUrl};
+const ValueRule indexUrl{"index URL", checkHttpUrl};
 const ValueRule contextPath{"context path", checkContextPath};
 const ValueRule copyPath{"context path", checkCopyPath};
 const ValueRule imagePath{"image path", checkImagePath};
