@@ -325,8 +325,6 @@ e2e_steps() {
         if (match(text, /[[:space:]][Aa][Ss][[:space:]]+[^[:space:]]+/)) {
           name = substr(text, RSTART, RLENGTH); sub(/^[[:space:]]+[Aa][Ss][[:space:]]+/, "", name)
         }
-        # FROM is step 1 of a stage on an image; a stage on another stage of
-        # the file (by name, or by a build argument naming one) starts at 0.
         base = text; sub(/^[^[:space:]]+[[:space:]]+/, "", base); sub(/[[:space:]].*/, "", base)
         stage = name; count[stage] = (base in named || base ~ /\$/) ? 0 : 1; what = "-"
         named[name] = 1
