@@ -5,6 +5,7 @@
 // syntax is the constant printf wrapper in RunBuilder.cpp.
 #include "backends/RunOps.h"
 
+#include "backends/AssetDownloadProgram.h"
 #include "backends/ModelDownloadProgram.h"
 #include "backends/RunBuilder.h"
 #include "backends/ShellQuote.h"
@@ -69,6 +70,8 @@ void emitOp(RunBuilder &, const plan::CopyStage &) { notARunOp(); }
 void emitOp(RunBuilder &, const plan::SetEnv &) { notARunOp(); }
 void emitOp(RunBuilder &, const plan::SetWorkdir &) { notARunOp(); }
 void emitOp(RunBuilder &, const plan::WriteFile &) { notARunOp(); }
+void emitOp(RunBuilder &, const plan::FetchUrl &) { notARunOp(); }
+void emitOp(RunBuilder &, const plan::DeclareArg &) { notARunOp(); }
 
 } // namespace
 
@@ -99,6 +102,36 @@ void emitOp(RunBuilder &b, const plan::ModelDownload &op) {
   if (!op.secretId.empty())
     env.push_back(shellAssign("IMAGEPLAN_TOKEN_FILE", "/run/secrets/" + op.secretId));
   b.printfLines(shellJoin({"python3", "-c"}), modelDownloadProgram(), env);
+}
+
+void emitOp(RunBuilder &b, const plan::AssetDownload &op) {
+  std::vector<std::string> env = {
+      shellAssign("IMAGEPLAN_ASSET_URL", op.url),
+      shellAssign("IMAGEPLAN_ASSET_SHA256", op.sha256),
+      shellAssign("IMAGEPLAN_ASSET_PATH", op.path),
+  };
+  if (!op.unpack.empty())
+    env.push_back(shellAssign("IMAGEPLAN_ASSET_UNPACK", op.unpack));
+  std::vector<llvm::StringRef> program(assetDownloadProgram().begin(),
+                                       assetDownloadProgram().end());
+  b.printfLines(shellJoin({"python3", "-c"}), program, env);
+}
+
+// A shallow fetch of exactly the commit (by id, so a moved branch or tag
+// cannot change it), through a remote named origin, which `git lfs pull`
+// reads; the .git folder is removed once the files are checked out.
+void emitOp(RunBuilder &b, const plan::GitCheckout &op) {
+  std::string git = shellAssign("GIT_TERMINAL_PROMPT", "0") + " " + shellJoin({"git", "-C", op.path});
+  b.command(shellJoin({"git", "init", "--quiet", op.path}));
+  b.command(git + " " + shellJoin({"remote", "add", "origin", op.url}));
+  b.command(git + " " + shellJoin({"fetch", "--quiet", "--depth", "1", "origin", op.revision}));
+  b.command(git + " " + shellJoin({"-c", "advice.detachedHead=false", "checkout", "--quiet",
+                                   "FETCH_HEAD"}));
+  if (op.lfs) {
+    b.command(git + " " + shellJoin({"lfs", "install", "--local"}));
+    b.command(git + " " + shellJoin({"lfs", "pull"}));
+  }
+  b.command(shellJoin({"rm", "-rf", op.path + "/.git"}));
 }
 
 void emitOp(RunBuilder &b, const plan::RunScript &op) {

@@ -77,6 +77,9 @@ StepSpec SpecParser::readStep(const YAML::Node &node, llvm::SMLoc loc, bool inSt
       {"cost", [&](const Field &f) { step.cost = r.number(f, 0); }},
   };
   if (!inStage) {
+    readers.push_back({"needs", [&](const Field &f) {
+                         step.needs = r.stringList(f, &rules::stepNeed);
+                       }});
     readers.push_back(
         {"outputs", [&](const Field &f) { step.outputs = r.stringList(f, &rules::imagePath); }});
     readers.push_back({"stage", [&](const Field &f) { step.stage = r.string(f, &rules::stage); }});
@@ -154,6 +157,7 @@ void SpecParser::readStages(const Field &field) {
               stage.image = *v;
           },
           /*required=*/true},
+         {"shell", [&](const Field &f) { stage.shell = r.string(f, &rules::shell); }},
          {"workdir", [&](const Field &f) { stage.workdir = r.string(f, &rules::imagePath); }},
          {"steps",
           [&](const Field &f) {

@@ -75,7 +75,7 @@ ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::Mo
   bool hub = !dsl::usesUrllib(model);
   StageInfo info;
   info.name = uniqueStageName(graph, "model-" + modelSlug(model.id.value));
-  info.from = base.runtime;
+  info.from = in.runtimeFrom();
   info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
   info.args = {"HF_ENDPOINT"};
   info.posixShell = lacksBash(base.manager);

@@ -43,6 +43,13 @@ bool isRunOp(const Op &op) {
                         [](const InstallPoetry &) { return true; },
                         [](const InstallProject &) { return true; },
                         [](const InstallPython &) { return true; },
+                        [](const CondaEnvUpdate &) { return true; },
+                        [](const FetchUrl &) { return false; },
+                        [](const AptSource &) { return true; },
+                        [](const AssetDownload &) { return true; },
+                        [](const GitCheckout &) { return true; },
+                        [](const VariantSwitch &) { return true; },
+                        [](const DeclareArg &) { return false; },
                     },
                     op);
 }
@@ -69,6 +76,22 @@ std::vector<std::string> contextInputs(const Op &op) {
           // It installs from the code copies already in the image.
           [](const InstallProject &) { return Paths(); },
           [](const InstallPython &) { return Paths(); },
+          [](const CondaEnvUpdate &conda) { return Paths{conda.file}; },
+          [](const FetchUrl &) { return Paths(); },
+          [](const AptSource &) { return Paths(); },
+          [](const AssetDownload &) { return Paths(); },
+          [](const GitCheckout &) { return Paths(); },
+          [](const VariantSwitch &variant) {
+            Paths paths;
+            for (const auto &[value, installs] : variant.cases)
+              for (const VariantInstall &install : installs)
+                for (const std::string &path : contextInputs(std::visit(
+                         [](const auto &each) { return Op(each); }, install)))
+                  if (std::find(paths.begin(), paths.end(), path) == paths.end())
+                    paths.push_back(path);
+            return paths;
+          },
+          [](const DeclareArg &) { return Paths(); },
       },
       op);
 }

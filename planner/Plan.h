@@ -27,6 +27,28 @@ const char *toString(PackageManager manager);
 /// The manager called `name` ("apt", "apk", "dnf", "microdnf"), or nothing.
 std::optional<PackageManager> parsePackageManager(std::string_view name);
 
+/// Downloads `url` to `dest` in the image, by the engine (ADD): what a stage
+/// needs before it has a downloader, such as an apt repository's key.
+struct FetchUrl {
+  std::string url;
+  std::string dest;
+};
+
+/// Adds an apt repository as a deb822 sources file,
+/// /etc/apt/sources.list.d/<name>.sources, trusting only its own key: the
+/// file `keyFile` (fetched before) when its sha256 is `keySha256`, or the
+/// key of `fingerprint` taken out of it with gpg into `signedBy`.
+struct AptSource {
+  std::string name;
+  std::string uri;
+  std::vector<std::string> suites;
+  std::vector<std::string> components;
+  std::string keyFile;
+  std::string keySha256;
+  std::string fingerprint;
+  std::string signedBy; // the keyring apt checks the repository with
+};
+
 /// Installs system `packages` (sorted and deduplicated) with `manager`.
 struct SystemInstall {
   std::vector<std::string> packages;
@@ -50,6 +72,11 @@ struct PipInstall {
   std::string wheelDir; // without wheelStage: a folder of this stage
   std::vector<std::string> constraintFiles; // -c, read through bind mounts like requirements
   std::vector<std::string> options;         // allow-listed options for this call: --no-deps
+  /// "pip", or "uv" for `uv pip install` into the interpreter `python`
+  /// (its --python), with uv's `indexStrategy` when set.
+  std::string installer = "pip";
+  std::string indexStrategy = {};
+  std::string python = {};
 };
 
 /// `uv sync` of a project's locked dependencies (never the project itself)
@@ -99,6 +126,33 @@ struct InstallProject {
   std::string uvImage;
 };
 
+/// Installs a conda environment file (a context path, read through a bind
+/// mount) into the environment at `prefix` with `tool`: conda, mamba or
+/// micromamba.
+struct CondaEnvUpdate {
+  std::string file;
+  std::string prefix;
+  std::string tool;
+};
+
+/// An install of one value of a build-argument variant.
+using VariantInstall = std::variant<PipInstall, UvSync, PoetryInstall>;
+
+/// Runs the installs of the value build argument `arg` has at build time;
+/// any other value fails the build, naming the values there are. A value
+/// may install nothing.
+struct VariantSwitch {
+  std::string arg;
+  std::vector<std::pair<std::string, std::vector<VariantInstall>>> cases;
+};
+
+/// Declares build argument `name` with its default (ARG): the layers after
+/// it see it, and are cached per value; the layers before it are shared.
+struct DeclareArg {
+  std::string name;
+  std::string defaultValue;
+};
+
 /// pip wheel of packages that need a compiler, written to `outDir`.
 struct PipWheel {
   std::vector<std::string> packages;
@@ -121,6 +175,25 @@ struct ModelDownload {
   std::vector<std::string> allowPatterns{};  // only files matching one (fnmatch)
   std::vector<std::string> ignorePatterns{}; // never files matching one
   bool hfTransfer = false; // HF_HUB_ENABLE_HF_TRANSFER=1 (hf_transfer installed)
+};
+
+/// Downloads `url` into `path` with the Python standard library, refusing
+/// it unless its sha256 is `sha256`; with `unpack` (zip, tar) `path` is the
+/// folder the archive is extracted into.
+struct AssetDownload {
+  std::string url;
+  std::string sha256;
+  std::string path;
+  std::string unpack;
+};
+
+/// Checks out `revision` of the git repository at `url` into `path`, with
+/// its LFS objects when `lfs`, and without the .git folder.
+struct GitCheckout {
+  std::string url;
+  std::string revision;
+  std::string path;
+  bool lfs = false;
 };
 
 /// COPY of context paths to `dest`.
@@ -150,6 +223,10 @@ struct CreateUser {
   int uid = 10001;
   /// busybox's addgroup/adduser (Alpine, Wolfi) instead of groupadd/useradd.
   bool busybox = false;
+  int gid = 10001; // of the user's own group, named like the user
+  /// Supplementary groups (video, render), each made first when the base
+  /// image has no group of that name.
+  std::vector<std::string> groups = {};
 };
 
 /// A small file given inline in the spec, written to `path` with `mode`
@@ -183,7 +260,8 @@ struct SetWorkdir {
 using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
                         CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
                         SetWorkdir, WriteFile, UvSync, PoetryInstall, InstallPoetry,
-                        InstallProject, InstallPython>;
+                        InstallProject, InstallPython, CondaEnvUpdate, FetchUrl, AptSource,
+                        AssetDownload, GitCheckout, VariantSwitch, DeclareArg>;
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);
@@ -259,6 +337,9 @@ struct Plan {
   /// With a copy of the whole context ("."): .dockerignore patterns the spec
   /// leaves out of it (app.exclude), in spec order.
   std::vector<std::string> contextExcludes;
+  /// Build arguments declared before the first FROM, with their defaults:
+  /// the variant that selects the base, which FROM lines expand.
+  Pairs args;
 };
 
 /// Calls `visit` on every image reference the plan pulls, in Dockerfile

@@ -27,7 +27,8 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     // One package manager call per layer: install earlier, but never past a
     // user script (it may add a package source the packages need).
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
-      if (std::holds_alternative<plan::RunScript>(*it))
+      if (std::holds_alternative<plan::RunScript>(*it) ||
+          std::holds_alternative<plan::AptSource>(*it))
         break;
       if (auto *earlier = std::get_if<plan::SystemInstall>(&*it);
           earlier && earlier->manager == install->manager) {
@@ -44,7 +45,9 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     if (auto *earlier = std::get_if<plan::PipInstall>(&ops.back());
         earlier && earlier->indexUrls == pip->indexUrls &&
         earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir &&
-        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles) {
+        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles &&
+        earlier->installer == pip->installer && earlier->indexStrategy == pip->indexStrategy &&
+        earlier->python == pip->python) {
       for (std::string &package : pip->packages)
         if (!llvm::is_contained(earlier->packages, package))
           earlier->packages.push_back(std::move(package));
@@ -79,6 +82,7 @@ public:
     for (unsigned s = 0; s < graph.stages.size(); ++s)
       result.stages.push_back(buildStage(s));
     result.contextPaths = contextPaths(result);
+    result.args = graph.args;
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
     return result;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dsl/Lock.h"
+#include "dsl/ProjectDependencies.h"
 #include "dsl/Spec.h"
 #include "planner/History.h"
 #include "planner/Plan.h"
@@ -32,6 +33,9 @@ struct PlanOptions {
   /// gen --check: a lock that does not cover the spec (or holds entries it
   /// does not use) is an error: the lock is stale.
   bool lockMustMatch = false;
+  /// A pip project's declared dependencies (dsl::readProjectRequirements),
+  /// installed in a layer of their own.
+  std::optional<dsl::ProjectRequirements> projectRequirements;
 };
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base

@@ -49,6 +49,9 @@ if ((with_tests)); then
   # imageplan lock: a real registry on loopback to resolve digests from, and
   # skopeo to resolve them with (curl, for the registry and hub APIs, too).
   packages+=(docker-registry skopeo curl)
+  # tests/e2e/features.sh: a signed apt repository (dpkg-dev, gpg) and a git
+  # daemon on loopback.
+  packages+=(dpkg-dev gpg git)
   # Node.js may come from another Debian repository whose nodejs package bundles
   # npm (and conflicts with Debian's npm): ask apt only for what is not there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

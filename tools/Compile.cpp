@@ -175,6 +175,11 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   planOptions.lock = compiled.lock ? &*compiled.lock : nullptr;
   planOptions.reportPins = options.reportPins;
   planOptions.lockMustMatch = options.lockMustMatch;
+  llvm::Expected<std::optional<dsl::ProjectRequirements>> declared =
+      dsl::readProjectRequirements(diags, *spec, contextDir, &compiled.filesRead);
+  if (!declared)
+    return declared.takeError();
+  planOptions.projectRequirements = std::move(*declared);
   std::optional<planner::History> history =
       historyFor(diags, *spec, contextDir, options.history);
   if (history)

@@ -224,8 +224,9 @@ CONF
 # context files), joined by commas, or -; `what` is the generated Dockerfile's
 # "# <what> (changes ...)" comment above the step or the group of steps it
 # belongs to (- if none).
-# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1; an unnamed
-# single stage shows as "[<n>/<total>]" and is "-" here.
+# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1 (0 when the
+# stage starts FROM another stage of the file); an unnamed single stage shows
+# as "[<n>/<total>]" and is "-" here.
 e2e_steps() {
   awk '
     function flush(text,   word, name) {
@@ -235,7 +236,9 @@ e2e_steps() {
         if (match(text, /[[:space:]][Aa][Ss][[:space:]]+[^[:space:]]+/)) {
           name = substr(text, RSTART, RLENGTH); sub(/^[[:space:]]+[Aa][Ss][[:space:]]+/, "", name)
         }
-        stage = name; count[stage] = 1; what = "-"
+        base = text; sub(/^[^[:space:]]+[[:space:]]+/, "", base); sub(/[[:space:]].*/, "", base)
+        stage = name; count[stage] = (base in named || base ~ /\$/) ? 0 : 1; what = "-"
+        named[name] = 1
         return
       }
       if (word == "RUN" || word == "COPY" || word == "ADD" || word == "WORKDIR") {
@@ -271,7 +274,8 @@ e2e_steps() {
       id = $1; head = substr($0, RSTART, RLENGTH)
       sub(/^#[0-9]+ \[/, "", head); sub(/\/[0-9]+\] $/, "", head)
       name = "-"
-      if (head ~ / /) { name = head; sub(/ [0-9]+$/, "", name); sub(/^.* /, "", head) }
+      # BuildKit pads the number ("[runtime  2/10]") when the total has more digits.
+      if (head ~ / /) { name = head; sub(/ +[0-9]+$/, "", name); sub(/^.* /, "", head) }
       vertex[name SUBSEP head] = id
       next
     }

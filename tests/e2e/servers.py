@@ -3,6 +3,8 @@
 
 index: a private Python package index (PEP 503 "simple" layout) served from a
     wheelhouse folder: /simple/<project>/ lists that folder's files.
+files: any folder, served as it is (features.sh: apt repositories, assets, a
+    second index).
 hub: a model hub speaking the Hugging Face hub's protocol as its clients read
     it (huggingface_hub's snapshot_download/hf_hub_download/model_info, the
     @huggingface/hub JS client, imageplan's download program and lock):
@@ -35,8 +37,8 @@ hub: a model hub speaking the Hugging Face hub's protocol as its clients read
     send half its bytes and close / send its bytes altered / answer 503), and
     GET /_control/log, the requests seen (method, path, range, authorized).
 
-Both bind 127.0.0.1 on a port the kernel picks, write it to --port-file once
-listening, and log one line per request to stderr.
+Each binds 127.0.0.1 on a port the kernel picks, writes it to --port-file once
+listening, and logs one line per request to stderr.
 """
 
 import argparse
@@ -378,7 +380,7 @@ class HubHandler(Handler):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["index", "hub"])
+    parser.add_argument("kind", choices=["index", "hub", "files"])
     parser.add_argument("--root", required=True, help="the wheelhouse or the hub's folder")
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--private", action="append", default=[], help="org/name needing the token")
@@ -386,7 +388,7 @@ def main():
     args = parser.parse_args()
 
     root = os.path.abspath(args.root)
-    if args.kind == "index":
+    if args.kind in ("index", "files"):
         handler = lambda *a, **kw: IndexHandler(*a, directory=root, **kw)  # noqa: E731
     else:
         handler = HubHandler
