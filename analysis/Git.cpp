@@ -1,11 +1,12 @@
 // Runs git with its output captured in temporary files, removed afterwards.
 #include "analysis/Git.h"
 
+#include "readers/InputFile.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
@@ -52,16 +53,23 @@ llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> args) {
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*git, argv, /*Env=*/llvm::None, redirects,
                                          /*SecondsToWait=*/0, /*MemoryLimit=*/0, &message);
-  auto out = llvm::MemoryBuffer::getFile(outPath, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  auto err = llvm::MemoryBuffer::getFile(errPath);
+  // Bounded like every file imageplan reads: a repository's history or a blob
+  // in it can be of any size.
+  auto out = readers::readInputFile(outPath, {256u << 20, "git's output"});
+  auto err = readers::readInputFile(errPath, {1u << 20, "git's messages"});
   if (status != 0) {
     std::string detail = err ? (*err)->getBuffer().trim().str() : message;
+    if (!err)
+      llvm::consumeError(err.takeError());
+    if (!out)
+      llvm::consumeError(out.takeError());
     return failure("git " + subcommand(args) + " failed: " +
                    llvm::StringRef(detail).split('\n').first);
   }
+  if (!err)
+    llvm::consumeError(err.takeError());
   if (!out)
-    return failure(out.getError().message());
+    return failure("git " + subcommand(args) + ": " + llvm::toString(out.takeError()));
   return (*out)->getBuffer().str();
 }
 

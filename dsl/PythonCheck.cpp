@@ -9,6 +9,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -148,10 +149,11 @@ private:
   /// The extras the pyproject.toml defines, none when it cannot be read;
   /// nothing after the reader reported it malformed at its location.
   std::optional<std::vector<std::string>> definedExtras(const std::string &pyproject) {
-    llvm::Expected<unsigned> buffer = diags.addFile(contextFile(contextDir, pyproject));
+    llvm::Expected<unsigned> buffer = diags.addFile(contextFile(contextDir, pyproject),
+                                                    readers::limits::kProjectFile, "", contextDir);
     if (!buffer) {
-      llvm::consumeError(buffer.takeError());
-      return std::vector<std::string>();
+      diags.error(llvm::toString(buffer.takeError()));
+      return std::nullopt;
     }
     llvm::Expected<readers::Pyproject> parsed = readers::parsePyproject(diags, *buffer);
     if (!parsed) {
@@ -166,10 +168,15 @@ private:
     if (!defined)
       return;
     llvm::SmallVector<llvm::StringRef, 8> names(defined->begin(), defined->end());
+    llvm::StringSet<> known;
+    for (llvm::StringRef name : names)
+      known.insert(name);
+    unsigned unknown = 0; // suggestions compare with every name: the first 100 only
     for (const LString &extra : python.extras) {
-      if (llvm::is_contained(names, extra.value))
+      if (known.contains(extra.value))
         continue;
-      std::string suggestion = readers::closestMatch(extra.value, names);
+      std::string suggestion =
+          ++unknown <= 100 ? readers::closestMatch(extra.value, names) : std::string();
       std::string known = defined->empty() ? " defines no extras"
                                            : " defines no extra " + quoteValue(extra.value);
       diags.error(extra.loc,

@@ -4,6 +4,7 @@
 
 #include "readers/Diagnostics.h"
 #include "readers/DockerignoreMatcher.h"
+#include "readers/TextEscape.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -36,18 +37,6 @@ bool hasQuote(llvm::StringRef s) { return s.find_first_of("'\"`") != llvm::Strin
 
 bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
-}
-
-bool isLegalUtf8(llvm::StringRef s) {
-  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
-  return llvm::isLegalUTF8String(&begin, begin + s.size());
-}
-
-/// A C1 control (U+0080..U+009F) starts at s[i]: UTF-8 C2 80..C2 9F.
-bool isC1At(llvm::StringRef s, size_t i) {
-  return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
-         static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-         static_cast<unsigned char>(s[i + 1]) <= 0x9F;
 }
 
 std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
@@ -420,59 +409,12 @@ std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> wo
   return "expected " + list;
 }
 
-namespace {
+std::string quoteValue(llvm::StringRef value) { return readers::quoteText(value); }
 
-/// Appends `value` to `out` with control characters and invalid UTF-8 escaped,
-/// stopping after `limit` bytes (never inside a UTF-8 sequence). Returns
-/// whether all of `value` fit.
-bool appendEscaped(std::string &out, llvm::StringRef value, size_t limit) {
-  bool utf8 = isLegalUtf8(value);
-  size_t i = 0;
-  for (; i < value.size() && i < limit; ++i) {
-    unsigned char c = value[i];
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
-      out += "\\x";
-      out += llvm::hexdigit(c >> 4, /*LowerCase=*/true);
-      out += llvm::hexdigit(c & 0xF, /*LowerCase=*/true);
-    } else if (utf8 && isC1At(value, i)) {
-      unsigned char next = value[++i];
-      out += "\\u00";
-      out += llvm::hexdigit(next >> 4, /*LowerCase=*/true);
-      out += llvm::hexdigit(next & 0xF, /*LowerCase=*/true);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (utf8)
-    while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xC0) == 0x80)
-      out += value[i++];
-  return i >= value.size();
-}
-
-} // namespace
-
-std::string quoteValue(llvm::StringRef value) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "'";
-  if (!appendEscaped(out, value, kMaxShown))
-    out += "...";
-  return out + "'";
-}
-
-std::string escaped(llvm::StringRef text) {
-  std::string out;
-  appendEscaped(out, text, text.size());
-  return out;
-}
+std::string escaped(llvm::StringRef text) { return readers::escapeText(text); }
 
 std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
-  if (!isLegalUtf8(value))
+  if (!readers::isLegalUtf8(value))
     return "invalid UTF-8";
   for (size_t i = 0; i < value.size(); ++i) {
     unsigned char c = value[i];
@@ -480,8 +422,11 @@ std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
       continue;
     if (c < 0x20 || c == 0x7F)
       return "control character " + quoteValue(value.substr(i, 1));
-    if (isC1At(value, i))
+    if (readers::isC1ControlAt(value, i))
       return "control character " + quoteValue(value.substr(i, 2));
+    if (readers::bidiControlAt(value, i))
+      return "bidirectional formatting character " +
+             quoteValue(value.substr(i, llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(c))));
   }
   return "";
 }

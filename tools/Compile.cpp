@@ -6,7 +6,6 @@
 #include "dsl/Parser.h"
 #include "planner/GraphDot.h"
 #include "planner/Planner.h"
-#include "tools/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -89,9 +88,9 @@ std::string contextDirOf(const CompileOptions &options) {
 llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags,
                                      const CompileOptions &options, std::string *graphDot) {
   spdlog::debug("reading spec '{}'", options.specPath);
-  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath);
+  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath, readers::limits::kSpec);
   if (!buffer) {
-    diags.error("cannot read '" + options.specPath + "': " + reasonOf(buffer.takeError()));
+    diags.error(llvm::toString(buffer.takeError()));
     return readers::diagnosticsReported(diags.errorCount());
   }
   return compileSpecBuffer(diags, *buffer, options, graphDot);
@@ -128,7 +127,8 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   planner::PlanOptions planOptions;
   planOptions.baseOverride = options.baseImage;
   std::optional<planner::History> history =
-      historyFor(diags, *spec, contextDir, options.history);
+      options.ignoreHistory ? std::nullopt
+                            : historyFor(diags, *spec, contextDir, options.history);
   if (history)
     planOptions.history = &*history;
   if (graphDot) {

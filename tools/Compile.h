@@ -22,6 +22,9 @@ struct CompileOptions {
   std::string baseImage;  // --base-image
   std::string dialect;    // --dialect; empty: the spec's, else buildkit
   std::optional<unsigned> history; // --history[=N]; nothing: the spec's `history:`
+  /// Plan with default change rates whatever the spec asks, running no git
+  /// (the fuzzers, which must not spawn a process per input).
+  bool ignoreHistory = false;
 };
 
 /// A spec compiled into a plan, what the backends are told, and the files

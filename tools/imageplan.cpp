@@ -112,6 +112,11 @@ cl::opt<std::string> scoreFormat("format", cl::value_desc("text|json"), cl::init
                                  cl::desc("Output format (default text)"), cl::sub(scoreCommand),
                                  cl::cat(category));
 
+cl::opt<std::string> scoreMaxFileSize("max-file-size", cl::value_desc("size"),
+                                      cl::desc("Largest Dockerfile or .dockerignore to read, "
+                                               "in bytes or with K, M or G (default 32M)"),
+                                      cl::sub(scoreCommand), cl::cat(category));
+
 // diff
 cl::list<std::string> diffSpecs(cl::Positional, cl::OneOrMore,
                                 cl::desc("<old spec> <new spec> | --git <rev> <spec>"),
@@ -204,8 +209,9 @@ int run(int argc, char **argv) {
     return runInit({initDir, initForce}, llvm::outs(), llvm::errs());
 
   if (scoreCommand)
-    return runScore({scoreSpec, scoreContext, scoreDockerfile, scoreHistory, scoreFormat},
-                    llvm::outs(), llvm::errs());
+    return runScore(
+        {scoreSpec, scoreContext, scoreDockerfile, scoreHistory, scoreFormat, scoreMaxFileSize},
+        llvm::outs(), llvm::errs());
   if (diffCommand) {
     size_t wanted = diffGit.empty() ? 2 : 1;
     if (diffSpecs.size() != wanted) {

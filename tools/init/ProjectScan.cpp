@@ -6,6 +6,7 @@
 #include "tools/init/ProjectFile.h"
 #include "tools/init/ScanSteps.h"
 
+#include "readers/InputFile.h"
 #include "readers/Pyproject.h"
 #include "readers/Requirements.h"
 
@@ -13,7 +14,6 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -34,9 +34,11 @@ constexpr llvm::StringLiteral kSkippedDirs[] = {
 constexpr llvm::StringLiteral kIgnored = "nothing was taken from it";
 
 std::optional<std::string> readText(const llvm::Twine &file) {
-  auto buffer = llvm::MemoryBuffer::getFile(file);
-  if (!buffer)
+  auto buffer = readers::readInputFile(file.str(), readers::limits::kProjectFile);
+  if (!buffer) {
+    llvm::consumeError(buffer.takeError());
     return std::nullopt;
+  }
   return (*buffer)->getBuffer().str();
 }
 
