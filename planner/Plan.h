@@ -248,6 +248,12 @@ struct Plan {
   /// With a copy of the whole context ("."): .dockerignore patterns the spec
   /// leaves out of it (app.exclude), in spec order.
   std::vector<std::string> contextExcludes;
+  /// Files that hold credentials by convention (.env*, *.pem, id_rsa*, .ssh/,
+  /// ...) as .dockerignore patterns, left out of the context whatever it copies.
+  std::vector<std::string> secretExcludes;
+  /// The context paths the spec names that those patterns cover: named
+  /// explicitly, so copied all the same.
+  std::vector<std::string> secretIncludes;
 };
 
 /// Expected seconds per commit spent rebuilding a layer (cost times the
