@@ -130,17 +130,34 @@ void DiagnosticEngine::print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind,
     break;
   }
   os << message << '\n';
-  llvm::StringRef line = diag.getLineContents();
-  std::vector<ShownByte> shown = showLine(line);
-  std::string caret;
+  printSourceLine(diag.getLineContents(), diag.getColumnNo());
+}
+
+void DiagnosticEngine::printSourceLine(llvm::StringRef line, size_t column) {
+  // A line of megabytes (one huge string) is shown as the part around the
+  // caret, elided with "..." on either side.
+  constexpr size_t kLongLine = 240, kBefore = 80, kShown = 200;
+  size_t begin = 0, end = line.size();
+  if (line.size() > kLongLine) {
+    begin = column > kBefore ? column - kBefore : 0;
+    while (begin > 0 && (static_cast<unsigned char>(line[begin]) & 0xC0) == 0x80)
+      --begin; // never inside a UTF-8 character
+    end = std::min(line.size(), begin + kShown);
+    while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80)
+      ++end;
+  }
+  column = std::min(column, end) - begin;
+  std::vector<ShownByte> shown = showLine(line.slice(begin, end));
+  std::string caret(begin > 0 ? 3 : 0, ' ');
+  os << (begin > 0 ? "..." : "");
   for (size_t i = 0; i < shown.size(); ++i) {
     os << shown[i].text;
-    if (i < static_cast<size_t>(diag.getColumnNo()))
+    if (i < column)
       caret.append(shown[i].width, ' ');
   }
+  os << (end < line.size() ? "..." : "");
   // As SourceMgr does, a caret under a tab fills the tab's columns.
-  size_t column = diag.getColumnNo();
-  unsigned carets = column < line.size() && line[column] == '\t' ? shown[column].width : 1;
+  unsigned carets = column < shown.size() && line[begin + column] == '\t' ? shown[column].width : 1;
   os << '\n' << caret << std::string(carets, '^') << '\n';
 }
 

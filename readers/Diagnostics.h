@@ -54,6 +54,8 @@ public:
 
 private:
   void print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const llvm::Twine &msg);
+  /// The source line, escaped, and the caret under byte `column` of it.
+  void printSourceLine(llvm::StringRef line, size_t column);
 
   llvm::SourceMgr sm;
   llvm::raw_ostream &os;

@@ -38,6 +38,20 @@ TEST(TextEscapeTest, DiagnosticsKeepACaretUnderUtf8AndTabs) {
                         "        ^\n");
 }
 
+TEST(TextEscapeTest, DiagnosticsShowAroundTheCaretOfAHugeLine) {
+  testing::CapturedDiagnostics c;
+  std::string line = "k: \"" + std::string(100000, 'x') + "y" + std::string(100000, 'z') + "\"\n";
+  unsigned id = c.engine().addBuffer(line, "spec.yaml");
+  c.engine().error(c.engine().locAt(id, 100004), "here");
+  EXPECT_EQ(c.output(), "spec.yaml:1:100005: error: here\n..." + std::string(80, 'x') + "y" +
+                            std::string(119, 'z') + "...\n" + std::string(83, ' ') + "^\n");
+  testing::CapturedDiagnostics start;
+  id = start.engine().addBuffer(line, "spec.yaml");
+  start.engine().error(start.engine().locAt(id, 3), "at the quote");
+  EXPECT_EQ(start.output(), "spec.yaml:1:4: error: at the quote\nk: \"" + std::string(196, 'x') +
+                                "...\n   ^\n");
+}
+
 TEST(TextEscapeTest, DiagnosticsEscapeTheFileNameAndTheMessage) {
   testing::CapturedDiagnostics c;
   unsigned id = c.engine().addBuffer("a\n", "evil\x1b[2J.yaml");
