@@ -96,7 +96,7 @@ void SpecParser::readBase(const Field &field) {
                     base.builderFlavor = r.string(f, &rules::cudaBuilderFlavor);
                   }},
                  {"registry",
-                  [&](const Field &f) { base.registry = r.string(f, &rules::baseImage); }},
+                  [&](const Field &f) { base.registry = r.string(f, &rules::registry); }},
              });
   if (!seen)
     return;

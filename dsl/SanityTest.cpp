@@ -65,13 +65,13 @@ TEST(SanityTest, CopyDestinations) {
 
 TEST(SanityTest, ImageReferencesNameImagesNotStages) {
   EXPECT_EQ(messages("app: {}\nartifacts:\n  - {image: builder, from: /a, to: /opt/a}\n"
-                     "  - {image: Runtime, from: /a, to: /opt/b}\n"
+                     "  - {image: runtime, from: /a, to: /opt/b}\n"
                      "  - {image: web, from: /a, to: /opt/c}\n"
                      "stages:\n  - {name: web, image: node:20}\n"),
             "artifact image 'builder' names imageplan's own stage 'builder', not an image; "
             "artifacts are copied from other images; to copy from a custom stage, use its "
             "'exports'\n"
-            "artifact image 'Runtime' names imageplan's own stage 'runtime', not an image; "
+            "artifact image 'runtime' names imageplan's own stage 'runtime', not an image; "
             "artifacts are copied from other images; to copy from a custom stage, use its "
             "'exports'\n"
             "artifact image 'web' names the stage 'web' of this spec, not an image; "

@@ -66,12 +66,76 @@ std::string checkOsName(llvm::StringRef v) {
   return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
 }
 
-std::string checkBaseImage(llvm::StringRef v) {
-  if (v.empty() || !llvm::isAlnum(v[0]) || !consistsOf(v, "._/:@-"))
-    return "expected an image reference like 'python:3.11-slim' (letters, digits and '._/:@-')";
+/// One component of a repository path: lowercase letters and digits, joined
+/// by one '.', one or two '_', or any number of '-' (Docker's reference grammar).
+bool isPathComponent(llvm::StringRef c) {
+  bool empty = c.empty();
+  while (!c.empty()) {
+    llvm::StringRef word = c.take_while(isLowerAlnum), sep;
+    c = c.drop_front(word.size());
+    sep = c.take_until(isLowerAlnum);
+    c = c.drop_front(sep.size());
+    bool goodSeparator = sep == "." || sep == "_" || sep == "__" ||
+                         sep.find_first_not_of('-') == llvm::StringRef::npos;
+    if (word.empty() || !goodSeparator || (!sep.empty() && c.empty()))
+      return false;
+  }
+  return !empty;
+}
+
+/// A registry host: letters, digits, '-' and '.', then an optional port.
+bool isRegistryHost(llvm::StringRef host) {
+  auto [name, port] = host.split(':');
+  llvm::SmallVector<llvm::StringRef, 4> labels;
+  name.split(labels, '.');
+  return (!host.contains(':') || isDigits(port)) && llvm::all_of(labels, [](llvm::StringRef l) {
+    return !l.empty() && llvm::isAlnum(l.front()) && llvm::isAlnum(l.back()) && consistsOf(l, "-");
+  });
+}
+
+/// `[host[:port]/]path[/path...]`: the first part is a host when it has a '.'
+/// or ':' or is "localhost", as Docker decides.
+bool isRepositoryName(llvm::StringRef name) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  name.split(parts, '/');
+  llvm::ArrayRef<llvm::StringRef> path = parts;
+  if (parts.size() > 1 &&
+      (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")) {
+    if (!isRegistryHost(parts[0]))
+      return false;
+    path = path.drop_front();
+  }
+  return name.size() <= 255 && llvm::all_of(path, isPathComponent);
+}
+
+/// `name[:tag][@algorithm:hex]`, as `docker build` accepts it.
+std::string checkImageReference(llvm::StringRef v, bool nameOnly) {
+  const char *expected =
+      nameOnly ? "expected a registry like 'nvcr.io/nvidia' (a lowercase name, no tag)"
+               : "expected an image reference like 'python:3.11-slim' (a lowercase name[:tag])";
+  auto [rest, digest] = v.split('@');
+  size_t slash = rest.rfind('/'), colon = rest.rfind(':');
+  llvm::StringRef name = rest, tag;
+  if (colon != llvm::StringRef::npos && (slash == llvm::StringRef::npos || colon > slash)) {
+    name = rest.take_front(colon);
+    tag = rest.drop_front(colon + 1);
+    if (tag.empty() || tag.size() > 128 || tag.front() == '.' || tag.front() == '-' ||
+        !consistsOf(tag, "._-"))
+      return expected;
+  }
+  if (!isRepositoryName(name) || (nameOnly && (v.contains('@') || !tag.empty())))
+    return expected;
+  if (v.contains('@')) {
+    auto [algorithm, hex] = digest.split(':');
+    if (algorithm.empty() || !llvm::isAlpha(algorithm.front()) || !consistsOf(algorithm, "+._-") ||
+        hex.size() < 32 || !llvm::all_of(hex, llvm::isHexDigit))
+      return expected;
+  }
   return "";
 }
 
+std::string checkBaseImage(llvm::StringRef v) { return checkImageReference(v, false); }
+std::string checkRegistry(llvm::StringRef v) { return checkImageReference(v, true); }
 std::string checkDigest(llvm::StringRef v) {
   llvm::StringRef hex = v;
   if (!hex.consume_front("sha256:") || hex.size() != 64 ||
@@ -336,6 +400,7 @@ const ValueRule cudaVersion{"CUDA version", checkCudaVersion};
 const ValueRule cudnnVersion{"cuDNN version", checkCudnnVersion};
 const ValueRule osName{"os", checkOsName};
 const ValueRule baseImage{"base image", checkBaseImage};
+const ValueRule registry{"registry", checkRegistry};
 const ValueRule digest{"digest", checkDigest};
 const ValueRule pythonVersion{"Python version", checkPythonVersion};
 const ValueRule pipPackage{"Python package", checkPipPackage};
