@@ -10,6 +10,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/ADT/Hashing.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <spawn.h>
@@ -51,6 +52,8 @@ void writeAll(int fd, const void *data, size_t size) {
   const char *p = static_cast<const char *>(data);
   while (size) {
     ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR)
+      continue; // libFuzzer's -timeout alarm fires every second
     if (n <= 0)
       propertyFailed("the oracle process stopped reading", "");
     p += n;
@@ -62,6 +65,8 @@ void readAll(int fd, void *data, size_t size) {
   char *p = static_cast<char *>(data);
   while (size) {
     ssize_t n = ::read(fd, p, size);
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n <= 0)
       propertyFailed("the oracle process stopped answering", "");
     p += n;

@@ -35,7 +35,14 @@ function answer(ok, message) {
   const header = Buffer.alloc(5);
   header[0] = ok ? 0x30 : 0x31;
   header.writeUInt32LE(text.length, 1);
-  fs.writeSync(1, Buffer.concat([header, text]));
+  const reply = Buffer.concat([header, text]);
+  for (let sent = 0; sent < reply.length; ) {
+    try {
+      sent += fs.writeSync(1, reply, sent, reply.length - sent);
+    } catch (e) {
+      if (e.code !== "EAGAIN") throw e;
+    }
+  }
 }
 
 function checkDockerfile(text) {
