@@ -71,9 +71,8 @@ std::string checkOsName(llvm::StringRef v) {
 bool isPathComponent(llvm::StringRef c) {
   bool empty = c.empty();
   while (!c.empty()) {
-    llvm::StringRef word = c.take_while(isLowerAlnum), sep;
-    c = c.drop_front(word.size());
-    sep = c.take_until(isLowerAlnum);
+    llvm::StringRef word = c.take_while(isLowerAlnum);
+    llvm::StringRef sep = (c = c.drop_front(word.size())).take_until(isLowerAlnum);
     c = c.drop_front(sep.size());
     bool goodSeparator = sep == "." || sep == "_" || sep == "__" ||
                          sep.find_first_not_of('-') == llvm::StringRef::npos;
