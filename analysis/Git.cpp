@@ -1,14 +1,9 @@
-// Runs git with its output captured in temporary files, removed afterwards.
+// Runs git through runProgram (Process.h): output captured, removed afterwards.
 #include "analysis/Git.h"
 
-#include "readers/InputFile.h"
+#include "analysis/Process.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 
 #include <vector>
 
@@ -36,41 +31,13 @@ llvm::StringRef subcommand(llvm::ArrayRef<llvm::StringRef> args) {
 } // namespace
 
 llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> args) {
-  llvm::ErrorOr<std::string> git = llvm::sys::findProgramByName("git");
-  if (!git)
-    return failure("git is not on PATH");
-  llvm::SmallString<128> outPath, errPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-git", "out", outPath))
-    return failure(ec.message());
-  llvm::FileRemover removeOut(outPath);
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-git", "err", errPath))
-    return failure(ec.message());
-  llvm::FileRemover removeErr(errPath);
-  std::vector<llvm::StringRef> argv = {*git};
-  llvm::append_range(argv, args);
-  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath),
-                                                 llvm::StringRef(errPath)};
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(*git, argv, /*Env=*/llvm::None, redirects,
-                                         /*SecondsToWait=*/0, /*MemoryLimit=*/0, &message);
-  // Bounded like every file imageplan reads: a repository's history or a blob
-  // in it can be of any size.
-  auto out = readers::readInputFile(outPath, {256u << 20, "git's output"});
-  auto err = readers::readInputFile(errPath, {1u << 20, "git's messages"});
-  if (status != 0) {
-    std::string detail = err ? (*err)->getBuffer().trim().str() : message;
-    if (!err)
-      llvm::consumeError(err.takeError());
-    if (!out)
-      llvm::consumeError(out.takeError());
-    return failure("git " + subcommand(args) + " failed: " +
-                   llvm::StringRef(detail).split('\n').first);
-  }
-  if (!err)
-    llvm::consumeError(err.takeError());
-  if (!out)
-    return failure("git " + subcommand(args) + ": " + llvm::toString(out.takeError()));
-  return (*out)->getBuffer().str();
+  std::vector<std::string> argv(args.begin(), args.end());
+  llvm::Expected<ProgramResult> run = runProgram("git", argv, /*timeoutSeconds=*/0);
+  if (!run)
+    return run.takeError();
+  if (run->status != 0)
+    return failure("git " + subcommand(args) + " failed: " + firstLine(run->err));
+  return std::move(run->out);
 }
 
 llvm::Expected<std::pair<std::string, std::string>> fileAtRevision(llvm::StringRef path,

@@ -182,6 +182,9 @@ void writeRuntime(DockerfileWriter &w, const plan::RuntimeConfig &runtime) {
       ports.push_back(std::to_string(port));
     w.instruction("EXPOSE", llvm::join(ports, " "));
   }
+  // After USER: a volume keeps the owner its folder has in the image.
+  if (!runtime.volumes.empty())
+    w.instruction("VOLUME", jsonArray(runtime.volumes));
   if (runtime.healthcheck)
     writeHealthcheck(w, *runtime.healthcheck);
   writeKeyValues(w, "LABEL", keyValueLines(runtime.labels));

@@ -12,6 +12,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cassert>
 
@@ -20,6 +22,19 @@ namespace {
 
 constexpr llvm::StringLiteral Indent = "    ";
 constexpr llvm::StringLiteral ArgIndent = "        ";
+
+constexpr llvm::StringLiteral ModelCacheDir = "/root/.cache/imageplan/models";
+
+/// `["a", "b"]` as JSON: the patterns the download program reads.
+std::string jsonStrings(const std::vector<std::string> &items) {
+  llvm::json::Array array;
+  for (const std::string &item : items)
+    array.push_back(item);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(array));
+  return os.str();
+}
 
 bool isCacheMount(const Mount &mount) {
   return llvm::is_contained(mount.options,
@@ -74,12 +89,23 @@ void emitOp(RunBuilder &b, const plan::ModelDownload &op) {
       shellAssign("IMAGEPLAN_MODEL_REPO", op.repo),
       shellAssign("IMAGEPLAN_MODEL_REVISION", op.revision),
       shellAssign("IMAGEPLAN_MODEL_DIR", op.path),
+      shellAssign("IMAGEPLAN_MODEL_CLIENT", op.client),
   };
+  if (!op.allowPatterns.empty())
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_ALLOW", jsonStrings(op.allowPatterns)));
+  if (!op.ignorePatterns.empty())
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_IGNORE", jsonStrings(op.ignorePatterns)));
+  // Downloads land in a cache mount first: an interrupted or failed build
+  // resumes there, and a new revision fetches only the files that changed.
+  if (b.rules().cacheMounts) {
+    b.addCache(ModelCacheDir);
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_CACHE", ModelCacheDir));
+  }
+  if (op.hfTransfer)
+    env.push_back(shellAssign("HF_HUB_ENABLE_HF_TRANSFER", "1"));
   if (!op.secretId.empty())
     env.push_back(shellAssign("IMAGEPLAN_TOKEN_FILE", "/run/secrets/" + op.secretId));
-  std::vector<llvm::StringRef> program(modelDownloadProgram().begin(),
-                                       modelDownloadProgram().end());
-  b.printfLines(shellJoin({"python3", "-c"}), program, env);
+  b.printfLines(shellJoin({"python3", "-c"}), modelDownloadProgram(), env);
 }
 
 void emitOp(RunBuilder &b, const plan::RunScript &op) {

@@ -4,6 +4,7 @@
 #include "dsl/Parser.h"
 
 #include "dsl/ContextSecrets.h"
+#include "dsl/ModelCheck.h"
 #include "dsl/PythonCheck.h"
 #include "dsl/PythonProject.h"
 #include "dsl/Sanity.h"
@@ -283,6 +284,7 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
   checkBuildOnlyPackages(diags, spec);
   checkModelPaths(diags, spec);
   checkModelSecrets(diags, spec);
+  checkModelDownloads(diags, spec);
   checkHealthcheckPort(diags, spec);
   checkExclude(diags, spec);
   checkFilePaths(diags, spec);

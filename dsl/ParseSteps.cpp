@@ -32,6 +32,18 @@ void SpecParser::readModels(const Field &field) {
             {"token_secret",
              [&](const Field &f) { model.tokenSecret = r.string(f, &rules::secretId); }},
             {"changes", [&](const Field &f) { model.changes = r.changes(f); }},
+            {"image", [&](const Field &f) { model.image = r.string(f, &rules::modelImage); }},
+            {"downloader",
+             [&](const Field &f) { model.downloader = r.string(f, &rules::downloader); }},
+            {"hub_version",
+             [&](const Field &f) { model.hubVersion = r.string(f, &rules::toolVersion); }},
+            {"hf_transfer", [&](const Field &f) { model.hfTransfer = r.boolean(f); }},
+            {"allow_patterns",
+             [&](const Field &f) { model.allowPatterns = r.stringList(f, &rules::modelPattern); }},
+            {"ignore_patterns",
+             [&](const Field &f) {
+               model.ignorePatterns = r.stringList(f, &rules::modelPattern);
+             }},
         });
     spec.models.push_back(std::move(model));
   });

@@ -92,7 +92,22 @@ struct ModelSpec {
   LBool bake;                         // download at build time into its own stage
   std::optional<LString> tokenSecret; // BuildKit secret id holding the hub token
   std::optional<ChangeSpec> changes;
+  /// The download stage's base: "runtime" for the runtime base, or an image;
+  /// default kDefaultModelImage (or a python:* runtime base itself).
+  std::optional<LString> image;
+  std::optional<LString> downloader;  // huggingface_hub (default) or urllib
+  std::optional<LString> hubVersion;  // the huggingface_hub release the stage installs
+  std::optional<LBool> hfTransfer;    // install hf_transfer and enable it
+  std::vector<LString> allowPatterns; // only files matching one of these
+  std::vector<LString> ignorePatterns; // never files matching one of these
 };
+
+/// What a baked model is downloaded with, by default: a slim Python image
+/// (pip and huggingface_hub need nothing else) and this huggingface_hub, the
+/// last 0.x release (1.0 dropped hf_transfer for hf_xet).
+inline constexpr const char *kDefaultModelImage = "python:3.12-slim";
+inline constexpr const char *kDefaultHubVersion = "0.36.0";
+inline constexpr const char *kHfTransferVersion = "0.1.9";
 
 struct HealthcheckSpec {
   llvm::SMLoc loc;

@@ -57,6 +57,10 @@ extern const ValueRule venvStage;     // builder, runtime
 extern const ValueRule extraName;     // cuda
 extern const ValueRule toolVersion;   // 0.5.11
 extern const ValueRule pipOption;     // --no-deps (an allow-list)
+// ModelRules.cpp
+extern const ValueRule modelImage;    // runtime, or an image like python:3.12-slim
+extern const ValueRule downloader;    // huggingface_hub, urllib
+extern const ValueRule modelPattern;  // *.safetensors, tokenizer/ (fnmatch, repo-relative)
 } // namespace rules
 
 /// The milliseconds in a duration as `rules::duration` accepts it (30s,

@@ -47,6 +47,7 @@ const char *toString(RateSource source) {
   case RateSource::Default: return "default";
   case RateSource::Spec: return "spec";
   case RateSource::History: return "history";
+  case RateSource::Lock: return "lock";
   }
   return "default";
 }
@@ -73,8 +74,12 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   addCustomSteps(graph, diags, spec.steps, builder, runtime, steps);
   for (const dsl::TargetSpec &target : spec.targets)
     addTarget(graph, diags, in, target);
+  // Measured now, or measured before and committed: a history given on the
+  // command line wins over the lock's rates.
   if (options.history)
     applyHistory(graph, *options.history);
+  else if (options.lock && options.lock->rates)
+    applyLockedRates(diags, graph, *options.lock, options.reportPins, options.lockMustMatch);
   // Only a graph built without errors is checked for cycles.
   if (diags.errorCount() == errorsBefore)
     checkCycles(diags, graph, steps.afterLocs);

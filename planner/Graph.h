@@ -45,7 +45,7 @@ enum class NodeKind {
 const char *toString(NodeKind kind);
 
 /// Where a node's change rate came from.
-enum class RateSource { Default, Spec, History };
+enum class RateSource { Default, Spec, History, Lock };
 const char *toString(RateSource source);
 
 struct Node {

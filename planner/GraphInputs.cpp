@@ -62,9 +62,18 @@ std::string GraphInputs::runtimeUser() const {
   return user == "root" ? "" : user;
 }
 
+const std::string *GraphInputs::lockedCommit(llvm::StringRef id, llvm::StringRef revision) const {
+  if (!lock)
+    return nullptr;
+  const dsl::LockedModel *locked = lock->findModel(id, revision);
+  return locked ? &locked->commit.value : nullptr;
+}
+
 GraphInputs graphInputs(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                         const PlanOptions &options) {
   GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec)};
+  in.baseOverride = options.baseOverride;
+  in.lock = options.lock;
   // An explicit manager wins over the one the base image's name suggests.
   if (spec.system.manager)
     if (auto manager = plan::parsePackageManager(spec.system.manager->value))

@@ -3,6 +3,7 @@
 // before the first node exists.
 #pragma once
 
+#include "dsl/Lock.h"
 #include "dsl/Spec.h"
 #include "planner/Base.h"
 #include "readers/Diagnostics.h"
@@ -20,6 +21,8 @@ struct GraphInputs {
   /// A Python version the base does not ship, installed by uv; "" otherwise.
   std::string managedPython;
   bool venvInBuilder = false; // the venv is built in the builder stage
+  std::string baseOverride;   // a test's stand-in for every base image, or ""
+  const dsl::Lock *lock = nullptr;
 
   bool hasPython() const { return spec.python.has_value(); }
   /// The uv image the managed CPython and the uv binary come from.
@@ -28,6 +31,8 @@ struct GraphInputs {
   std::vector<std::string> constraintFiles() const;
   /// The user the runtime runs as: "" for root.
   std::string runtimeUser() const;
+  /// The commit the lock pins model `id` at `revision` to, or null.
+  const std::string *lockedCommit(llvm::StringRef id, llvm::StringRef revision) const;
 };
 
 /// Resolves the base (or `options.baseOverride`) and checks the spec's Python

@@ -3,6 +3,8 @@
 // operation does not compile until it answers them.
 #include "planner/Plan.h"
 
+#include <algorithm>
+
 namespace imageplan::plan {
 namespace {
 
@@ -69,6 +71,65 @@ std::vector<std::string> contextInputs(const Op &op) {
           [](const InstallPython &) { return Paths(); },
       },
       op);
+}
+
+namespace {
+
+using Refs = std::vector<std::string *>;
+
+/// The image references an operation holds; a CopyStage's may name a stage.
+Refs imageFields(Op &op) {
+  return std::visit(Visitor{
+                        [](SystemInstall &) { return Refs(); },
+                        [](CreateVenv &) { return Refs(); },
+                        [](PipInstall &) { return Refs(); }, // wheelStage: always a stage
+                        [](PipWheel &) { return Refs(); },
+                        [](ModelDownload &) { return Refs(); },
+                        [](CopyContext &) { return Refs(); },
+                        [](CopyStage &copy) { return Refs{&copy.stage}; },
+                        [](MakeDirs &) { return Refs(); },
+                        [](CreateUser &) { return Refs(); },
+                        [](RunScript &) { return Refs(); },
+                        [](SetEnv &) { return Refs(); },
+                        [](SetWorkdir &) { return Refs(); },
+                        [](WriteFile &) { return Refs(); },
+                        [](UvSync &) { return Refs(); },
+                        [](PoetryInstall &) { return Refs(); },
+                        [](InstallPoetry &) { return Refs(); },
+                        [](InstallProject &project) { return Refs{&project.uvImage}; },
+                        [](InstallPython &python) { return Refs{&python.uvImage}; },
+                    },
+                    op);
+}
+
+} // namespace
+
+void forEachImage(Plan &plan, const std::function<void(std::string &)> &visit) {
+  std::vector<std::string> stageNames;
+  for (const Stage &stage : plan.stages)
+    stageNames.push_back(stage.name);
+  auto isStage = [&](const std::string &name) {
+    return std::find(stageNames.begin(), stageNames.end(), name) != stageNames.end();
+  };
+  for (Stage &stage : plan.stages) {
+    if (!stage.fromStage && !stage.from.empty())
+      visit(stage.from);
+    for (Layer &layer : stage.layers)
+      for (Op &op : layer.ops)
+        for (std::string *ref : imageFields(op))
+          if (!ref->empty() && !isStage(*ref))
+            visit(*ref);
+  }
+}
+
+std::vector<std::string> imageReferences(const Plan &plan) {
+  Plan copy = plan;
+  std::vector<std::string> refs;
+  forEachImage(copy, [&](std::string &ref) {
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end())
+      refs.push_back(ref);
+  });
+  return refs;
 }
 
 const char *toString(PackageManager manager) {

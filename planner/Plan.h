@@ -3,6 +3,7 @@
 // name, a path, a URL); backends decide how to quote it for their syntax.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,14 +106,21 @@ struct PipWheel {
   std::string outDir;
 };
 
-/// Downloads a Hugging Face model snapshot into `path` using only the Python
-/// standard library, honouring HF_ENDPOINT. The token, if any, is read from the
+/// Downloads a Hugging Face model snapshot of `revision` (a branch, tag or,
+/// pinned by a lock, a commit) into `path`, verifying each file's size and
+/// hash against the hub's metadata, honouring HF_ENDPOINT. `client` is
+/// "huggingface_hub" (snapshot_download, installed in the stage) or
+/// "urllib" (the standard library). The token, if any, is read from the
 /// BuildKit secret `secretId` and never stored.
 struct ModelDownload {
   std::string repo;
   std::string revision;
   std::string path;
   std::string secretId; // empty: public model
+  std::string client = "huggingface_hub";
+  std::vector<std::string> allowPatterns{};  // only files matching one (fnmatch)
+  std::vector<std::string> ignorePatterns{}; // never files matching one
+  bool hfTransfer = false; // HF_HUB_ENABLE_HF_TRANSFER=1 (hf_transfer installed)
 };
 
 /// COPY of context paths to `dest`.
@@ -221,6 +229,9 @@ struct RuntimeConfig {
   std::vector<std::string> entrypoint;
   std::vector<std::string> cmd;
   Pairs labels; // OCI labels, in order
+  /// Folders the running container keeps its data in (models downloaded on
+  /// first start): VOLUME.
+  std::vector<std::string> volumes{};
 };
 
 struct Stage {
@@ -255,6 +266,14 @@ struct Plan {
   /// explicitly, so copied all the same.
   std::vector<std::string> secretIncludes;
 };
+
+/// Calls `visit` on every image reference the plan pulls, in Dockerfile
+/// order, each time it occurs: a stage's `from` unless it names a stage of
+/// the plan, COPY --from an image, the uv image a RUN bind-mounts. `visit`
+/// may rewrite the reference in place (a digest pin).
+void forEachImage(Plan &plan, const std::function<void(std::string &)> &visit);
+/// The same references, each once, in first-use order.
+std::vector<std::string> imageReferences(const Plan &plan);
 
 /// Expected seconds per commit spent rebuilding a layer (cost times the
 /// probability that a commit rebuilds it), summed over a stage or a plan.

@@ -6,6 +6,8 @@
 #include "planner/Costs.h"
 #include "planner/Graph.h"
 #include "planner/Order.h"
+#include "planner/OrderTies.h"
+#include "planner/Pins.h"
 
 #include "dsl/Secrets.h"
 #include "readers/DockerignoreMatcher.h"
@@ -122,6 +124,7 @@ private:
 
     const std::vector<const Node *> &members = this->members[s];
     std::vector<OrderItem> items;
+    std::vector<TieKey> ties;
     llvm::DenseMap<unsigned, unsigned> local; // node id -> index among `members`
     for (unsigned i = 0; i < members.size(); ++i) {
       const Node &node = *members[i];
@@ -129,8 +132,12 @@ private:
       if (!node.changedIn.empty() && !node.consumesStage)
         item.changedIn = &node.changedIn;
       items.push_back(item);
+      ties.push_back({node.cost, nameRank(node.inputs)});
       local[node.id] = i;
     }
+    std::vector<unsigned> ranks = tieRanks(ties);
+    for (unsigned i = 0; i < members.size(); ++i)
+      items[i].tieRank = ranks[i];
     std::vector<std::pair<unsigned, unsigned>> edges;
     for (auto [from, to] : stageEdges[s])
       edges.push_back({local[from], local[to]});
@@ -251,7 +258,12 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  return PlanBuilder(*graph, spec).build();
+  unsigned errorsBefore = diags.errorCount();
+  plan::Plan plan = PlanBuilder(*graph, spec).build();
+  applyLockToPlan(diags, plan, spec, options);
+  if (diags.errorCount() != errorsBefore)
+    return readers::diagnosticsReported(diags.errorCount() - errorsBefore);
+  return plan;
 }
 
 } // namespace imageplan::planner

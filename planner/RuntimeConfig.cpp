@@ -24,6 +24,17 @@ std::string probePython(readers::DiagnosticEngine &diags, const GraphInputs &in,
   return "";
 }
 
+/// Docker counts no failed probe during the start period, and the first
+/// passing one ends it, so a generous default costs nothing when the app is
+/// up sooner: the time to load a baked model, or to download one on first
+/// start and load it.
+std::string defaultStartPeriod(const dsl::Spec &spec) {
+  bool fetched = llvm::any_of(spec.models, [](const dsl::ModelSpec &m) { return !m.bake.value; });
+  if (fetched)
+    return kFetchedModelStartPeriod;
+  return spec.models.empty() ? "" : kBakedModelStartPeriod;
+}
+
 std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
                                              const GraphInputs &in,
                                              const dsl::HealthcheckSpec &spec,
@@ -31,7 +42,7 @@ std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
   plan::Healthcheck check;
   check.interval = spec.interval ? spec.interval->value : "";
   check.timeout = spec.timeout ? spec.timeout->value : "";
-  check.startPeriod = spec.startPeriod ? spec.startPeriod->value : "";
+  check.startPeriod = spec.startPeriod ? spec.startPeriod->value : defaultStartPeriod(in.spec);
   check.retries = spec.retries ? static_cast<int>(spec.retries->value) : 0;
   if (!spec.http) {
     check.cmd = values(spec.cmd);
@@ -98,6 +109,9 @@ plan::RuntimeConfig runtimeConfig(readers::DiagnosticEngine &diags, const GraphI
   if (check)
     config.healthcheck = healthcheck(diags, in, *check, expose);
   config.labels = labels(in, target);
+  for (const dsl::ModelSpec &model : in.spec.models)
+    if (!model.bake.value)
+      config.volumes.push_back(model.path.value);
   return config;
 }
 

@@ -6,6 +6,7 @@
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
 #include "planner/InterpreterNodes.h"
+#include "planner/ModelNodes.h"
 #include "planner/PythonNodes.h"
 #include "planner/RuntimeConfig.h"
 #include "planner/SystemManager.h"
@@ -152,6 +153,11 @@ StageAnchors addRuntimeStage(BuildGraph &graph, readers::DiagnosticEngine &diags
       stageOnBase(kRuntimeStage, in.base.runtime,
                   "the image that runs: runtime base, dependencies, models and the app", in.base,
                   in.hasPython());
+  // Models fetched at run time land in a volume, where huggingface_hub
+  // (and what uses it) keeps its cache: a restart does not download again.
+  bool ownHome = llvm::any_of(spec.app.env, [](const auto &e) { return e.first.value == "HF_HOME"; });
+  if (std::string home = hubHome(spec); !home.empty() && !ownHome)
+    info.env.push_back({"HF_HOME", home});
   // With targets, each target's stage carries the metadata instead.
   if (spec.targets.empty())
     info.runtime = runtimeConfig(diags, in, nullptr);

@@ -27,6 +27,10 @@ struct InputLimit {
 namespace limits {
 inline constexpr InputLimit kSpec{4u << 20, "a spec"};
 inline constexpr InputLimit kProjectFile{4u << 20, "a project file"};
+/// imageplan.lock, which `gen` and `lock` read.
+inline constexpr InputLimit kLockFile{4u << 20, "a lock file"};
+/// `lock --hub-token-file`: one token.
+inline constexpr InputLimit kTokenFile{64u << 10, "a token file"};
 /// `score --max-file-size` overrides it for the Dockerfile and .dockerignore.
 inline constexpr InputLimit kDockerfile{32u << 20, "a Dockerfile"};
 inline constexpr InputLimit kDockerignore{32u << 20, "a .dockerignore file"};
