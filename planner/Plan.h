@@ -340,6 +340,12 @@ struct Plan {
   /// Build arguments declared before the first FROM, with their defaults:
   /// the variant that selects the base, which FROM lines expand.
   Pairs args;
+  /// Files that hold credentials by convention (.env*, *.pem, id_rsa*, .ssh/,
+  /// ...) as .dockerignore patterns, left out of the context whatever it copies.
+  std::vector<std::string> secretExcludes;
+  /// The context paths the spec names that those patterns cover: named
+  /// explicitly, so copied all the same.
+  std::vector<std::string> secretIncludes;
 };
 
 /// Calls `visit` on every image reference the plan pulls, in Dockerfile

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs missing build and test dependencies, builds imageplan, and runs every
-# test suite (unit, golden, negative, determinism, lint, CLI, layering).
+# test suite (unit, golden, negative, determinism, lint, CLI, layering, e2e);
+# then builds the asan preset (Clang 14, AddressSanitizer and UBSan), runs
+# every suite but e2e under it, and runs each fuzzer for a bounded time over
+# its committed corpus (tests/fuzz/README.md).
 # usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -8,3 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh --test
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j2
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan
+ctest --preset fuzz
