@@ -64,8 +64,8 @@ public:
   }
 
   void run() {
-    for (const LString &copy : spec.app.copy)
-      scanEntry(copy, "copy");
+    for (const CopySpec &copy : spec.app.copy)
+      scanEntry(copy.from, "copy");
     for (const StepSpec &step : spec.steps)
       for (const LString &input : step.inputs)
         scanEntry(input, "inputs");
@@ -77,7 +77,9 @@ public:
 
 private:
   std::vector<LString> namedPaths() const {
-    std::vector<LString> paths(spec.app.copy.begin(), spec.app.copy.end());
+    std::vector<LString> paths;
+    for (const CopySpec &copy : spec.app.copy)
+      paths.push_back(copy.from);
     for (const StepSpec &step : spec.steps)
       llvm::append_range(paths, step.inputs);
     for (const StageSpec &stage : spec.stages)

@@ -41,14 +41,6 @@ bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
 }
 
-std::string checkHttpUrl(llvm::StringRef v) {
-  if (!isHttpUrl(v))
-    return "expected an http:// or https:// URL";
-  if (hasWhitespace(v) || hasQuote(v))
-    return "a URL may not contain whitespace or quotes";
-  return "";
-}
-
 } // namespace detail
 
 namespace {
