@@ -121,13 +121,11 @@ private:
       report(model.path, "model path", destinationProblem(model.path.value));
     for (const AssetSpec &asset : spec.assets)
       report(asset.path, "asset path", destinationProblem(asset.path.value));
-    std::string workdir = spec.app.workdir ? spec.app.workdir->value : "/app";
+    // A relative destination lands under the workdir (checked above), and
+    // the value rule refuses '..': only an absolute one can be a system directory.
     for (const CopySpec &copy : spec.app.copy)
-      if (copy.to) {
-        bool absolute = llvm::StringRef(copy.to->value).startswith("/");
-        report(*copy.to, "copy destination",
-               destinationProblem(absolute ? copy.to->value : workdir + "/" + copy.to->value));
-      }
+      if (copy.to && llvm::StringRef(copy.to->value).startswith("/"))
+        report(*copy.to, "copy destination", destinationProblem(copy.to->value));
     for (const StepSpec &step : spec.steps)
       for (const LString &output : step.outputs)
         report(output, "step output", destinationProblem(output.value));
