@@ -54,7 +54,7 @@ TEST(PythonOpsTest, UvSyncOfTheContextRoot) {
 TEST(PythonOpsTest, PoetryInstallsTheMainGroupIntoTheActiveVenv) {
   plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
   plan::PoetryInstall install{
-      {"pyproject.toml", "poetry.lock"}, ".", {"cuda"}, "/opt/poetry/bin/poetry"};
+      {"pyproject.toml", "poetry.lock"}, ".", {"cuda"}, "/opt/poetry/bin/poetry", "", ""};
   EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
             "    --mount=type=cache,target=/root/.cache/pypoetry \\\n"
             "    --mount=type=bind,source=pyproject.toml,target=/tmp/imageplan/pyproject.toml \\\n"
@@ -124,7 +124,7 @@ TEST(PythonOpsTest, LegacyCopiesTheManifestsAndKeepsNoCache) {
             layerText({sync}, Dialect::Legacy));
   plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
   plan::PoetryInstall install{
-      {"pyproject.toml", "poetry.lock"}, ".", {}, "/opt/poetry/bin/poetry"};
+      {"pyproject.toml", "poetry.lock"}, ".", {}, "/opt/poetry/bin/poetry", "", ""};
   std::string poetry = layerText({tool, install}, Dialect::Legacy);
   EXPECT_NE(std::string::npos, poetry.find("/opt/poetry/bin/pip install --no-cache-dir "
                                            "poetry==1.8.5"))

@@ -27,11 +27,11 @@ inline plan::Plan representativePlan() {
   builder.env = {{"PYTHONDONTWRITEBYTECODE", "1"}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
   builder.layers.push_back(
       layer("build tools", ChangeClass::Rarely, {plan::SystemInstall{{"build-essential", "git"}}}));
-  builder.layers.push_back(
-      layer("wheels", ChangeClass::Sometimes,
-            {plan::PipWheel{{"flash-attn==2.5.8", "xformers>=0.0.26"},
-                            {"https://download.pytorch.org/whl/cu121", "https://pypi.org/simple"},
-                            "/wheels"}}));
+  plan::PipWheel wheels;
+  wheels.packages = {"flash-attn==2.5.8", "xformers>=0.0.26"};
+  wheels.indexUrls = {"https://download.pytorch.org/whl/cu121", "https://pypi.org/simple"};
+  wheels.outDir = "/wheels";
+  builder.layers.push_back(layer("wheels", ChangeClass::Sometimes, {wheels}));
 
   plan::Stage model;
   model.name = "model";
@@ -52,12 +52,13 @@ inline plan::Plan representativePlan() {
       layer("system packages and venv", ChangeClass::Rarely,
             {plan::SystemInstall{{"libgl1", "python3-venv"}}, plan::CreateVenv{"python3", "/opt/venv"},
              plan::CreateUser{"app", 10001}}));
-  runtime.layers.push_back(layer("python packages", ChangeClass::Sometimes,
-                                 {plan::PipInstall{{"torch==2.3.0", "transformers[torch]>=4.40"},
-                                                   {"requirements.txt"},
-                                                   {"https://download.pytorch.org/whl/cu121"},
-                                                   "builder",
-                                                   "/wheels", {}, {}}}));
+  plan::PipInstall pip;
+  pip.packages = {"torch==2.3.0", "transformers[torch]>=4.40"};
+  pip.requirementFiles = {"requirements.txt"};
+  pip.indexUrls = {"https://download.pytorch.org/whl/cu121"};
+  pip.wheelStage = "builder";
+  pip.wheelDir = "/wheels";
+  runtime.layers.push_back(layer("python packages", ChangeClass::Sometimes, {pip}));
   runtime.layers.push_back(
       layer("model weights", ChangeClass::Rarely,
             {plan::CopyStage{"model", "/models/demo-7b", "/models/demo-7b", "app"}}));

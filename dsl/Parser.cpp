@@ -97,13 +97,15 @@ void SpecParser::readBase(const Field &field) {
                   }},
                  {"registry",
                   [&](const Field &f) { base.registry = r.string(f, &rules::baseImage); }},
+                 {"driver",
+                  [&](const Field &f) { base.driver = r.string(f, &rules::driverVersion); }},
              });
   if (!seen)
     return;
   requireOneOf(*seen, "cuda", "image", field);
   if (seen->has("cuda"))
     return;
-  for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry"})
+  for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry", "driver"})
     if (llvm::SMLoc loc = seen->find(key); loc.isValid())
       r.diags().error(loc, llvm::Twine("'") + key + "' only applies to a 'cuda' base");
 }

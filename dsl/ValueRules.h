@@ -56,6 +56,9 @@ extern const ValueRule venvStage;     // builder, runtime
 extern const ValueRule extraName;     // cuda
 extern const ValueRule toolVersion;   // 0.5.11
 extern const ValueRule pipOption;     // --no-deps (an allow-list)
+// GpuValueRules.cpp
+extern const ValueRule driverVersion; // 535.104.05 (an NVIDIA driver)
+extern const ValueRule cudaArch;      // 8.6, 9.0+PTX (a TORCH_CUDA_ARCH_LIST entry)
 } // namespace rules
 
 /// The milliseconds in a duration as `rules::duration` accepts it (30s,

@@ -3,6 +3,7 @@
 // lists them), then measured rates and the check for cycles.
 #include "planner/Graph.h"
 
+#include "planner/BuildNodes.h"
 #include "planner/Cycles.h"
 #include "planner/GraphInputs.h"
 #include "planner/History.h"
@@ -38,6 +39,8 @@ const char *toString(NodeKind kind) {
   case NodeKind::ProjectDependencies: return "python-deps";
   case NodeKind::VenvCopy: return "venv-copy";
   case NodeKind::ProjectInstall: return "project-install";
+  case NodeKind::PinsFile: return "pins-file";
+  case NodeKind::VenvSplit: return "venv-split";
   }
   return "step";
 }
@@ -57,6 +60,9 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   GraphInputs in = graphInputs(diags, spec, options);
   BuildGraph graph;
   // Stages in Dockerfile order: each copies only from the stages before it.
+  addPinsStage(graph, in);
+  if (in.poetryStage)
+    addPoetryStage(graph, in);
   std::optional<StageAnchors> builder;
   if (needsBuilder(in))
     builder = addBuilderStage(graph, in);

@@ -1,7 +1,10 @@
 // The base and Python decisions the graph is built on (GraphInputs.h).
 #include "planner/GraphInputs.h"
 
+#include "dsl/CompatCheck.h"
+#include "dsl/Pins.h"
 #include "dsl/PythonProject.h"
+#include "planner/Costs.h"
 #include "planner/GraphShared.h"
 #include "planner/Planner.h"
 
@@ -43,6 +46,23 @@ std::string checkPythonVersion(readers::DiagnosticEngine &diags, const BaseImage
   return "";
 }
 
+/// The pins' constraints file, whether a builder venv is split into the
+/// pins and the rest, and where poetry comes from.
+void decidePythonLayout(GraphInputs &in) {
+  if (!in.spec.python)
+    return;
+  const dsl::PythonSpec &python = *in.spec.python;
+  dsl::PythonManager manager = dsl::pythonManager(python);
+  if (manager == dsl::PythonManager::Pip)
+    in.pinLines = dsl::constraintLines(python);
+  // Worth a layer of its own only with something installed after the pins.
+  bool later = !python.requirements.empty() || !python.optionedPackages.empty() ||
+               !python.build.empty();
+  in.splitVenv = in.venvInBuilder && manager == dsl::PythonManager::Pip && later &&
+                 costs::pipInstallCost(values(python.packages)) >= costs::kCostsMinutes;
+  in.poetryStage = manager == dsl::PythonManager::Poetry && !in.venvInBuilder;
+}
+
 } // namespace
 
 std::string GraphInputs::uvImage() const {
@@ -50,7 +70,11 @@ std::string GraphInputs::uvImage() const {
 }
 
 std::vector<std::string> GraphInputs::indexUrls() const {
-  return spec.python ? values(spec.python->indexUrls) : std::vector<std::string>{};
+  if (!spec.python)
+    return {};
+  if (!spec.python->indexUrls.empty())
+    return values(spec.python->indexUrls);
+  return dsl::defaultIndexUrls(spec);
 }
 
 std::vector<std::string> GraphInputs::constraintFiles() const {
@@ -64,7 +88,9 @@ std::string GraphInputs::runtimeUser() const {
 
 GraphInputs graphInputs(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                         const PlanOptions &options) {
-  GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec)};
+  GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec),
+                 {}, false, false};
+  decidePythonLayout(in);
   // An explicit manager wins over the one the base image's name suggests.
   if (spec.system.manager)
     if (auto manager = plan::parsePackageManager(spec.system.manager->value))

@@ -20,10 +20,21 @@ struct GraphInputs {
   /// A Python version the base does not ship, installed by uv; "" otherwise.
   std::string managedPython;
   bool venvInBuilder = false; // the venv is built in the builder stage
+  /// The constraints file of the pins (dsl/Pins.h), one line each: read by
+  /// every pip install of the venv and by the wheel build. Empty: no file.
+  std::vector<std::string> pinLines;
+  /// The venv built in the builder reaches the runtime in two layers: the
+  /// pins (torch), then what installs after them, from builder-venv.
+  bool splitVenv = false;
+  /// Poetry comes from a stage of its own and is bind-mounted for the
+  /// install, so that it never becomes part of a runtime-built venv's image.
+  bool poetryStage = false;
 
   bool hasPython() const { return spec.python.has_value(); }
   /// The uv image the managed CPython and the uv binary come from.
   std::string uvImage() const;
+  /// `index_urls`, else the index the table derives for a pinned torch on a
+  /// CUDA base (dsl/CompatCheck.h).
   std::vector<std::string> indexUrls() const;
   std::vector<std::string> constraintFiles() const;
   /// The user the runtime runs as: "" for root.

@@ -41,6 +41,8 @@ bool isRunOp(const Op &op) {
                         [](const InstallPoetry &) { return true; },
                         [](const InstallProject &) { return true; },
                         [](const InstallPython &) { return true; },
+                        [](const RecordVenv &) { return true; },
+                        [](const SplitVenv &) { return true; },
                     },
                     op);
 }
@@ -51,7 +53,7 @@ std::vector<std::string> contextInputs(const Op &op) {
           [](const SystemInstall &) { return Paths(); },
           [](const CreateVenv &) { return Paths(); },
           [](const PipInstall &pip) { return concat(pip.constraintFiles, pip.requirementFiles); },
-          [](const PipWheel &) { return Paths(); },
+          [](const PipWheel &wheel) { return wheel.constraintFiles; },
           [](const ModelDownload &) { return Paths(); },
           [](const CopyContext &copy) { return copy.sources; },
           [](const CopyStage &) { return Paths(); },
@@ -67,6 +69,29 @@ std::vector<std::string> contextInputs(const Op &op) {
           // It installs from the code copies already in the image.
           [](const InstallProject &) { return Paths(); },
           [](const InstallPython &) { return Paths(); },
+          [](const RecordVenv &) { return Paths(); },
+          [](const SplitVenv &) { return Paths(); },
+      },
+      op);
+}
+
+std::vector<std::string> stagesRead(const Op &op) {
+  auto nonEmpty = [](std::initializer_list<std::string> names) {
+    Paths out;
+    for (const std::string &name : names)
+      if (!name.empty())
+        out.push_back(name);
+    return out;
+  };
+  return std::visit(
+      Visitor{
+          [&](const PipInstall &pip) { return nonEmpty({pip.wheelStage, pip.pinsStage}); },
+          [&](const PipWheel &wheel) { return nonEmpty({wheel.pinsStage}); },
+          [&](const CopyStage &copy) { return nonEmpty({copy.stage}); },
+          [&](const PoetryInstall &poetry) { return nonEmpty({poetry.poetryStage}); },
+          [&](const InstallPython &python) { return nonEmpty({python.uvImage}); },
+          [&](const InstallProject &project) { return nonEmpty({project.uvImage}); },
+          [](const auto &) { return Paths(); },
       },
       op);
 }

@@ -42,7 +42,9 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     if (auto *earlier = std::get_if<plan::PipInstall>(&ops.back());
         earlier && earlier->indexUrls == pip->indexUrls &&
         earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir &&
-        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles) {
+        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles &&
+        earlier->pinsStage == pip->pinsStage && earlier->pinsFile == pip->pinsFile &&
+        earlier->stageConstraints == pip->stageConstraints && earlier->target == pip->target) {
       for (std::string &package : pip->packages)
         if (!llvm::is_contained(earlier->packages, package))
           earlier->packages.push_back(std::move(package));
@@ -74,6 +76,7 @@ public:
     result.name = spec.name.value;
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
+    nodeRebuild.assign(graph.nodes.size(), 0);
     for (unsigned s = 0; s < graph.stages.size(); ++s)
       result.stages.push_back(buildStage(s));
     result.contextPaths = contextPaths(result);
@@ -88,7 +91,20 @@ private:
   double effectiveRate(const Node &node) const {
     if (!node.consumesStage)
       return node.changeRate;
-    return 1 - (1 - node.changeRate) * (1 - stageChange[*node.consumesStage]);
+    double source = node.consumesUpTo ? nodeRebuild[*node.consumesUpTo]
+                                      : stageChange[*node.consumesStage];
+    return 1 - (1 - node.changeRate) * (1 - source);
+  }
+
+  /// The probability that nothing this stage starts from changed: 1, or for
+  /// a stage FROM an earlier one of the plan, that one's survival.
+  double startSurvival(const StageInfo &info) const {
+    if (!info.fromStage)
+      return 1;
+    for (unsigned s = 0; s < graph.stages.size(); ++s)
+      if (graph.stages[s].name == info.from)
+        return 1 - stageChange[s];
+    return 1;
   }
 
   plan::Stage buildStage(unsigned s) {
@@ -127,10 +143,14 @@ private:
     llvm::sort(edges);
     std::vector<unsigned> order = orderForRebuildWork(items, edges, graph.commitCount);
     std::vector<double> rebuild = rebuildProbabilities(items, order, graph.commitCount);
+    // The order does not depend on it; the probabilities do.
+    double start = startSurvival(info);
+    for (double &p : rebuild)
+      p = 1 - start * (1 - p);
     spdlog::debug("stage {}: {} steps, expected rebuild work {:.2f}s per commit", info.name,
                   items.size(), expectedRebuildWork(items, order, graph.commitCount));
 
-    double survival = 1; // that nothing placed so far in this stage changed
+    double survival = start; // that nothing placed so far in this stage changed
     for (size_t position = 0; position < order.size(); ++position) {
       unsigned i = order[position];
       const Node &node = *members[i];
@@ -144,6 +164,7 @@ private:
                                       ? "stage"
                                       : toString(node.rateSource));
       layer.rebuildProbability = rebuild[position];
+      nodeRebuild[node.id] = rebuild[position];
       for (auto [it, end] = boost::in_edges(node.id, graph.graph); it != end; ++it) {
         const Node &needed = graph.nodes[boost::source(*it, graph.graph)];
         std::string name = needed.stage == s ? needed.name
@@ -180,6 +201,10 @@ private:
     if (!allRunOps(last.ops) || !allRunOps(node.ops) || hasScript(last.ops) ||
         hasScript(node.ops))
       return false;
+    // A step that costs minutes keeps a RUN of its own, whatever the rates
+    // say: merged, a cheap step's change would redo it.
+    if (last.cost >= costs::kCostsMinutes || node.cost >= costs::kCostsMinutes)
+      return false;
     if (plan::classify(rate) != last.changeClass)
       return false;
     if (last.cost * survival * rate > costs::kLayerOverhead)
@@ -211,6 +236,7 @@ private:
   const BuildGraph &graph;
   const dsl::Spec &spec;
   std::vector<double> stageChange;
+  std::vector<double> nodeRebuild; // per node, once its stage is planned
 };
 
 } // namespace

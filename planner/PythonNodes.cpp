@@ -1,4 +1,4 @@
-// Python dependency, wheel and project-install nodes (PythonNodes.h).
+// Python dependency and project-install nodes (PythonNodes.h).
 #include "planner/PythonNodes.h"
 
 #include "dsl/PythonProject.h"
@@ -11,13 +11,6 @@
 
 namespace imageplan::planner {
 namespace {
-
-double pipCost(const std::vector<std::string> &packages) {
-  double cost = costs::kPipBase;
-  for (const std::string &package : packages)
-    cost += costs::pipPackageCost(package);
-  return cost;
-}
 
 /// A pip install into the venv of `where`. Every pip step needs the system
 /// packages: an sdist may compile against them, and users expect what they
@@ -34,30 +27,24 @@ Node &addPipNode(BuildGraph &graph, const StageAnchors &where, NodeKind kind, st
   return node;
 }
 
-std::optional<unsigned> addPins(BuildGraph &graph, const GraphInputs &in,
-                                const StageAnchors &where) {
-  const dsl::PythonSpec &python = *in.spec.python;
-  if (python.packages.empty())
-    return std::nullopt;
-  std::vector<std::string> packages = values(python.packages);
-  std::vector<std::string> constraints = in.constraintFiles();
-  double cost = pipCost(packages);
-  return addPipNode(graph, where, NodeKind::PythonPackages, "python packages",
-                    python.packages.front().loc, costs::kPinnedPackagesRate, cost,
-                    {packages, {}, in.indexUrls(), "", "", constraints, {}}, constraints)
-      .id;
+/// The freeze RecordVenv writes, for installs after a split venv's pins.
+void freezeInto(plan::PipInstall &op, bool frozen) {
+  if (frozen)
+    op.stageConstraints.push_back(std::string(kVenvRecordDir) + "/freeze.txt");
 }
 
 std::vector<unsigned> addRequirementFiles(BuildGraph &graph, const GraphInputs &in,
-                                          const StageAnchors &where) {
+                                          const StageAnchors &where, bool frozen) {
   std::vector<std::string> constraints = in.constraintFiles();
   std::vector<unsigned> nodes;
   for (const dsl::LString &file : in.spec.python->requirements) {
     std::vector<std::string> inputs = {file.value};
     llvm::append_range(inputs, constraints);
+    plan::PipInstall op = pipInstallOp(in, {});
+    op.requirementFiles = {file.value};
+    freezeInto(op, frozen);
     nodes.push_back(addPipNode(graph, where, NodeKind::Requirements, file.value, file.loc,
-                               costs::kRequirementsRate, costs::kRequirementsFile,
-                               {{}, {file.value}, in.indexUrls(), "", "", constraints, {}},
+                               costs::kRequirementsRate, costs::kRequirementsFile, std::move(op),
                                std::move(inputs))
                         .id);
   }
@@ -67,8 +54,9 @@ std::vector<unsigned> addRequirementFiles(BuildGraph &graph, const GraphInputs &
 /// Packages with options of their own, one pip call per set of options,
 /// after everything else pip installs: `--no-deps` means their dependencies
 /// come from the other entries.
-void addOptionedPackages(BuildGraph &graph, const GraphInputs &in, const StageAnchors &where,
-                         const std::vector<unsigned> &requirementNodes) {
+std::vector<unsigned> addOptionedPackages(BuildGraph &graph, const GraphInputs &in,
+                                          const StageAnchors &where,
+                                          const std::vector<unsigned> &before, bool frozen) {
   std::vector<std::pair<std::vector<std::string>, std::vector<const dsl::OptionedPackage *>>>
       groups; // by options, in first-use order
   for (const dsl::OptionedPackage &package : in.spec.python->optionedPackages) {
@@ -79,7 +67,7 @@ void addOptionedPackages(BuildGraph &graph, const GraphInputs &in, const StageAn
     else
       group->second.push_back(&package);
   }
-  std::vector<std::string> constraints = in.constraintFiles();
+  std::vector<unsigned> nodes;
   for (const auto &[options, packages] : groups) {
     std::vector<std::string> names;
     for (const dsl::OptionedPackage *package : packages)
@@ -87,17 +75,24 @@ void addOptionedPackages(BuildGraph &graph, const GraphInputs &in, const StageAn
     std::string name = "python packages";
     if (!options.empty())
       name += " (" + llvm::join(options, " ") + ")";
+    plan::PipInstall op = pipInstallOp(in, names);
+    op.options = options;
+    freezeInto(op, frozen);
     Node &node = addPipNode(graph, where, NodeKind::PythonPackages, name, packages.front()->loc,
-                            costs::kPinnedPackagesRate, pipCost(names),
-                            {names, {}, in.indexUrls(), "", "", constraints, options}, constraints);
-    for (unsigned requirement : requirementNodes)
-      addEdge(graph, requirement, node.id);
+                            costs::kPinnedPackagesRate, costs::pipInstallCost(names),
+                            std::move(op), in.constraintFiles());
+    nodes.push_back(node.id);
+    for (unsigned earlier : before)
+      addEdge(graph, earlier, node.id);
   }
+  return nodes;
 }
 
-/// The pinned uv binary or poetry, where the venv is built; none for pip.
-std::optional<unsigned> addManager(BuildGraph &graph, const dsl::PythonSpec &python,
+/// The pinned uv binary, where the venv is built; poetry there too, unless
+/// it comes from a stage of its own (GraphInputs::poetryStage). None for pip.
+std::optional<unsigned> addManager(BuildGraph &graph, const GraphInputs &in,
                                    const StageAnchors &where) {
+  const dsl::PythonSpec &python = *in.spec.python;
   llvm::SMLoc loc = python.manager ? python.manager->loc : python.loc;
   switch (dsl::pythonManager(python)) {
   case dsl::PythonManager::Pip: return std::nullopt;
@@ -109,6 +104,8 @@ std::optional<unsigned> addManager(BuildGraph &graph, const dsl::PythonSpec &pyt
         .id;
   }
   case dsl::PythonManager::Poetry: {
+    if (in.poetryStage)
+      return std::nullopt;
     std::string version = dsl::poetryVersion(python);
     Node &node =
         addNode(graph, NodeKind::PythonManager, "poetry " + version, where.stage, loc,
@@ -124,103 +121,103 @@ std::optional<unsigned> addManager(BuildGraph &graph, const dsl::PythonSpec &pyt
 
 /// uv sync or poetry install of the lock, without the project, after the
 /// manager that runs it.
-void addLockedDependencies(BuildGraph &graph, const dsl::PythonSpec &python,
-                           const StageAnchors &where) {
-  std::optional<unsigned> manager = addManager(graph, python, where);
-  if (!manager)
+void addLockedDependencies(BuildGraph &graph, const GraphInputs &in, const StageAnchors &where) {
+  const dsl::PythonSpec &python = *in.spec.python;
+  dsl::PythonManager manager = dsl::pythonManager(python);
+  if (manager == dsl::PythonManager::Pip)
     return;
+  std::optional<unsigned> managerNode = addManager(graph, in, where);
   std::vector<std::string> files = dsl::manifestFiles(python);
   std::vector<std::string> extras = values(python.extras);
   std::string dir = dsl::projectDir(python);
-  plan::Op op = dsl::pythonManager(python) == dsl::PythonManager::Uv
-                    ? plan::Op(plan::UvSync{files, dir, extras, kVenv})
-                    : plan::Op(plan::PoetryInstall{files, dir, extras,
-                                                   std::string(kPoetryHome) + "/bin/poetry"});
+  plan::Op op = plan::UvSync{files, dir, extras, kVenv};
+  if (manager == dsl::PythonManager::Poetry)
+    op = plan::PoetryInstall{files,     dir, extras, std::string(kPoetryHome) + "/bin/poetry",
+                             in.poetryStage ? kPoetryStage : "", kPoetryHome};
   Node &node = addNode(graph, NodeKind::ProjectDependencies, dsl::lockFile(python), where.stage,
                        python.lock ? python.lock->loc : python.loc, costs::kLockedDependenciesRate,
                        costs::kLockedDependencies, {op}, {"python"});
   node.inputs = files;
   needs(graph, node, where.interpreter);
-  needs(graph, node, manager);
+  needs(graph, node, managerNode);
   needs(graph, node, where.system);
+  if (in.poetryStage)
+    node.consumesStage = findStage(graph, kPoetryStage);
 }
 
-/// What `pip wheel --no-build-isolation` compiles against: the pins (unless
-/// the venv built here has them already) and `build_requires`.
-std::optional<unsigned> addBuildRequirements(BuildGraph &graph, const GraphInputs &in,
-                                             const StageAnchors &builder) {
+/// The built wheels installed into the venv of `where`: from the builder's
+/// /wheels in the same image (the builder or builder-venv), or through a
+/// mount of it.
+unsigned addWheelInstall(BuildGraph &graph, const GraphInputs &in, const StageAnchors &where,
+                         const StageAnchors &builder, bool frozen) {
   const dsl::PythonSpec &python = *in.spec.python;
-  std::vector<std::string> packages =
-      in.venvInBuilder ? std::vector<std::string>{} : values(python.packages);
-  llvm::append_range(packages, values(python.buildRequires));
-  if (packages.empty())
-    return std::nullopt;
-  Node &node =
-      addNode(graph, NodeKind::BuildRequires, "build requirements", builder.stage, python.loc,
-              costs::kBuildRequiresRate, pipCost(packages),
-              {plan::PipInstall{packages, {}, in.indexUrls(), "", "", {}, {}}}, {"python"});
-  needs(graph, node, builder.interpreter);
-  needs(graph, node, builder.system);
-  needs(graph, node, builder.pins);
+  bool sameImage = where.stage == builder.stage || in.splitVenv;
+  plan::PipInstall op = pipInstallOp(in, values(python.build));
+  op.wheelStage = sameImage ? "" : kBuilderStage;
+  op.wheelDir = kWheelDir;
+  freezeInto(op, frozen);
+  // In builder-venv (FROM builder) a new wheel rebuilds the whole stage.
+  double rate = where.stage == builder.stage ? costs::kWheelBuildRate : 0;
+  Node &node = addNode(graph, NodeKind::WheelInstall, "built wheels", where.stage,
+                       python.build.front().loc, rate, costs::kWheelInstall, {std::move(op)},
+                       {"python"});
+  // An edge across stages orders nothing; `explain` names it among the needs.
+  needs(graph, node, builder.wheels);
+  if (!sameImage)
+    node.consumesStage = builder.stage;
+  needs(graph, node, where.interpreter);
+  needs(graph, node, where.pins);
+  needs(graph, node, where.system);
   return node.id;
 }
 
 } // namespace
 
-std::optional<unsigned> addPythonDependencies(BuildGraph &graph, const GraphInputs &in,
-                                              const StageAnchors &where) {
-  StageAnchors pinned = where; // everything after the pins installs against them
-  pinned.pins = addPins(graph, in, where);
-  std::vector<unsigned> requirementNodes = addRequirementFiles(graph, in, pinned);
-  addOptionedPackages(graph, in, pinned, requirementNodes);
-  addLockedDependencies(graph, *in.spec.python, pinned);
-  return pinned.pins;
-}
-
-unsigned addWheelBuild(BuildGraph &graph, const GraphInputs &in, const StageAnchors &builder) {
-  const dsl::PythonSpec &python = *in.spec.python;
-  std::optional<unsigned> requirements = addBuildRequirements(graph, in, builder);
-  double cost = 0;
-  for (const dsl::LString &package : python.build)
-    cost += costs::wheelBuildCost(package.value);
-  Node &node =
-      addNode(graph, NodeKind::WheelBuild, "wheels: " + llvm::join(values(python.build), " "),
-              builder.stage, python.build.front().loc, costs::kWheelBuildRate, cost,
-              {plan::PipWheel{values(python.build), in.indexUrls(), kWheelDir}}, {"python"});
-  needs(graph, node, builder.system);
-  needs(graph, node, builder.interpreter);
-  needs(graph, node, requirements);
-  needs(graph, node, builder.pins);
-  return node.id;
-}
-
-unsigned addWheelInstall(BuildGraph &graph, const GraphInputs &in, const StageAnchors &where,
-                         const StageAnchors &builder) {
-  const dsl::PythonSpec &python = *in.spec.python;
-  bool inBuilder = where.stage == builder.stage;
-  Node &node =
-      addNode(graph, NodeKind::WheelInstall, "built wheels", where.stage, python.build.front().loc,
-              inBuilder ? costs::kWheelBuildRate : 0, costs::kWheelInstall,
-              {plan::PipInstall{values(python.build),
-                                {},
-                                in.indexUrls(),
-                                inBuilder ? "" : kBuilderStage,
-                                kWheelDir,
-                                in.constraintFiles(),
-                                {}}},
-              {"python"});
-  needs(graph, node, builder.wheels);
-  if (inBuilder) {
-    // The wheel build already came after the builder's interpreter and
-    // system packages.
-    needs(graph, node, where.pins);
-    return node.id;
+plan::PipInstall pipInstallOp(const GraphInputs &in, std::vector<std::string> packages) {
+  plan::PipInstall op;
+  op.packages = std::move(packages);
+  op.indexUrls = in.indexUrls();
+  op.constraintFiles = in.constraintFiles();
+  if (!in.pinLines.empty()) {
+    op.pinsStage = kPinsStage;
+    op.pinsFile = kPinsFile;
   }
-  node.consumesStage = builder.stage;
-  needs(graph, node, where.interpreter);
-  needs(graph, node, where.pins);
-  needs(graph, node, where.system);
+  return op;
+}
+
+std::optional<unsigned> addPins(BuildGraph &graph, const GraphInputs &in,
+                                const StageAnchors &where, bool record) {
+  const dsl::PythonSpec &python = *in.spec.python;
+  if (python.packages.empty())
+    return std::nullopt;
+  std::vector<std::string> packages = values(python.packages);
+  std::vector<std::string> constraints = in.constraintFiles();
+  Node &node = addPipNode(graph, where, NodeKind::PythonPackages, "python packages",
+                          python.packages.front().loc, costs::kPinnedPackagesRate,
+                          costs::pipInstallCost(packages), pipInstallOp(in, packages), constraints);
+  if (record)
+    node.ops.push_back(plan::RecordVenv{kVenv, kVenvRecordDir});
   return node.id;
+}
+
+std::vector<unsigned> addLaterInstalls(BuildGraph &graph, const GraphInputs &in,
+                                       const StageAnchors &where, const StageAnchors *builder,
+                                       bool frozen) {
+  std::vector<unsigned> nodes;
+  // The wheels first: a requirement that asks for a package built there then
+  // finds it installed instead of compiling it from its sdist.
+  if (builder && builder->wheels)
+    nodes.push_back(addWheelInstall(graph, in, where, *builder, frozen));
+  std::vector<unsigned> requirements = addRequirementFiles(graph, in, where, frozen);
+  for (unsigned requirement : requirements)
+    for (unsigned wheel : nodes)
+      addEdge(graph, wheel, requirement);
+  std::vector<unsigned> before = nodes;
+  llvm::append_range(before, requirements);
+  llvm::append_range(nodes, requirements);
+  llvm::append_range(nodes, addOptionedPackages(graph, in, where, before, frozen));
+  addLockedDependencies(graph, in, where);
+  return nodes;
 }
 
 std::optional<unsigned> addProjectInstall(BuildGraph &graph, const GraphInputs &in,

@@ -23,6 +23,17 @@ std::string probePython(readers::DiagnosticEngine &diags, const GraphInputs &in,
   return "";
 }
 
+/// The grace period of a health check the spec gives none: an image with
+/// models loads them before it answers (and downloads them first when they
+/// are not baked), and failures before that must not mark it unhealthy.
+std::string defaultStartPeriod(const dsl::Spec &spec) {
+  if (spec.models.empty())
+    return "";
+  bool downloadsAtStart =
+      llvm::any_of(spec.models, [](const dsl::ModelSpec &model) { return !model.bake.value; });
+  return downloadsAtStart ? kModelDownloadStartPeriod : kModelLoadStartPeriod;
+}
+
 std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
                                              const GraphInputs &in,
                                              const dsl::HealthcheckSpec &spec,
@@ -30,7 +41,7 @@ std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
   plan::Healthcheck check;
   check.interval = spec.interval ? spec.interval->value : "";
   check.timeout = spec.timeout ? spec.timeout->value : "";
-  check.startPeriod = spec.startPeriod ? spec.startPeriod->value : "";
+  check.startPeriod = spec.startPeriod ? spec.startPeriod->value : defaultStartPeriod(in.spec);
   check.retries = spec.retries ? static_cast<int>(spec.retries->value) : 0;
   if (!spec.http) {
     check.cmd = values(spec.cmd);

@@ -12,6 +12,12 @@
 
 namespace imageplan::planner {
 
+/// A health check's `start_period` when the spec gives none and the image
+/// has models: enough to load a model of several GB from disk onto a GPU, and
+/// for models downloaded when the container starts, to download it first.
+inline constexpr const char *kModelLoadStartPeriod = "5m";
+inline constexpr const char *kModelDownloadStartPeriod = "15m";
+
 /// The app's metadata, or `target`'s where it says more (null: the app's
 /// alone). Reports an http health check that cannot run in the image.
 plan::RuntimeConfig runtimeConfig(readers::DiagnosticEngine &diags, const GraphInputs &in,

@@ -37,7 +37,7 @@ const std::set<std::string> &dependencyKinds() {
       "system-packages", "interpreter",    "python-packages", "requirements",
       "build-requires",  "wheel-build",    "wheel-install",   "model-download",
       "model-copy",      "image-artifact", "python-manager",  "python-deps",
-      "venv-copy",
+      "venv-copy",       "pins-file",      "venv-split",
   };
   return kinds;
 }
