@@ -53,11 +53,13 @@ void decidePythonLayout(GraphInputs &in) {
     return;
   const dsl::PythonSpec &python = *in.spec.python;
   dsl::PythonManager manager = dsl::pythonManager(python);
-  if (manager == dsl::PythonManager::Pip)
-    in.pinLines = dsl::constraintLines(python);
-  // Worth a layer of its own only with something installed after the pins.
+  // Something pip installs after the pins (the project goes --no-deps):
+  // without it, the one install names every pin itself and needs no file,
+  // and a split venv would have nothing for its second layer.
   bool later = !python.requirements.empty() || !python.optionedPackages.empty() ||
                !python.build.empty();
+  if (manager == dsl::PythonManager::Pip && later)
+    in.pinLines = dsl::constraintLines(python);
   in.splitVenv = in.venvInBuilder && manager == dsl::PythonManager::Pip && later &&
                  costs::pipInstallCost(values(python.packages)) >= costs::kCostsMinutes;
   in.poetryStage = manager == dsl::PythonManager::Poetry && !in.venvInBuilder;

@@ -21,7 +21,8 @@ struct GraphInputs {
   std::string managedPython;
   bool venvInBuilder = false; // the venv is built in the builder stage
   /// The constraints file of the pins (dsl/Pins.h), one line each: read by
-  /// every pip install of the venv and by the wheel build. Empty: no file.
+  /// every pip install of the venv and by the wheel build. Empty: no file
+  /// (nothing installs after the pins, or no pip venv).
   std::vector<std::string> pinLines;
   /// The venv built in the builder reaches the runtime in two layers: the
   /// pins (torch), then what installs after them, from builder-venv.
