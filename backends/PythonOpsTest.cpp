@@ -12,22 +12,7 @@ namespace {
 
 using plan::ChangeClass;
 using testing::layer;
-
-// The instructions of a one-layer, one-stage plan holding `ops`.
-std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit) {
-  plan::Plan p;
-  p.specPath = "spec.yaml";
-  plan::Stage s;
-  s.name = "main";
-  s.from = "debian:12";
-  s.layers = {layer("step", ChangeClass::Rarely, std::move(ops))};
-  p.stages = {s};
-  std::string text = emitDockerfile(p, {dialect});
-  llvm::StringRef marker = "# step (changes rarely)\n";
-  size_t at = text.find(marker.str());
-  EXPECT_NE(std::string::npos, at) << text;
-  return at == std::string::npos ? text : text.substr(at + marker.size());
-}
+using testing::layerText;
 
 TEST(PythonOpsTest, UvSyncInstallsTheLockWithoutTheProject) {
   plan::UvSync sync{{"svc/pyproject.toml", "svc/uv.lock"}, "svc", {"cuda", "server"}, "/opt/venv"};

@@ -2,7 +2,12 @@
 // a builder, a model and a runtime stage that together use every operation.
 #pragma once
 
+#include "backends/Backend.h"
 #include "planner/Plan.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <gtest/gtest.h>
 
 namespace imageplan::backends::testing {
 
@@ -12,6 +17,22 @@ inline plan::Layer layer(std::string what, plan::ChangeClass changes, std::vecto
   l.changeClass = changes;
   l.ops = std::move(ops);
   return l;
+}
+
+/// The instructions of a one-layer, one-stage plan holding `ops`.
+inline std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit) {
+  plan::Plan p;
+  p.specPath = "spec.yaml";
+  plan::Stage s;
+  s.name = "main";
+  s.from = "debian:12";
+  s.layers = {layer("step", plan::ChangeClass::Rarely, std::move(ops))};
+  p.stages = {s};
+  std::string text = emitDockerfile(p, {dialect});
+  llvm::StringRef marker = "# step (changes rarely)\n";
+  size_t at = text.find(marker.str());
+  EXPECT_NE(std::string::npos, at) << text;
+  return at == std::string::npos ? text : text.substr(at + marker.size());
 }
 
 inline plan::Plan representativePlan() {

@@ -114,8 +114,9 @@ app: {copy: [app/]}
   ASSERT_TRUE(planned.plan) << planned.diagnostics;
   const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
   for (const plan::Layer &layer : runtime.layers) {
-    if (layer.cost >= costs::kCostsMinutes)
+    if (layer.cost >= costs::kCostsMinutes) {
       EXPECT_EQ(layer.nodes.size(), 1u) << layer.what;
+    }
   }
   EXPECT_NE(llvm::find(layerNames(runtime), "python packages"), layerNames(runtime).end());
 }

@@ -11,6 +11,7 @@
 #include "readers/Diagnostics.h"
 #include "readers/DockerfileParser.h"
 #include "readers/DockerignoreMatcher.h"
+#include "tests/harness/Samples.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -46,17 +47,6 @@ const std::set<std::string> &dependencyKinds() {
 const std::set<std::string> &manifestKinds() {
   static const std::set<std::string> kinds = {"requirements", "python-deps"};
   return kinds;
-}
-
-std::vector<std::string> sampleDirs() {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  std::string root = IMAGEPLAN_SOURCE_DIR "/samples";
-  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec))
-    if (llvm::sys::fs::exists(it->path() + "/imageplan.yaml"))
-      dirs.push_back(it->path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
 }
 
 // A regular file that stands for `input` (context-relative): the file itself,
@@ -221,13 +211,8 @@ TEST_P(SampleTest, ManifestEditInvalidatesNoSystemPackageLayer) {
           << dockerfileText;
 }
 
-std::string testName(const ::testing::TestParamInfo<std::string> &info) {
-  std::string name = llvm::sys::path::filename(info.param).str();
-  std::replace_if(name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Samples, SampleTest, ::testing::ValuesIn(sampleDirs()), testName);
+INSTANTIATE_TEST_SUITE_P(Samples, SampleTest, ::testing::ValuesIn(testsupport::sampleDirs()),
+                         testsupport::sampleTestName);
 
 } // namespace
 } // namespace imageplan

@@ -14,6 +14,7 @@
 #include "planner/Graph.h"
 #include "planner/Planner.h"
 #include "readers/Diagnostics.h"
+#include "tests/harness/Samples.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -30,17 +31,6 @@
 
 namespace imageplan {
 namespace {
-
-std::vector<std::string> sampleDirs() {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  std::string root = IMAGEPLAN_SOURCE_DIR "/samples";
-  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec))
-    if (llvm::sys::fs::exists(it->path() + "/imageplan.yaml"))
-      dirs.push_back(it->path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
 
 /// The diff of two plans as `imageplan diff` computes it (tools/DiffCommand.cpp).
 analysis::PlanDiff diffOf(const plan::Plan &before, const plan::Plan &after) {
@@ -169,13 +159,8 @@ TEST_P(SampleLayers, ACheapChangeRewritesNoLayerThatCostsMinutes) {
   EXPECT_GT(made, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, SampleLayers, ::testing::ValuesIn(sampleDirs()),
-                         [](const ::testing::TestParamInfo<std::string> &info) {
-                           std::string name = llvm::sys::path::filename(info.param).str();
-                           std::replace_if(
-                               name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Samples, SampleLayers, ::testing::ValuesIn(testsupport::sampleDirs()),
+                         testsupport::sampleTestName);
 
 // The case: adding ffmpeg to deepseek-ocr's system packages used to
 // share a RUN with torch (layers 1-9 of the runtime, about 4 min 50 s). Now

@@ -17,6 +17,7 @@
 #include "readers/DockerfileParser.h"
 #include "readers/Requirements.h"
 #include "readers/ShellWords.h"
+#include "tests/harness/Samples.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -258,17 +259,6 @@ Audit audit(const std::vector<PipCall> &calls, const std::vector<std::string> &s
   return result;
 }
 
-std::vector<std::string> sampleDirs() {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  std::string root = IMAGEPLAN_SOURCE_DIR "/samples";
-  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec))
-    if (llvm::sys::fs::exists(it->path() + "/imageplan.yaml"))
-      dirs.push_back(it->path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
-
 /// Parses Dockerfile text; the test fails on a parse error.
 std::optional<readers::Dockerfile> parse(readers::DiagnosticEngine &diags, const std::string &text) {
   unsigned id = diags.addBuffer(text, "<Dockerfile>");
@@ -317,13 +307,8 @@ TEST_P(SamplePins, NoLaterInstallCanChangeAPinnedPackage) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, SamplePins, ::testing::ValuesIn(sampleDirs()),
-                         [](const ::testing::TestParamInfo<std::string> &info) {
-                           std::string name = llvm::sys::path::filename(info.param).str();
-                           std::replace_if(
-                               name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Samples, SamplePins, ::testing::ValuesIn(testsupport::sampleDirs()),
+                         testsupport::sampleTestName);
 
 // The audit is not vacuous: deepseek-ocr's venv has pins and later installs
 // that are checked against them, in every dialect.
