@@ -313,18 +313,23 @@ print(s.getsockname()[1])'
 # context files), joined by commas, or -; `what` is the generated Dockerfile's
 # "# <what> (changes ...)" comment above the step or the group of steps it
 # belongs to (- if none).
-# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1; an unnamed
-# single stage shows as "[<n>/<total>]" and is "-" here.
+# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1 (a FROM of an
+# earlier stage is no step: its first instruction is 1); an unnamed single
+# stage shows as "[<n>/<total>]" and is "-" here.
 e2e_steps() {
   awk '
-    function flush(text,   word, name) {
+    function flush(text,   word, name, from) {
       word = toupper(text); sub(/[[:space:]].*/, "", word)
       if (word == "FROM") {
         name = "-"
         if (match(text, /[[:space:]][Aa][Ss][[:space:]]+[^[:space:]]+/)) {
           name = substr(text, RSTART, RLENGTH); sub(/^[[:space:]]+[Aa][Ss][[:space:]]+/, "", name)
         }
-        stage = name; count[stage] = 1; what = "-"
+        from = text; sub(/^[^[:space:]]+[[:space:]]+/, "", from)
+        while (from ~ /^--/) sub(/^[^[:space:]]+[[:space:]]+/, "", from)
+        sub(/[[:space:]].*/, "", from)
+        stage = name; count[stage] = (from in named) ? 0 : 1; what = "-"
+        named[name] = 1
         return
       }
       if (word == "RUN" || word == "COPY" || word == "ADD" || word == "WORKDIR") {
