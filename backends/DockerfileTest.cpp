@@ -161,9 +161,12 @@ std::string programLines() {
 }
 
 TEST(DockerfileTest, ModelDownloadPublic) {
-  EXPECT_EQ("RUN IMAGEPLAN_MODEL_REPO=org/model \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/imageplan/models \\\n"
+            "    IMAGEPLAN_MODEL_REPO=org/model \\\n"
             "        IMAGEPLAN_MODEL_REVISION=main \\\n"
             "        IMAGEPLAN_MODEL_DIR=/models/model \\\n"
+            "        IMAGEPLAN_MODEL_CLIENT=huggingface_hub \\\n"
+            "        IMAGEPLAN_MODEL_CACHE=/root/.cache/imageplan/models \\\n"
             "        python3 -c \"$(printf '%s\\n' \\\n" +
                 programLines() + "        )\"\n",
             layerText({plan::ModelDownload{"org/model", "main", "/models/model", ""}}));
@@ -171,9 +174,12 @@ TEST(DockerfileTest, ModelDownloadPublic) {
 
 TEST(DockerfileTest, ModelDownloadWithSecret) {
   EXPECT_EQ("RUN --mount=type=secret,id=hf_token \\\n"
+            "    --mount=type=cache,target=/root/.cache/imageplan/models \\\n"
             "    IMAGEPLAN_MODEL_REPO=org/model \\\n"
             "        IMAGEPLAN_MODEL_REVISION=v1.0 \\\n"
             "        IMAGEPLAN_MODEL_DIR=/models/model \\\n"
+            "        IMAGEPLAN_MODEL_CLIENT=huggingface_hub \\\n"
+            "        IMAGEPLAN_MODEL_CACHE=/root/.cache/imageplan/models \\\n"
             "        IMAGEPLAN_TOKEN_FILE=/run/secrets/hf_token \\\n"
             "        python3 -c \"$(printf '%s\\n' \\\n" +
                 programLines() + "        )\"\n",
@@ -185,10 +191,24 @@ TEST(DockerfileTest, ModelDownloadHostileValuesStayInAssignments) {
   std::string text =
       layerText({plan::ModelDownload{"org/x'; import os #", "$(reboot)", "/models/a b", ""}});
   EXPECT_NE(std::string::npos,
-            text.find("RUN IMAGEPLAN_MODEL_REPO='org/x'\\''; import os #' \\\n"));
+            text.find("    IMAGEPLAN_MODEL_REPO='org/x'\\''; import os #' \\\n"));
   EXPECT_NE(std::string::npos, text.find("        IMAGEPLAN_MODEL_REVISION='$(reboot)' \\\n"));
   EXPECT_NE(std::string::npos, text.find("        IMAGEPLAN_MODEL_DIR='/models/a b' \\\n"));
   EXPECT_EQ(1u, llvm::StringRef(text).count("reboot"));
+}
+
+TEST(DockerfileTest, ModelDownloadPatternsAndTransfer) {
+  plan::ModelDownload op{"org/model", "main", "/models/model", ""};
+  op.allowPatterns = {"*.json", "it's/"};
+  op.ignorePatterns = {"*.bin"};
+  op.hfTransfer = true;
+  std::string text = layerText({op});
+  EXPECT_NE(std::string::npos,
+            text.find("        IMAGEPLAN_MODEL_ALLOW='[\"*.json\",\"it'\\''s/\"]' \\\n"))
+      << text;
+  EXPECT_NE(std::string::npos, text.find("        IMAGEPLAN_MODEL_IGNORE='[\"*.bin\"]' \\\n"))
+      << text;
+  EXPECT_NE(std::string::npos, text.find("        HF_HUB_ENABLE_HF_TRANSFER=1 \\\n")) << text;
 }
 
 TEST(DockerfileTest, ModelProgramIsFixedText) {
@@ -200,7 +220,8 @@ TEST(DockerfileTest, ModelProgramIsFixedText) {
   for (llvm::StringRef line : modelDownloadProgram()) {
     if (line.contains("token") && !line.contains("token_file")) {
       EXPECT_TRUE(line.contains("token = f.read().strip()") || line.contains("if token:") ||
-                  line.contains("\"Bearer \" + token") || line == "token = \"\"")
+                  line.contains("\"Bearer \" + token") || line == "token = \"\"" ||
+                  line.trim() == "token=token or None)")
           << line.str();
     }
   }

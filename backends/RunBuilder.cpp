@@ -131,4 +131,9 @@ void RunBuilder::printfLines(std::string command, llvm::ArrayRef<llvm::StringRef
   run.commands.push_back(std::move(cmd));
 }
 
+void RunBuilder::writeFile(const std::string &path, const std::string &content,
+                           const std::string &mode) {
+  appendWriteFile(plan::WriteFile{path, content, mode}, run);
+}
+
 } // namespace imageplan::backends

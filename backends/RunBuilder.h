@@ -22,6 +22,7 @@ inline constexpr llvm::StringLiteral WheelMountDir = "/tmp/imageplan/wheels";
 inline constexpr llvm::StringLiteral PipCacheDir = "/root/.cache/pip";
 inline constexpr llvm::StringLiteral UvCacheDir = "/root/.cache/uv";
 inline constexpr llvm::StringLiteral PoetryCacheDir = "/root/.cache/pypoetry";
+inline constexpr llvm::StringLiteral CondaCacheDir = "/root/.cache/conda/pkgs";
 // Where a uv binary bind-mounted from its image is run from.
 inline constexpr llvm::StringLiteral UvMountPath = "/tmp/imageplan/bin/uv";
 // Where the pins' constraints file is mounted: outside ScratchDir, which
@@ -47,6 +48,7 @@ public:
       : dialect(rules), run(run), posixShell(posixShell) {}
 
   const DialectRules &rules() const { return dialect; }
+  bool posix() const { return posixShell; }
 
   /// A command of the && chain: shell text built with ShellQuote.h.
   void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
@@ -78,6 +80,8 @@ public:
   void printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
                    llvm::ArrayRef<std::string> envPrefix,
                    llvm::ArrayRef<std::string> trailing = {});
+  /// The commands that write `content` to `path` with `mode` (printf, chmod).
+  void writeFile(const std::string &path, const std::string &content, const std::string &mode);
 
 private:
   const DialectRules &dialect;
@@ -89,6 +93,7 @@ private:
 void emitOp(RunBuilder &b, const plan::SystemInstall &op);
 void emitOp(RunBuilder &b, const plan::MakeDirs &op);
 void emitOp(RunBuilder &b, const plan::CreateUser &op);
+void emitOp(RunBuilder &b, const plan::AptSource &op);
 // PythonOps.cpp
 void emitOp(RunBuilder &b, const plan::CreateVenv &op);
 void emitOp(RunBuilder &b, const plan::PipInstall &op);
@@ -100,8 +105,13 @@ void emitOp(RunBuilder &b, const plan::InstallProject &op);
 void emitOp(RunBuilder &b, const plan::PipWheel &op);
 void emitOp(RunBuilder &b, const plan::RecordVenv &op);
 void emitOp(RunBuilder &b, const plan::SplitVenv &op);
+void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op);
 // RunOps.cpp
 void emitOp(RunBuilder &b, const plan::ModelDownload &op);
+void emitOp(RunBuilder &b, const plan::AssetDownload &op);
+void emitOp(RunBuilder &b, const plan::GitCheckout &op);
+// VariantOps.cpp
+void emitOp(RunBuilder &b, const plan::VariantSwitch &op);
 void emitOp(RunBuilder &b, const plan::RunScript &op);
 
 } // namespace imageplan::backends

@@ -27,12 +27,14 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"python", [&](const Field &f) { readPython(f); }},
           {"system", [&](const Field &f) { readSystem(f); }},
           {"models", [&](const Field &f) { readModels(f); }},
+          {"assets", [&](const Field &f) { readAssets(f); }},
           {"app", [&](const Field &f) { readApp(f); }, /*required=*/true},
           {"steps", [&](const Field &f) { readSteps(f); }},
           {"artifacts", [&](const Field &f) { readArtifacts(f); }},
           {"files", [&](const Field &f) { readFiles(f); }},
           {"stages", [&](const Field &f) { readStages(f); }},
           {"targets", [&](const Field &f) { readTargets(f); }},
+          {"variants", [&](const Field &f) { readVariants(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
           {"dialect", [&](const Field &f) { spec.dialect = r.string(f, &rules::dialect); }},
           {"history",
@@ -80,8 +82,9 @@ void SpecParser::requireOneOf(const KeysSeen &seen, const char *first, const cha
                  llvm::Twine("'") + (firstIsLater ? second : first) + "' is set here");
 }
 
-void SpecParser::readBase(const Field &field) {
-  BaseSpec &base = spec.base;
+void SpecParser::readBase(const Field &field) { readBaseInto(field, spec.base); }
+
+bool SpecParser::readBaseInto(const Field &field, BaseSpec &base) {
   base.loc = field.keyLoc;
   std::optional<KeysSeen> seen = r.readSection(
       field, {
@@ -101,13 +104,14 @@ void SpecParser::readBase(const Field &field) {
                   [&](const Field &f) { base.driver = r.string(f, &rules::driverVersion); }},
              });
   if (!seen)
-    return;
+    return false;
   requireOneOf(*seen, "cuda", "image", field);
   if (seen->has("cuda"))
-    return;
+    return true;
   for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry", "driver"})
     if (llvm::SMLoc loc = seen->find(key); loc.isValid())
       r.diags().error(loc, llvm::Twine("'") + key + "' only applies to a 'cuda' base");
+  return true;
 }
 
 void SpecParser::readSystem(const Field &field) {
@@ -122,6 +126,7 @@ void SpecParser::readSystem(const Field &field) {
            [&](const Field &f) { system.buildPackages = r.stringList(f, &rules::systemPackage); }},
           {"manager",
            [&](const Field &f) { system.manager = r.string(f, &rules::packageManager); }},
+          {"repositories", [&](const Field &f) { readRepositories(f); }},
       });
 }
 

@@ -2,6 +2,7 @@
 // problem it finds through the DiagnosticEngine rather than stopping at the first.
 #pragma once
 
+#include "dsl/ProjectDependencies.h" // readProjectRequirements: what a project declares
 #include "dsl/Spec.h"
 #include "readers/Diagnostics.h"
 

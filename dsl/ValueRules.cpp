@@ -2,6 +2,8 @@
 // characters: the patterns are simple, and a scan can say which part is wrong.
 #include "dsl/ValueRules.h"
 
+#include "dsl/ValueRuleHelpers.h"
+
 #include "readers/Diagnostics.h"
 #include "readers/DockerignoreMatcher.h"
 
@@ -14,13 +16,13 @@
 
 namespace imageplan::dsl {
 
-namespace {
+namespace detail {
 
 bool isLowerAlnum(char c) { return llvm::isDigit(c) || (c >= 'a' && c <= 'z'); }
 
 /// True when every character is alphanumeric (lowercase only if `lowerOnly`)
 /// or one of `punctuation`.
-bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly = false) {
+bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly) {
   return llvm::all_of(s, [&](char c) {
     return (lowerOnly ? isLowerAlnum(c) : llvm::isAlnum(c)) || punctuation.contains(c);
   });
@@ -37,6 +39,20 @@ bool hasQuote(llvm::StringRef s) { return s.find_first_of("'\"`") != llvm::Strin
 bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
 }
+
+std::string checkHttpUrl(llvm::StringRef v) {
+  if (!isHttpUrl(v))
+    return "expected an http:// or https:// URL";
+  if (hasWhitespace(v) || hasQuote(v))
+    return "a URL may not contain whitespace or quotes";
+  return "";
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
 
 bool isLegalUtf8(llvm::StringRef s) {
   const auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
@@ -149,17 +165,6 @@ std::string checkToolVersion(llvm::StringRef v) {
   return "";
 }
 
-/// Options a single package may carry. Anything else (an index URL, a
-/// target directory, a file to read) could redirect the whole install.
-constexpr llvm::StringLiteral kPipOptions[] = {"--no-deps", "--no-build-isolation", "--pre",
-                                               "--only-binary=:all:", "--no-binary=:all:",
-                                               "--force-reinstall"};
-
-std::string checkPipOption(llvm::StringRef v) {
-  llvm::SmallVector<llvm::StringRef, 8> words(std::begin(kPipOptions), std::end(kPipOptions));
-  return checkOneOf(v, words);
-}
-
 // apt, apk and dnf names share one shape: a name such as libgl1, py3-pip or
 // gcc-c++, optionally pinned with '=' (apt and apk; dnf takes name-version).
 std::string checkSystemPackage(llvm::StringRef v) {
@@ -209,14 +214,6 @@ std::string checkExcludePattern(llvm::StringRef v) {
           readers::PathPattern::compile(readers::cleanPath(v));
       !compiled)
     return llvm::toString(compiled.takeError());
-  return "";
-}
-
-std::string checkIndexUrl(llvm::StringRef v) {
-  if (!isHttpUrl(v))
-    return "expected an http:// or https:// URL";
-  if (hasWhitespace(v) || hasQuote(v))
-    return "a URL may not contain whitespace or quotes";
   return "";
 }
 
@@ -337,6 +334,10 @@ std::string checkCudaBuilderFlavor(llvm::StringRef v) {
   return checkOneOf(v, {"devel", "cudnn-devel"});
 }
 
+std::string checkShell(llvm::StringRef v) { return checkOneOf(v, {"bash", "sh"}); }
+
+std::string checkStepNeed(llvm::StringRef v) { return checkOneOf(v, {"system", "python"}); }
+
 std::string checkDialect(llvm::StringRef v) {
   return checkOneOf(v, {"buildkit", "docker20", "buildah", "legacy"});
 }
@@ -354,12 +355,13 @@ const ValueRule pythonVersion{"Python version", checkPythonVersion};
 const ValueRule pipPackage{"Python package", checkPipPackage};
 const ValueRule systemPackage{"system package", checkSystemPackage};
 const ValueRule packageManager{"package manager", checkPackageManager};
-const ValueRule indexUrl{"index URL", checkIndexUrl};
+const ValueRule indexUrl{"index URL", checkHttpUrl};
 const ValueRule contextPath{"context path", checkContextPath};
 const ValueRule copyPath{"context path", checkCopyPath};
 const ValueRule imagePath{"image path", checkImagePath};
 const ValueRule workdir{"workdir", checkWorkdir};
 const ValueRule anyPath{"directory", checkAnyPath};
+const ValueRule copyDestination{"destination", checkAnyPath};
 const ValueRule envName{"environment variable name", checkEnvName};
 const ValueRule labelKey{"label key", checkLabelKey};
 const ValueRule userName{"user name", checkUserName};
@@ -379,7 +381,10 @@ const ValueRule pythonManager{"Python package manager", checkPythonManager};
 const ValueRule venvStage{"venv stage", checkVenvStage};
 const ValueRule extraName{"extra", checkExtraName};
 const ValueRule toolVersion{"version", checkToolVersion};
-const ValueRule pipOption{"pip option", checkPipOption};
+const ValueRule variantValue{"variant value", checkStepName};
+const ValueRule groupName{"group name", checkUserName};
+const ValueRule shell{"shell", checkShell};
+const ValueRule stepNeed{"group", checkStepNeed};
 } // namespace rules
 
 std::optional<long long> durationMillis(llvm::StringRef value) {

@@ -36,6 +36,7 @@ extern const ValueRule copyPath;      // a context path, or "."
 extern const ValueRule imagePath;     // /models/llama (absolute, in the image, not "/")
 extern const ValueRule workdir;       // /app (an image path that may be "/")
 extern const ValueRule anyPath;       // relative to the workdir, or absolute
+extern const ValueRule copyDestination; // the same, for where a copy goes
 extern const ValueRule envName;       // HF_HOME
 extern const ValueRule labelKey;      // org.opencontainers.image.source
 extern const ValueRule userName;      // app
@@ -59,6 +60,26 @@ extern const ValueRule pipOption;     // --no-deps (an allow-list)
 // GpuValueRules.cpp
 extern const ValueRule driverVersion; // 535.104.05 (an NVIDIA driver)
 extern const ValueRule cudaArch;      // 8.6, 9.0+PTX (a TORCH_CUDA_ARCH_LIST entry)
+// ModelRules.cpp
+extern const ValueRule modelImage;    // runtime, or an image like python:3.12-slim
+extern const ValueRule downloader;    // huggingface_hub, urllib
+extern const ValueRule modelPattern;  // *.safetensors, tokenizer/ (fnmatch, repo-relative)
+extern const ValueRule pipInstaller;  // pip, uv
+extern const ValueRule pythonEnvironment; // venv, base
+extern const ValueRule sha256;        // 64 lowercase hex digits
+extern const ValueRule keyFingerprint; // 40 hex digits (an OpenPGP v4 fingerprint)
+extern const ValueRule aptSuite;      // jammy, bookworm-updates, ./
+extern const ValueRule aptComponent;  // main, contrib
+extern const ValueRule assetUrl;      // https://github.com/.../eng.traineddata
+extern const ValueRule gitUrl;        // https://github.com/org/repo.git
+extern const ValueRule commitId;      // 40 hex digits
+extern const ValueRule unpackFormat;  // zip, tar
+extern const ValueRule variantValue;  // cpu, cu126
+extern const ValueRule condaTool;     // conda, mamba, micromamba
+extern const ValueRule indexStrategy; // first-index, unsafe-first-match, unsafe-best-match
+extern const ValueRule groupName;     // video
+extern const ValueRule shell;         // bash, sh
+extern const ValueRule stepNeed;      // system, python
 } // namespace rules
 
 /// The milliseconds in a duration as `rules::duration` accepts it (30s,

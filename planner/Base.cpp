@@ -12,6 +12,18 @@
 namespace imageplan::planner {
 namespace {
 
+struct DistroCodename {
+  const char *distro;
+  const char *codename;
+};
+
+// The release codename apt sources of a distribution name (its python3 is in
+// dsl/compat.yaml).
+constexpr DistroCodename kCodenames[] = {
+    {"ubuntu20.04", "focal"},  {"ubuntu22.04", "jammy"},   {"ubuntu24.04", "noble"},
+    {"debian11", "bullseye"}, {"debian12", "bookworm"},  {"debian13", "trixie"},
+};
+
 std::string fullCudaVersion(llvm::StringRef version) {
   // NVIDIA tags carry three components: 11.8 -> 11.8.0.
   if (version.count('.') == 1)
@@ -42,6 +54,9 @@ void describeImage(BaseImages &out, llvm::StringRef image) {
   if (const dsl::compat::DistroPython *d = dsl::compat::distroPythonOf(lower)) {
     out.distro = d->distro;
     out.shippedPython = d->python;
+    for (const DistroCodename &c : kCodenames)
+      if (out.distro == c.distro)
+        out.codename = c.codename;
     return;
   }
   out.distro = repo.str();

@@ -69,11 +69,11 @@ std::optional<unsigned> addPinsStage(BuildGraph &graph, const GraphInputs &in) {
 
 unsigned addPoetryStage(BuildGraph &graph, const GraphInputs &in) {
   unsigned stage = addStage(
-      graph, stageOnBase(kPoetryStage, in.base.runtime,
+      graph, stageOnBase(kPoetryStage, in.runtimeFrom(),
                          "installs poetry into a venv of its own, which the runtime's "
                          "dependency install mounts and never keeps",
-                         in.base, /*python=*/true));
-  unsigned interpreter = addInterpreter(graph, in, stage, /*withHeaders=*/false);
+                         in, /*python=*/true));
+  std::optional<unsigned> interpreter = addInterpreter(graph, in, stage, /*withHeaders=*/false);
   const dsl::PythonSpec &python = *in.spec.python;
   std::string version = dsl::poetryVersion(python);
   Node &node = addNode(

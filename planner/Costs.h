@@ -53,6 +53,12 @@ inline constexpr double kVenvSplit = 5;          // gathering that in builder-ve
 inline constexpr double kPinsFile = 0.5;         // the pins' constraints file
 inline constexpr double kManagedPython = 25;      // download of a standalone CPython
 inline constexpr double kProjectInstall = 5;      // the app alone, --no-deps
+inline constexpr double kCondaEnvironment = 180;  // solving and linking an environment.yml
+inline constexpr double kAptRepository = 5;       // a key download and a sources file
+inline constexpr double kAptRepositoryGpg = 15;   // the same, with gpg installed to pick the key
+inline constexpr double kAssetDownload = 60;
+inline constexpr double kAssetCheckout = 120;     // a shallow clone, LFS objects included
+inline constexpr double kAssetCopy = 10;
 
 /// A step that costs this much or more (torch, a wheel build, a model) never
 /// shares a RUN with another step: that one's changes would rebuild it.

@@ -4,6 +4,7 @@
 #include "planner/Graph.h"
 
 #include "planner/BuildNodes.h"
+#include "planner/AssetNodes.h"
 #include "planner/Cycles.h"
 #include "planner/GraphInputs.h"
 #include "planner/History.h"
@@ -11,6 +12,7 @@
 #include "planner/Planner.h"
 #include "planner/StageNodes.h"
 #include "planner/StepNodes.h"
+#include "planner/VariantNodes.h"
 
 namespace imageplan::planner {
 
@@ -41,6 +43,10 @@ const char *toString(NodeKind kind) {
   case NodeKind::ProjectInstall: return "project-install";
   case NodeKind::PinsFile: return "pins-file";
   case NodeKind::VenvSplit: return "venv-split";
+  case NodeKind::CondaEnvironment: return "conda-env";
+  case NodeKind::AptRepository: return "apt-repository";
+  case NodeKind::AssetFetch: return "asset-fetch";
+  case NodeKind::AssetCopy: return "asset-copy";
   }
   return "step";
 }
@@ -50,6 +56,7 @@ const char *toString(RateSource source) {
   case RateSource::Default: return "default";
   case RateSource::Spec: return "spec";
   case RateSource::History: return "history";
+  case RateSource::Lock: return "lock";
   }
   return "default";
 }
@@ -60,6 +67,7 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   GraphInputs in = graphInputs(diags, spec, options);
   BuildGraph graph;
   // Stages in Dockerfile order: each copies only from the stages before it.
+  addVariantBaseStages(graph, in, needsBuilder(in));
   addPinsStage(graph, in);
   if (in.poetryStage)
     addPoetryStage(graph, in);
@@ -70,17 +78,25 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   for (const dsl::ModelSpec &model : spec.models)
     if (model.bake.value)
       models.push_back(addModelStage(graph, in, model));
+  std::vector<AssetStage> assets;
+  for (const dsl::AssetSpec &asset : spec.assets)
+    assets.push_back(addAssetStage(graph, in, asset));
   StepIndex steps;
   std::vector<CustomStage> custom;
   for (const dsl::StageSpec &stage : spec.stages)
     custom.push_back(addCustomStage(graph, stage, steps));
-  StageAnchors runtime = addRuntimeStage(graph, diags, in, {builder, models, custom, steps});
+  StageAnchors runtime =
+      addRuntimeStage(graph, diags, in, {builder, models, assets, custom, steps});
   // Custom steps last: `after:` may name any built-in node of their stage.
   addCustomSteps(graph, diags, spec.steps, builder, runtime, steps);
   for (const dsl::TargetSpec &target : spec.targets)
     addTarget(graph, diags, in, target);
+  // Measured now, or measured before and committed: a history given on the
+  // command line wins over the lock's rates.
   if (options.history)
     applyHistory(graph, *options.history);
+  else if (options.lock && options.lock->rates)
+    applyLockedRates(diags, graph, *options.lock, options.reportPins, options.lockMustMatch);
   // Only a graph built without errors is checked for cycles.
   if (diags.errorCount() == errorsBefore)
     checkCycles(diags, graph, steps.afterLocs);

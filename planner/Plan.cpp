@@ -3,6 +3,8 @@
 // operation does not compile until it answers them.
 #include "planner/Plan.h"
 
+#include <algorithm>
+
 namespace imageplan::plan {
 namespace {
 
@@ -43,6 +45,13 @@ bool isRunOp(const Op &op) {
                         [](const InstallPython &) { return true; },
                         [](const RecordVenv &) { return true; },
                         [](const SplitVenv &) { return true; },
+                        [](const CondaEnvUpdate &) { return true; },
+                        [](const FetchUrl &) { return false; },
+                        [](const AptSource &) { return true; },
+                        [](const AssetDownload &) { return true; },
+                        [](const GitCheckout &) { return true; },
+                        [](const VariantSwitch &) { return true; },
+                        [](const DeclareArg &) { return false; },
                     },
                     op);
 }
@@ -71,6 +80,22 @@ std::vector<std::string> contextInputs(const Op &op) {
           [](const InstallPython &) { return Paths(); },
           [](const RecordVenv &) { return Paths(); },
           [](const SplitVenv &) { return Paths(); },
+          [](const CondaEnvUpdate &conda) { return Paths{conda.file}; },
+          [](const FetchUrl &) { return Paths(); },
+          [](const AptSource &) { return Paths(); },
+          [](const AssetDownload &) { return Paths(); },
+          [](const GitCheckout &) { return Paths(); },
+          [](const VariantSwitch &variant) {
+            Paths paths;
+            for (const auto &[value, installs] : variant.cases)
+              for (const VariantInstall &install : installs)
+                for (const std::string &path : contextInputs(std::visit(
+                         [](const auto &each) { return Op(each); }, install)))
+                  if (std::find(paths.begin(), paths.end(), path) == paths.end())
+                    paths.push_back(path);
+            return paths;
+          },
+          [](const DeclareArg &) { return Paths(); },
       },
       op);
 }
@@ -91,9 +116,87 @@ std::vector<std::string> stagesRead(const Op &op) {
           [&](const PoetryInstall &poetry) { return nonEmpty({poetry.poetryStage}); },
           [&](const InstallPython &python) { return nonEmpty({python.uvImage}); },
           [&](const InstallProject &project) { return nonEmpty({project.uvImage}); },
+          [](const VariantSwitch &variant) {
+            Paths names;
+            for (const auto &[value, installs] : variant.cases)
+              for (const VariantInstall &install : installs)
+                for (const std::string &name : stagesRead(std::visit(
+                         [](const auto &each) { return Op(each); }, install)))
+                  if (std::find(names.begin(), names.end(), name) == names.end())
+                    names.push_back(name);
+            return names;
+          },
           [](const auto &) { return Paths(); },
       },
       op);
+}
+
+namespace {
+
+using Refs = std::vector<std::string *>;
+
+/// The image references an operation holds; a CopyStage's may name a stage.
+Refs imageFields(Op &op) {
+  return std::visit(Visitor{
+                        [](SystemInstall &) { return Refs(); },
+                        [](CreateVenv &) { return Refs(); },
+                        [](PipInstall &) { return Refs(); }, // wheelStage: always a stage
+                        [](PipWheel &) { return Refs(); },
+                        [](ModelDownload &) { return Refs(); },
+                        [](CopyContext &) { return Refs(); },
+                        [](CopyStage &copy) { return Refs{&copy.stage}; },
+                        [](MakeDirs &) { return Refs(); },
+                        [](CreateUser &) { return Refs(); },
+                        [](RunScript &) { return Refs(); },
+                        [](SetEnv &) { return Refs(); },
+                        [](SetWorkdir &) { return Refs(); },
+                        [](WriteFile &) { return Refs(); },
+                        [](UvSync &) { return Refs(); },
+                        [](PoetryInstall &) { return Refs(); },
+                        [](InstallPoetry &) { return Refs(); },
+                        [](InstallProject &project) { return Refs{&project.uvImage}; },
+                        [](InstallPython &python) { return Refs{&python.uvImage}; },
+                        [](RecordVenv &) { return Refs(); },
+                        [](SplitVenv &) { return Refs(); },
+                        [](CondaEnvUpdate &) { return Refs(); },
+                        [](FetchUrl &) { return Refs(); },
+                        [](AptSource &) { return Refs(); },
+                        [](AssetDownload &) { return Refs(); },
+                        [](GitCheckout &) { return Refs(); },
+                        [](VariantSwitch &) { return Refs(); },
+                        [](DeclareArg &) { return Refs(); },
+                    },
+                    op);
+}
+
+} // namespace
+
+void forEachImage(Plan &plan, const std::function<void(std::string &)> &visit) {
+  std::vector<std::string> stageNames;
+  for (const Stage &stage : plan.stages)
+    stageNames.push_back(stage.name);
+  auto isStage = [&](const std::string &name) {
+    return std::find(stageNames.begin(), stageNames.end(), name) != stageNames.end();
+  };
+  for (Stage &stage : plan.stages) {
+    if (!stage.fromStage && !stage.from.empty())
+      visit(stage.from);
+    for (Layer &layer : stage.layers)
+      for (Op &op : layer.ops)
+        for (std::string *ref : imageFields(op))
+          if (!ref->empty() && !isStage(*ref))
+            visit(*ref);
+  }
+}
+
+std::vector<std::string> imageReferences(const Plan &plan) {
+  Plan copy = plan;
+  std::vector<std::string> refs;
+  forEachImage(copy, [&](std::string &ref) {
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end())
+      refs.push_back(ref);
+  });
+  return refs;
 }
 
 const char *toString(PackageManager manager) {

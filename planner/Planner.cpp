@@ -6,6 +6,8 @@
 #include "planner/Costs.h"
 #include "planner/Graph.h"
 #include "planner/Order.h"
+#include "planner/OrderTies.h"
+#include "planner/Pins.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -25,7 +27,8 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     // One package manager call per layer: install earlier, but never past a
     // user script (it may add a package source the packages need).
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
-      if (std::holds_alternative<plan::RunScript>(*it))
+      if (std::holds_alternative<plan::RunScript>(*it) ||
+          std::holds_alternative<plan::AptSource>(*it))
         break;
       if (auto *earlier = std::get_if<plan::SystemInstall>(&*it);
           earlier && earlier->manager == install->manager) {
@@ -44,7 +47,9 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
         earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir &&
         earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles &&
         earlier->pinsStage == pip->pinsStage && earlier->pinsFile == pip->pinsFile &&
-        earlier->stageConstraints == pip->stageConstraints && earlier->target == pip->target) {
+        earlier->stageConstraints == pip->stageConstraints && earlier->target == pip->target &&
+        earlier->installer == pip->installer && earlier->indexStrategy == pip->indexStrategy &&
+        earlier->python == pip->python) {
       for (std::string &package : pip->packages)
         if (!llvm::is_contained(earlier->packages, package))
           earlier->packages.push_back(std::move(package));
@@ -80,6 +85,7 @@ public:
     for (unsigned s = 0; s < graph.stages.size(); ++s)
       result.stages.push_back(buildStage(s));
     result.contextPaths = contextPaths(result);
+    result.args = graph.args;
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
     return result;
@@ -125,6 +131,7 @@ private:
       if (node.stage == s)
         members.push_back(&node);
     std::vector<OrderItem> items;
+    std::vector<TieKey> ties;
     std::vector<unsigned> local(graph.nodes.size(), ~0u);
     for (unsigned i = 0; i < members.size(); ++i) {
       const Node &node = *members[i];
@@ -132,8 +139,12 @@ private:
       if (!node.changedIn.empty() && !node.consumesStage)
         item.changedIn = &node.changedIn;
       items.push_back(item);
+      ties.push_back({node.cost, nameRank(node.inputs)});
       local[node.id] = i;
     }
+    std::vector<unsigned> ranks = tieRanks(ties);
+    for (unsigned i = 0; i < members.size(); ++i)
+      items[i].tieRank = ranks[i];
     std::vector<std::pair<unsigned, unsigned>> edges;
     for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
       unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
@@ -246,7 +257,12 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  return PlanBuilder(*graph, spec).build();
+  unsigned errorsBefore = diags.errorCount();
+  plan::Plan plan = PlanBuilder(*graph, spec).build();
+  applyLockToPlan(diags, plan, spec, options);
+  if (diags.errorCount() != errorsBefore)
+    return readers::diagnosticsReported(diags.errorCount() - errorsBefore);
+  return plan;
 }
 
 } // namespace imageplan::planner

@@ -19,17 +19,21 @@ namespace imageplan::planner {
 /// constraints files and the pins' constraints file.
 plan::PipInstall pipInstallOp(const GraphInputs &in, std::vector<std::string> packages);
 
-/// The pins (`packages`), where the venv is built, after that stage's
-/// interpreter and system packages; with `record`, what they installed is
-/// recorded for the split (RecordVenv). None when nothing is pinned.
-std::optional<unsigned> addPins(BuildGraph &graph, const GraphInputs &in,
-                                const StageAnchors &where, bool record);
+/// What the venv (or the base image's environment) starts with where it is
+/// built, after that stage's interpreter and system packages: a conda
+/// environment file, the pins (`packages`) and a variant's packages, in that
+/// order; with `installer: uv` the uv binary too (set as `where.installer`).
+/// With `record`, what they installed is recorded for the split
+/// (RecordVenv). Returns the last of them: what later installs come after.
+std::optional<unsigned> addPins(BuildGraph &graph, const GraphInputs &in, StageAnchors &where,
+                                bool record);
 
 /// What installs into the venv after its pins, in the stage of `where` (with
 /// its `pins` anchor when they are in the same stage): the wheels `builder`
 /// built (installed before anything else can ask for them), requirement
-/// files, packages with options, and the uv or poetry lock. With `frozen`
-/// they also read the pins' freeze. Returns their nodes.
+/// files, a pip project's declared dependencies, packages with options, and
+/// the uv or poetry lock. With `frozen` they also read the pins' freeze.
+/// Returns their nodes.
 std::vector<unsigned> addLaterInstalls(BuildGraph &graph, const GraphInputs &in,
                                        const StageAnchors &where, const StageAnchors *builder,
                                        bool frozen);

@@ -23,15 +23,15 @@ std::string probePython(readers::DiagnosticEngine &diags, const GraphInputs &in,
   return "";
 }
 
-/// The grace period of a health check the spec gives none: an image with
-/// models loads them before it answers (and downloads them first when they
-/// are not baked), and failures before that must not mark it unhealthy.
+/// Docker counts no failed probe during the start period, and the first
+/// passing one ends it, so a generous default costs nothing when the app is
+/// up sooner: the time to load a baked model, or to download one on first
+/// start and load it.
 std::string defaultStartPeriod(const dsl::Spec &spec) {
-  if (spec.models.empty())
-    return "";
-  bool downloadsAtStart =
-      llvm::any_of(spec.models, [](const dsl::ModelSpec &model) { return !model.bake.value; });
-  return downloadsAtStart ? kModelDownloadStartPeriod : kModelLoadStartPeriod;
+  bool fetched = llvm::any_of(spec.models, [](const dsl::ModelSpec &m) { return !m.bake.value; });
+  if (fetched)
+    return kFetchedModelStartPeriod;
+  return spec.models.empty() ? "" : kBakedModelStartPeriod;
 }
 
 std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
@@ -75,8 +75,10 @@ std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
 plan::Pairs labels(const GraphInputs &in, const dsl::TargetSpec *target) {
   const dsl::Spec &spec = in.spec;
   std::string title = target ? spec.name.value + "-" + target->name.value : spec.name.value;
-  plan::Pairs labels = {{"org.opencontainers.image.title", title},
-                        {"org.opencontainers.image.base.name", in.base.runtime}};
+  plan::Pairs labels = {{"org.opencontainers.image.title", title}};
+  // With a variant that selects the base, no one name is true of every image.
+  if (!in.baseVariant)
+    labels.push_back({"org.opencontainers.image.base.name", in.base.runtime});
   for (const auto &[key, value] : values(spec.labels)) {
     auto existing = llvm::find_if(labels, [&](const auto &label) { return label.first == key; });
     if (existing != labels.end())
@@ -98,14 +100,23 @@ plan::RuntimeConfig runtimeConfig(readers::DiagnosticEngine &diags, const GraphI
       target && !target->expose.empty() ? target->expose : app.expose;
   for (const dsl::LInt &port : expose)
     config.expose.push_back(static_cast<int>(port.value));
-  bool ownCommand = target && (!target->entrypoint.empty() || !target->cmd.empty());
+  bool ownCommand = target && (!target->entrypoint.empty() || !target->cmd.empty() ||
+                               target->shellCmd);
   config.entrypoint = values(ownCommand ? target->entrypoint : app.entrypoint);
-  config.cmd = values(ownCommand ? target->cmd : app.cmd);
+  const std::optional<dsl::LString> &shellCmd = ownCommand ? target->shellCmd : app.shellCmd;
+  // The shell form runs the user's text with sh at container start, where
+  // `${PORT}` expands; written as the exec form of sh, so the Dockerfile
+  // parser sees one JSON string and expands nothing at build time.
+  config.cmd = shellCmd ? std::vector<std::string>{"/bin/sh", "-c", shellCmd->value}
+                        : values(ownCommand ? target->cmd : app.cmd);
   const std::optional<dsl::HealthcheckSpec> &check =
       target && target->healthcheck ? target->healthcheck : app.healthcheck;
   if (check)
     config.healthcheck = healthcheck(diags, in, *check, expose);
   config.labels = labels(in, target);
+  for (const dsl::ModelSpec &model : in.spec.models)
+    if (!model.bake.value)
+      config.volumes.push_back(model.path.value);
   return config;
 }
 

@@ -12,11 +12,10 @@
 
 namespace imageplan::planner {
 
-/// A health check's `start_period` when the spec gives none and the image
-/// has models: enough to load a model of several GB from disk onto a GPU, and
-/// for models downloaded when the container starts, to download it first.
-inline constexpr const char *kModelLoadStartPeriod = "5m";
-inline constexpr const char *kModelDownloadStartPeriod = "15m";
+/// Health-check start periods when the spec gives none and the image has
+/// models: one baked in loads; one fetched on first start downloads first.
+inline constexpr const char *kBakedModelStartPeriod = "2m";
+inline constexpr const char *kFetchedModelStartPeriod = "10m";
 
 /// The app's metadata, or `target`'s where it says more (null: the app's
 /// alone). Reports an http health check that cannot run in the image.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "planner/Graph.h"
+#include "planner/AssetNodes.h"
 #include "planner/GraphInputs.h"
 #include "planner/ModelNodes.h"
 #include "planner/StageAnchors.h"
@@ -26,14 +27,15 @@ struct CustomStage {
 struct EarlierStages {
   const std::optional<StageAnchors> &builder;
   const std::vector<ModelStage> &models;
+  const std::vector<AssetStage> &assets;
   const std::vector<CustomStage> &custom;
   const StepIndex &steps;
 };
 
 /// A stage on an image of the base; with `python`, its environment runs the
-/// venv's interpreter.
+/// venv's interpreter (or that of the base image's environment).
 StageInfo stageOnBase(std::string name, std::string from, std::string purpose,
-                      const BaseImages &base, bool python);
+                      const GraphInputs &in, bool python);
 
 /// True when something is compiled or built with the full toolchain: wheels,
 /// the venv (`venv: builder`) or a `stage: builder` step.

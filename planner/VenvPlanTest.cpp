@@ -138,6 +138,39 @@ app: {copy: [app/]}
   EXPECT_EQ(tools->target, "");
 }
 
+TEST(VenvPlanTest, ThePinsHoldInTheBaseEnvironmentToo) {
+  // No venv: every pip install into the base image's environment, by uv or
+  // by a package's own index, still reads the pins' constraints file.
+  Planned planned = planFor(R"(imageplan: 1
+name: b
+base: {image: "python:3.11-slim"}
+python:
+  environment: base
+  installer: uv
+  packages:
+    - torch==2.3.1
+    - {name: torchvision==0.18.1, index_url: "https://download.pytorch.org/whl/cpu"}
+  requirements: [requirements.txt]
+app: {copy: [app/]}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  EXPECT_TRUE(opsOf<plan::CreateVenv>(runtime).empty());
+  std::vector<plan::PipInstall> pips = opsOf<plan::PipInstall>(runtime);
+  ASSERT_EQ(pips.size(), 3u);
+  for (const plan::PipInstall &pip : pips) {
+    EXPECT_EQ(pip.pinsStage, "python-pins");
+    EXPECT_EQ(pip.installer, "uv");
+    EXPECT_EQ(pip.python, "/usr/local/bin/python");
+  }
+  const auto *pins = findOp<plan::WriteFile>(stageNamed(*planned.plan, "python-pins"));
+  ASSERT_TRUE(pins);
+  EXPECT_EQ(pins->content, "torch==2.3.1\ntorchvision==0.18.1\n");
+  // The package from its own index goes before the requirement file.
+  EXPECT_LT(layerIndex(runtime, "python packages (from https://download.pytorch.org/whl/cpu)"),
+            layerIndex(runtime, "requirements.txt"));
+}
+
 TEST(VenvPlanTest, PoetryComesFromAStageOfItsOwnForARuntimeVenv) {
   Planned planned = planFor(R"(imageplan: 1
 name: p
@@ -165,7 +198,7 @@ models: [{id: org/m, path: /models/m, bake: true}]
 app: {copy: [app/], expose: [8000], healthcheck: {http: /health}}
 )");
   ASSERT_TRUE(baked.plan) << baked.diagnostics;
-  EXPECT_EQ(baked.plan->stages.back().runtime->healthcheck->startPeriod, "5m");
+  EXPECT_EQ(baked.plan->stages.back().runtime->healthcheck->startPeriod, "2m");
   Planned atStart = planFor(R"(imageplan: 1
 name: h
 base: {image: "python:3.11-slim"}

@@ -2,12 +2,15 @@
 # Installs what building imageplan needs on Debian 12 and, with --test, what its
 # test suites need too (shellcheck, Node.js with npm, dockerfile-utils; for the
 # end-to-end builds Docker 20.10, debootstrap, buildah, and Debian's python3
-# with pip, setuptools and wheel, whose wheels also go into the local index).
+# with pip, setuptools and wheel, whose wheels also go into the local index;
+# for `imageplan lock`, docker-registry, skopeo and curl).
 # Only what is missing is installed, so running it again does nothing.
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
 
 readonly DOCKERFILE_UTILS_VERSION=0.16.3
+# Hugging Face's JS hub client: tests/hub checks the stand-in hub with it.
+readonly HF_HUB_JS_VERSION=2.17.5
 
 with_tests=0
 case "${1:-}" in
@@ -43,6 +46,12 @@ if ((with_tests)); then
   # wheelhouse with /usr/bin/python3.
   packages+=(docker.io debootstrap buildah python3 python3-pip python3-setuptools python3-wheel
     python3-setuptools-whl python3-wheel-whl)
+  # imageplan lock: a real registry on loopback to resolve digests from, and
+  # skopeo to resolve them with (curl, for the registry and hub APIs, too).
+  packages+=(docker-registry skopeo curl)
+  # tests/e2e/features.sh: a signed apt repository (dpkg-dev, gpg) and a git
+  # daemon on loopback.
+  packages+=(dpkg-dev gpg git)
   # Node.js may come from another Debian repository whose nodejs package bundles
   # npm (and conflicts with Debian's npm): ask apt only for what is not there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -83,6 +92,23 @@ if ((with_tests)); then
         "(npm's global bin folder: $(npm prefix -g)/bin)" >&2
       exit 1
     fi
+  fi
+fi
+
+# The version of the global npm package $1, or nothing.
+npm_global_version() {
+  local package_json
+  package_json="$(npm root -g 2>/dev/null)/$1/package.json"
+  [[ -f $package_json ]] || return 0
+  node -p 'require(process.argv[1]).version' "$package_json" 2>/dev/null || true
+}
+
+if ((with_tests)); then
+  installed=$(npm_global_version @huggingface/hub)
+  if [[ $installed != "$HF_HUB_JS_VERSION" ]]; then
+    echo "setup.sh: installing @huggingface/hub@$HF_HUB_JS_VERSION (npm, global)"
+    as_root npm install -g --no-audit --no-fund --loglevel=error \
+      "@huggingface/hub@$HF_HUB_JS_VERSION" >/dev/null
   fi
 fi
 

@@ -78,6 +78,9 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
   add("--context", compile.contextDir);
   add("--base-image", compile.baseImage);
   add("--dialect", compile.dialect);
+  add("--lock", compile.lockPath);
+  if (compile.noLock)
+    words.push_back("--no-lock");
   if (compile.history)
     words.push_back("--history=" + std::to_string(*compile.history));
   std::vector<llvm::StringRef> refs(words.begin(), words.end());
@@ -177,7 +180,10 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
   if (!options.depfile.empty() && toStdout)
     return usageError(diags, "--depfile needs an output file (-o FILE or --output-dir)");
 
-  std::optional<Compiled> compiled = compileAndReport(diags, options.compile);
+  CompileOptions compile = options.compile;
+  compile.reportPins = true;
+  compile.lockMustMatch = !options.checkFile.empty();
+  std::optional<Compiled> compiled = compileAndReport(diags, compile);
   if (!compiled)
     return 1;
 
@@ -202,7 +208,9 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
 
 int runCheck(const CompileOptions &options, llvm::raw_ostream &err) {
   readers::DiagnosticEngine diags(err);
-  return compileAndReport(diags, options) ? 0 : 1;
+  CompileOptions compile = options;
+  compile.reportPins = true;
+  return compileAndReport(diags, compile) ? 0 : 1;
 }
 
 } // namespace imageplan::driver

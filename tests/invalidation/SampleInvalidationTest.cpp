@@ -38,14 +38,15 @@ const std::set<std::string> &dependencyKinds() {
       "system-packages", "interpreter",    "python-packages", "requirements",
       "build-requires",  "wheel-build",    "wheel-install",   "model-download",
       "model-copy",      "image-artifact", "python-manager",  "python-deps",
-      "venv-copy",       "pins-file",      "venv-split",
+      "venv-copy",       "pins-file",      "venv-split",      "conda-env",
+      "apt-repository",  "asset-fetch",    "asset-copy",
   };
   return kinds;
 }
 
 // Kinds whose inputs are the Python dependency manifests.
 const std::set<std::string> &manifestKinds() {
-  static const std::set<std::string> kinds = {"requirements", "python-deps"};
+  static const std::set<std::string> kinds = {"requirements", "python-deps", "conda-env"};
   return kinds;
 }
 
