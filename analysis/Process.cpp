@@ -1,10 +1,11 @@
 // External programs with captured output (Process.h).
 #include "analysis/Process.h"
 
+#include "readers/InputFile.h"
+
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
 
 #include <vector>
@@ -16,10 +17,13 @@ llvm::Error failure(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string readAll(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  return buffer ? (*buffer)->getBuffer().str() : "";
+/// Bounded like every file imageplan reads: a repository's history, a blob
+/// in it or a registry's answer can be of any size.
+llvm::Expected<std::string> readAll(llvm::StringRef path, llvm::StringRef program) {
+  auto buffer = readers::readInputFile(path, {256u << 20, "a program's output"});
+  if (!buffer)
+    return failure(program + ": " + llvm::toString(buffer.takeError()));
+  return (*buffer)->getBuffer().str();
 }
 
 } // namespace
@@ -57,7 +61,13 @@ llvm::Expected<ProgramResult> runProgram(llvm::StringRef program,
   if (status == -2)
     return failure(program + " was stopped (" + message + "; time limit " +
                    llvm::Twine(timeoutSeconds) + " s)");
-  return ProgramResult{status, readAll(outPath), readAll(errPath)};
+  llvm::Expected<std::string> out = readAll(outPath, program);
+  if (!out)
+    return out.takeError();
+  llvm::Expected<std::string> err = readAll(errPath, program);
+  if (!err)
+    return err.takeError();
+  return ProgramResult{status, std::move(*out), std::move(*err)};
 }
 
 } // namespace imageplan::analysis

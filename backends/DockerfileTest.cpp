@@ -244,9 +244,22 @@ TEST(DockerfileTest, CreateUser) {
 
 TEST(DockerfileTest, RunScriptOneSimpleLineIsWrittenAsIs) {
   EXPECT_EQ("RUN --mount=type=bind,source=scripts/gen.py,target=scripts/gen.py,rw=true \\\n"
-            "    python scripts/gen.py --out \"$HOME/gen\"\n",
+            "    python scripts/gen.py --out=/tmp/gen -j4\n",
             layerText({plan::RunScript{
-                "gen", "  python scripts/gen.py --out \"$HOME/gen\"  \n", {"scripts/gen.py"}}}));
+                "gen", "  python scripts/gen.py --out=/tmp/gen -j4  \n", {"scripts/gen.py"}}}));
+}
+
+// Quotes, expansions, redirections and a shell keyword first could leave the
+// RUN line unparseable (an unmatched quote, `if` alone); such a line runs as
+// one quoted argument of the shell, which parses whatever it holds.
+TEST(DockerfileTest, RunScriptThatIsNotAPlainCommandIsQuoted) {
+  EXPECT_EQ("RUN bash -euo pipefail -c 'python gen.py --out \"$HOME/gen\"'\n",
+            layerText({plan::RunScript{"gen", "python gen.py --out \"$HOME/gen\"", {}}}));
+  EXPECT_EQ("RUN bash -euo pipefail -c 'echo '\\''unterminated'\n",
+            layerText({plan::RunScript{"q", "echo 'unterminated", {}}}));
+  EXPECT_EQ("RUN bash -euo pipefail -c if\n", layerText({plan::RunScript{"k", "if", {}}}));
+  EXPECT_EQ("RUN bash -euo pipefail -c 'make > out.txt'\n",
+            layerText({plan::RunScript{"r", "make > out.txt", {}}}));
 }
 
 // In a custom stage the inputs are copied in, so that what earlier steps

@@ -48,18 +48,25 @@ bool isLockedCacheMount(const Mount &mount) {
                             std::make_pair(std::string("sharing"), std::string("locked")));
 }
 
-// A one-line script joins the && chain as written only when nothing in it can
-// reach outside its own command: a list operator (; & | and with them && ||)
-// would regroup the chain (`x && a; b` runs b even when x failed), '#' would
-// comment out the rest of the joined line, and a trailing backslash would
-// escape the line break the Dockerfile puts after it.
+// A one-line script joins the && chain as written only when it is a plain
+// command whose words need no quoting: nothing in it can reach outside its
+// own command (a list operator would regroup the chain, '#' would comment out
+// the rest of the joined line, a trailing backslash would escape the line
+// break after it) or fail to parse (an unmatched quote or parenthesis, a
+// redirection without a target, a reserved word such as `if` first). Any
+// other script runs as one quoted argument of the stage's shell, so the RUN
+// line always parses, whatever the script holds.
 bool isSimpleCommand(llvm::StringRef script) {
-  if (script.find_first_of(";&|#\n") != llvm::StringRef::npos || script.endswith("\\"))
-    return false;
-  return llvm::none_of(script, [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\t') || u == 0x7f;
+  static constexpr llvm::StringLiteral kReserved[] = {
+      "if",    "then", "else", "elif",     "fi",   "case", "esac", "for",  "select",
+      "while", "until", "do",  "done",     "function", "in", "time", "coproc"};
+  bool plainWords = llvm::all_of(script, [](char c) {
+    return llvm::isAlnum(c) || c == ' ' || c == '\t' || llvm::StringRef("-_./=:,+@%^~").contains(c);
   });
+  if (!plainWords)
+    return false;
+  llvm::StringRef first = script.ltrim(" \t").take_until([](char c) { return c == ' ' || c == '\t'; });
+  return !llvm::is_contained(kReserved, first);
 }
 
 // Operations that are not run operations are written as instructions of

@@ -5,17 +5,20 @@
 
 #include "dsl/BuildCheck.h"
 #include "dsl/CompatCheck.h"
+#include "dsl/ContextSecrets.h"
 #include "dsl/ModelCheck.h"
 #include "dsl/AssetCheck.h"
 #include "dsl/PythonCheck.h"
 #include "dsl/VariantCheck.h"
 #include "dsl/PythonProject.h"
+#include "dsl/Sanity.h"
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -52,26 +55,33 @@ void checkStepNames(readers::DiagnosticEngine &diags, const Spec &spec) {
 }
 
 /// `after:` names a step of the same list, or (for top-level steps) a
-/// built-in group.
+/// built-in group. Names are looked up in a set: a spec may hold thousands of
+/// steps. Only the first kMaxSuggestions unknown names get a suggestion, each
+/// of which compares the name with every step's.
 void checkAfterIn(readers::DiagnosticEngine &diags, const std::vector<StepSpec> &steps, bool groups,
                   llvm::StringRef stageName = "") {
+  constexpr unsigned kMaxSuggestions = 100;
   llvm::SmallVector<llvm::StringRef, 16> targets;
+  llvm::StringSet<> known;
   for (const StepSpec &step : steps)
-    if (!step.name.value.empty() && !llvm::is_contained(targets, step.name.value))
+    if (!step.name.value.empty() && known.insert(step.name.value).second)
       targets.push_back(step.name.value);
   if (groups)
     for (const char *group : kBuiltinGroups)
-      targets.push_back(group);
+      if (known.insert(group).second)
+        targets.push_back(group);
 
+  unsigned unknown = 0;
   for (const StepSpec &step : steps) {
     for (const LString &target : step.after) {
       if (target.value == step.name.value) {
         diags.error(target.loc, "step " + quoteValue(step.name.value) + " cannot run after itself");
         continue;
       }
-      if (llvm::is_contained(targets, target.value))
+      if (known.contains(target.value))
         continue;
-      std::string suggestion = readers::closestMatch(target.value, targets);
+      std::string suggestion =
+          ++unknown <= kMaxSuggestions ? readers::closestMatch(target.value, targets) : "";
       std::string scope = stageName.empty()
                               ? ""
                               : " (steps of stage " + quoteValue(stageName) +
@@ -352,6 +362,9 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
   checkAfter(diags, spec);
   checkStageNames(diags, spec);
   checkVariants(diags, spec);
+  checkSanity(diags, spec);
+  if (!contextDir.empty())
+    warnAboutContextSecrets(diags, spec, contextDir);
   if (unsigned errors = diags.errorCount() - errorsBefore)
     return readers::diagnosticsReported(errors);
   return llvm::Error::success();

@@ -58,6 +58,8 @@ void SpecParser::readPythonPackages(const Field &field, PythonSpec &python) {
   }
   for (const YAML::Node &item : field.value) {
     llvm::SMLoc loc = r.locOf(item, field.valueLoc);
+    if (!r.visit(loc))
+      break;
     if (item.IsSequence()) {
       r.diags().error(loc, "expected a string or a mapping in 'packages', got a list");
       continue;

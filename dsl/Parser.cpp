@@ -99,7 +99,7 @@ bool SpecParser::readBaseInto(const Field &field, BaseSpec &base) {
                     base.builderFlavor = r.string(f, &rules::cudaBuilderFlavor);
                   }},
                  {"registry",
-                  [&](const Field &f) { base.registry = r.string(f, &rules::baseImage); }},
+                  [&](const Field &f) { base.registry = r.string(f, &rules::registry); }},
                  {"driver",
                   [&](const Field &f) { base.driver = r.string(f, &rules::driverVersion); }},
              });
@@ -130,10 +130,34 @@ void SpecParser::readSystem(const Field &field) {
       });
 }
 
+namespace {
+
+/// Steps and stages beyond the limits, reported at the first one too many.
+void checkSpecSize(readers::DiagnosticEngine &diags, const Spec &spec, const SpecLimits &limits) {
+  std::vector<llvm::SMLoc> steps, stages;
+  for (const StepSpec &step : spec.steps)
+    steps.push_back(step.loc);
+  for (const StageSpec &stage : spec.stages) {
+    stages.push_back(stage.loc);
+    for (const StepSpec &step : stage.steps)
+      steps.push_back(step.loc);
+  }
+  for (const TargetSpec &target : spec.targets)
+    stages.push_back(target.loc);
+  if (steps.size() > limits.maxSteps)
+    diags.error(steps[limits.maxSteps], "more than " + llvm::Twine(limits.maxSteps) +
+                                            " steps in the spec (top level and stages together)");
+  if (stages.size() > limits.maxStages)
+    diags.error(stages[limits.maxStages], "more than " + llvm::Twine(limits.maxStages) +
+                                              " stages and targets in the spec");
+}
+
+} // namespace
+
 llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned bufferId,
-                               llvm::StringRef displayPath) {
+                               llvm::StringRef displayPath, const SpecLimits &limits) {
   unsigned errorsBefore = diags.errorCount();
-  YamlReader reader(diags, bufferId);
+  YamlReader reader(diags, bufferId, limits);
   Spec spec;
   spec.path = displayPath.str();
 
@@ -149,6 +173,7 @@ llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned buffer
                     "expected a mapping at the top level, got " + describeNode(*root));
       else
         SpecParser(reader, spec).readTop(*root, reader.locOf(*root, reader.start()));
+      checkSpecSize(diags, spec, limits);
     } catch (const YAML::Exception &e) {
       diags.error(reader.locOf(e.mark, reader.start()), "invalid YAML: " + yamlMessage(e));
     } catch (const std::exception &e) {

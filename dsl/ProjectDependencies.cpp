@@ -74,7 +74,7 @@ private:
   }
 
   std::optional<unsigned> load(const std::string &file, std::vector<std::string> *filesRead) {
-    llvm::Expected<unsigned> buffer = diags.addFile(onDisk(contextDir, file));
+    llvm::Expected<unsigned> buffer = diags.addFile(onDisk(contextDir, file), readers::limits::kProjectFile, "", contextDir);
     if (!buffer) {
       error(loc, "cannot read " + quoteValue(file) + ": " + llvm::toString(buffer.takeError()));
       return std::nullopt;

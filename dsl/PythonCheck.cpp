@@ -10,6 +10,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -241,10 +242,11 @@ private:
   /// The extras the pyproject.toml defines, none when it cannot be read;
   /// nothing after the reader reported it malformed at its location.
   std::optional<std::vector<std::string>> definedExtras(const std::string &pyproject) {
-    llvm::Expected<unsigned> buffer = diags.addFile(contextFile(contextDir, pyproject));
+    llvm::Expected<unsigned> buffer = diags.addFile(contextFile(contextDir, pyproject),
+                                                    readers::limits::kProjectFile, "", contextDir);
     if (!buffer) {
-      llvm::consumeError(buffer.takeError());
-      return std::vector<std::string>();
+      diags.error(llvm::toString(buffer.takeError()));
+      return std::nullopt;
     }
     llvm::Expected<readers::Pyproject> parsed = readers::parsePyproject(diags, *buffer);
     if (!parsed) {
@@ -263,10 +265,15 @@ private:
     for (const VariantSpec &variant : spec.variants)
       for (const VariantValueSpec &value : variant.values)
         wanted.insert(wanted.end(), value.extras.begin(), value.extras.end());
+    llvm::StringSet<> known;
+    for (llvm::StringRef name : names)
+      known.insert(name);
+    unsigned unknown = 0; // suggestions compare with every name: the first 100 only
     for (const LString &extra : wanted) {
-      if (llvm::is_contained(names, extra.value))
+      if (known.contains(extra.value))
         continue;
-      std::string suggestion = readers::closestMatch(extra.value, names);
+      std::string suggestion =
+          ++unknown <= 100 ? readers::closestMatch(extra.value, names) : std::string();
       std::string known = defined->empty() ? " defines no extras"
                                            : " defines no extra " + quoteValue(extra.value);
       diags.error(extra.loc,

@@ -10,6 +10,19 @@
 #include "llvm/ADT/StringExtras.h"
 
 namespace imageplan::dsl {
+
+namespace detail {
+
+std::string checkHttpUrl(llvm::StringRef v) {
+  if (!isHttpUrl(v))
+    return "expected an http:// or https:// URL";
+  if (hasWhitespace(v) || hasQuote(v))
+    return "a URL may not contain whitespace or quotes";
+  return "";
+}
+
+} // namespace detail
+
 namespace {
 
 using namespace detail;

@@ -6,6 +6,7 @@
 
 #include "readers/Diagnostics.h"
 #include "readers/DockerignoreMatcher.h"
+#include "readers/TextEscape.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -40,31 +41,11 @@ bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
 }
 
-std::string checkHttpUrl(llvm::StringRef v) {
-  if (!isHttpUrl(v))
-    return "expected an http:// or https:// URL";
-  if (hasWhitespace(v) || hasQuote(v))
-    return "a URL may not contain whitespace or quotes";
-  return "";
-}
-
 } // namespace detail
 
 namespace {
 
 using namespace detail;
-
-bool isLegalUtf8(llvm::StringRef s) {
-  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
-  return llvm::isLegalUTF8String(&begin, begin + s.size());
-}
-
-/// A C1 control (U+0080..U+009F) starts at s[i]: UTF-8 C2 80..C2 9F.
-bool isC1At(llvm::StringRef s, size_t i) {
-  return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
-         static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-         static_cast<unsigned char>(s[i + 1]) <= 0x9F;
-}
 
 std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
   if (v.empty() || !isLowerAlnum(v[0]) || !consistsOf(v, punctuation, /*lowerOnly=*/true))
@@ -93,12 +74,75 @@ std::string checkOsName(llvm::StringRef v) {
   return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
 }
 
-std::string checkBaseImage(llvm::StringRef v) {
-  if (v.empty() || !llvm::isAlnum(v[0]) || !consistsOf(v, "._/:@-"))
-    return "expected an image reference like 'python:3.11-slim' (letters, digits and '._/:@-')";
+/// One component of a repository path: lowercase letters and digits, joined
+/// by one '.', one or two '_', or any number of '-' (Docker's reference grammar).
+bool isPathComponent(llvm::StringRef c) {
+  bool empty = c.empty();
+  while (!c.empty()) {
+    llvm::StringRef word = c.take_while(isLowerAlnum);
+    llvm::StringRef sep = (c = c.drop_front(word.size())).take_until(isLowerAlnum);
+    c = c.drop_front(sep.size());
+    bool goodSeparator = sep == "." || sep == "_" || sep == "__" ||
+                         sep.find_first_not_of('-') == llvm::StringRef::npos;
+    if (word.empty() || !goodSeparator || (!sep.empty() && c.empty()))
+      return false;
+  }
+  return !empty;
+}
+
+/// A registry host: letters, digits, '-' and '.', then an optional port.
+bool isRegistryHost(llvm::StringRef host) {
+  auto [name, port] = host.split(':');
+  llvm::SmallVector<llvm::StringRef, 4> labels;
+  name.split(labels, '.');
+  return (!host.contains(':') || isDigits(port)) && llvm::all_of(labels, [](llvm::StringRef l) {
+    return !l.empty() && llvm::isAlnum(l.front()) && llvm::isAlnum(l.back()) && consistsOf(l, "-");
+  });
+}
+
+/// `[host[:port]/]path[/path...]`: the first part is a host when it has a '.'
+/// or ':' or is "localhost", as Docker decides.
+bool isRepositoryName(llvm::StringRef name) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  name.split(parts, '/');
+  llvm::ArrayRef<llvm::StringRef> path = parts;
+  if (parts.size() > 1 &&
+      (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")) {
+    if (!isRegistryHost(parts[0]))
+      return false;
+    path = path.drop_front();
+  }
+  return name.size() <= 255 && llvm::all_of(path, isPathComponent);
+}
+
+/// `name[:tag][@algorithm:hex]`, as `docker build` accepts it.
+std::string checkImageReference(llvm::StringRef v, bool nameOnly) {
+  const char *expected =
+      nameOnly ? "expected a registry like 'nvcr.io/nvidia' (a lowercase name, no tag)"
+               : "expected an image reference like 'python:3.11-slim' (a lowercase name[:tag])";
+  auto [rest, digest] = v.split('@');
+  size_t slash = rest.rfind('/'), colon = rest.rfind(':');
+  llvm::StringRef name = rest, tag;
+  if (colon != llvm::StringRef::npos && (slash == llvm::StringRef::npos || colon > slash)) {
+    name = rest.take_front(colon);
+    tag = rest.drop_front(colon + 1);
+    if (tag.empty() || tag.size() > 128 || tag.front() == '.' || tag.front() == '-' ||
+        !consistsOf(tag, "._-"))
+      return expected;
+  }
+  if (!isRepositoryName(name) || (nameOnly && (v.contains('@') || !tag.empty())))
+    return expected;
+  if (v.contains('@')) {
+    auto [algorithm, hex] = digest.split(':');
+    if (algorithm.empty() || !llvm::isAlpha(algorithm.front()) || !consistsOf(algorithm, "+._-") ||
+        hex.size() < 32 || !llvm::all_of(hex, llvm::isHexDigit))
+      return expected;
+  }
   return "";
 }
 
+std::string checkBaseImage(llvm::StringRef v) { return checkImageReference(v, false); }
+std::string checkRegistry(llvm::StringRef v) { return checkImageReference(v, true); }
 std::string checkDigest(llvm::StringRef v) {
   llvm::StringRef hex = v;
   if (!hex.consume_front("sha256:") || hex.size() != 64 ||
@@ -350,6 +394,7 @@ const ValueRule cudaVersion{"CUDA version", checkCudaVersion};
 const ValueRule cudnnVersion{"cuDNN version", checkCudnnVersion};
 const ValueRule osName{"os", checkOsName};
 const ValueRule baseImage{"base image", checkBaseImage};
+const ValueRule registry{"registry", checkRegistry};
 const ValueRule digest{"digest", checkDigest};
 const ValueRule pythonVersion{"Python version", checkPythonVersion};
 const ValueRule pipPackage{"Python package", checkPipPackage};
@@ -427,59 +472,12 @@ std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> wo
   return "expected " + list;
 }
 
-namespace {
+std::string quoteValue(llvm::StringRef value) { return readers::quoteText(value); }
 
-/// Appends `value` to `out` with control characters and invalid UTF-8 escaped,
-/// stopping after `limit` bytes (never inside a UTF-8 sequence). Returns
-/// whether all of `value` fit.
-bool appendEscaped(std::string &out, llvm::StringRef value, size_t limit) {
-  bool utf8 = isLegalUtf8(value);
-  size_t i = 0;
-  for (; i < value.size() && i < limit; ++i) {
-    unsigned char c = value[i];
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
-      out += "\\x";
-      out += llvm::hexdigit(c >> 4, /*LowerCase=*/true);
-      out += llvm::hexdigit(c & 0xF, /*LowerCase=*/true);
-    } else if (utf8 && isC1At(value, i)) {
-      unsigned char next = value[++i];
-      out += "\\u00";
-      out += llvm::hexdigit(next >> 4, /*LowerCase=*/true);
-      out += llvm::hexdigit(next & 0xF, /*LowerCase=*/true);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (utf8)
-    while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xC0) == 0x80)
-      out += value[i++];
-  return i >= value.size();
-}
-
-} // namespace
-
-std::string quoteValue(llvm::StringRef value) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "'";
-  if (!appendEscaped(out, value, kMaxShown))
-    out += "...";
-  return out + "'";
-}
-
-std::string escaped(llvm::StringRef text) {
-  std::string out;
-  appendEscaped(out, text, text.size());
-  return out;
-}
+std::string escaped(llvm::StringRef text) { return readers::escapeText(text); }
 
 std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
-  if (!isLegalUtf8(value))
+  if (!readers::isLegalUtf8(value))
     return "invalid UTF-8";
   for (size_t i = 0; i < value.size(); ++i) {
     unsigned char c = value[i];
@@ -487,8 +485,11 @@ std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
       continue;
     if (c < 0x20 || c == 0x7F)
       return "control character " + quoteValue(value.substr(i, 1));
-    if (isC1At(value, i))
+    if (readers::isC1ControlAt(value, i))
       return "control character " + quoteValue(value.substr(i, 2));
+    if (readers::bidiControlAt(value, i))
+      return "bidirectional formatting character " +
+             quoteValue(value.substr(i, llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(c))));
   }
   return "";
 }

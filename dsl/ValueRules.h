@@ -24,7 +24,8 @@ extern const ValueRule imageName;     // name: [a-z0-9][a-z0-9._-]*
 extern const ValueRule cudaVersion;   // 11.8, 12.1.1
 extern const ValueRule cudnnVersion;  // 8
 extern const ValueRule osName;        // ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi8, ubi9
-extern const ValueRule baseImage;     // python:3.11-slim
+extern const ValueRule baseImage;     // python:3.11-slim, ghcr.io/org/img:1@sha256:<hex>
+extern const ValueRule registry;      // nvcr.io/nvidia (a repository name, no tag)
 extern const ValueRule digest;        // sha256:<64 hex>
 extern const ValueRule pythonVersion; // 3.11
 extern const ValueRule pipPackage;    // torch==2.0.1, name @ https://...

@@ -75,7 +75,7 @@ ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::Mo
   bool hub = !dsl::usesUrllib(model);
   StageInfo info;
   info.name = uniqueStageName(graph, "model-" + modelSlug(model.id.value));
-  // On the runtime's own base, the variant's alias of it when there is one.
+  // On the runtime's own base, a variant's choice of base holds here too.
   info.from = base.runtime == in.base.runtime ? in.runtimeFrom() : base.runtime;
   info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
   info.args = {"HF_ENDPOINT"};

@@ -178,13 +178,16 @@ void forEachImage(Plan &plan, const std::function<void(std::string &)> &visit) {
   auto isStage = [&](const std::string &name) {
     return std::find(stageNames.begin(), stageNames.end(), name) != stageNames.end();
   };
+  // A reference a build argument expands (FROM base-${BACKEND}) names one of
+  // the variant's alias stages, each FROM an image of its own, visited there.
+  auto isTemplated = [](const std::string &ref) { return ref.find("${") != std::string::npos; };
   for (Stage &stage : plan.stages) {
-    if (!stage.fromStage && !stage.from.empty())
+    if (!stage.fromStage && !stage.from.empty() && !isTemplated(stage.from))
       visit(stage.from);
     for (Layer &layer : stage.layers)
       for (Op &op : layer.ops)
         for (std::string *ref : imageFields(op))
-          if (!ref->empty() && !isStage(*ref))
+          if (!ref->empty() && !isStage(*ref) && !isTemplated(*ref))
             visit(*ref);
   }
 }

@@ -74,14 +74,14 @@ struct PipInstall {
   std::vector<std::string> options;         // allow-listed options for this call: --no-deps
   /// The stage holding the constraints file of the spec's pins (`pinsFile`
   /// there), read with -c through a bind mount; empty: none.
-  std::string pinsStage;
-  std::string pinsFile;
+  std::string pinsStage = {};
+  std::string pinsFile = {};
   /// Constraints files of this stage itself, read with -c: what the pins
   /// resolved to (RecordVenv), so that no later install changes any of it.
-  std::vector<std::string> stageConstraints;
+  std::vector<std::string> stageConstraints = {};
   /// Install into this folder (--target) instead of the venv: tools only a
   /// build needs, kept out of a venv that is copied.
-  std::string target;
+  std::string target = {};
   /// "pip", or "uv" for `uv pip install` into the interpreter `python`
   /// (its --python), with uv's `indexStrategy` when set.
   std::string installer = "pip";
@@ -389,6 +389,12 @@ struct Plan {
   /// Build arguments declared before the first FROM, with their defaults:
   /// the variant that selects the base, which FROM lines expand.
   Pairs args;
+  /// Files that hold credentials by convention (.env*, *.pem, id_rsa*, .ssh/,
+  /// ...) as .dockerignore patterns, left out of the context whatever it copies.
+  std::vector<std::string> secretExcludes;
+  /// The context paths the spec names that those patterns cover: named
+  /// explicitly, so copied all the same.
+  std::vector<std::string> secretIncludes;
 };
 
 /// Calls `visit` on every image reference the plan pulls, in Dockerfile

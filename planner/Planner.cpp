@@ -9,8 +9,13 @@
 #include "planner/OrderTies.h"
 #include "planner/Pins.h"
 
+#include "dsl/Secrets.h"
+#include "readers/DockerignoreMatcher.h"
+
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <spdlog/spdlog.h>
 
@@ -82,12 +87,26 @@ public:
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
     nodeRebuild.assign(graph.nodes.size(), 0);
+    // Each stage's nodes and edges, found in one pass over the graph: a pass
+    // per stage would be quadratic in a spec of many stages.
+    members.assign(graph.stages.size(), {});
+    for (const Node &node : graph.nodes)
+      members[node.stage].push_back(&node);
+    for (unsigned s = 0; s < graph.stages.size(); ++s)
+      stageByName.try_emplace(graph.stages[s].name, s);
+    stageEdges.assign(graph.stages.size(), {});
+    for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
+      unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
+      if (graph.nodes[from].stage == graph.nodes[to].stage)
+        stageEdges[graph.nodes[from].stage].push_back({from, to});
+    }
     for (unsigned s = 0; s < graph.stages.size(); ++s)
       result.stages.push_back(buildStage(s));
     result.contextPaths = contextPaths(result);
     result.args = graph.args;
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
+    addSecretPatterns(result);
     return result;
   }
 
@@ -107,10 +126,8 @@ private:
   double startSurvival(const StageInfo &info) const {
     if (!info.fromStage)
       return 1;
-    for (unsigned s = 0; s < graph.stages.size(); ++s)
-      if (graph.stages[s].name == info.from)
-        return 1 - stageChange[s];
-    return 1;
+    auto it = stageByName.find(info.from);
+    return it == stageByName.end() ? 1 : 1 - stageChange[it->second];
   }
 
   plan::Stage buildStage(unsigned s) {
@@ -126,13 +143,10 @@ private:
     stage.runtime = info.runtime;
     stage.posixShell = info.posixShell;
 
-    std::vector<const Node *> members;
-    for (const Node &node : graph.nodes)
-      if (node.stage == s)
-        members.push_back(&node);
+    const std::vector<const Node *> &members = this->members[s];
     std::vector<OrderItem> items;
     std::vector<TieKey> ties;
-    std::vector<unsigned> local(graph.nodes.size(), ~0u);
+    llvm::DenseMap<unsigned, unsigned> local; // node id -> index among `members`
     for (unsigned i = 0; i < members.size(); ++i) {
       const Node &node = *members[i];
       OrderItem item{node.cost, effectiveRate(node)};
@@ -146,11 +160,8 @@ private:
     for (unsigned i = 0; i < members.size(); ++i)
       items[i].tieRank = ranks[i];
     std::vector<std::pair<unsigned, unsigned>> edges;
-    for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
-      unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
-      if (local[from] != ~0u && local[to] != ~0u)
-        edges.push_back({local[from], local[to]});
-    }
+    for (auto [from, to] : stageEdges[s])
+      edges.push_back({local[from], local[to]});
     llvm::sort(edges);
     std::vector<unsigned> order = orderForRebuildWork(items, edges, graph.commitCount);
     std::vector<double> rebuild = rebuildProbabilities(items, order, graph.commitCount);
@@ -230,6 +241,25 @@ private:
     return true;
   }
 
+  /// The secret-file patterns, and the paths the spec names that they cover.
+  static void addSecretPatterns(plan::Plan &plan) {
+    std::vector<readers::PathPattern> patterns;
+    for (llvm::StringRef text : dsl::secretFilePatterns()) {
+      plan.secretExcludes.push_back(text.str());
+      if (llvm::Expected<readers::PathPattern> pattern = readers::PathPattern::compile(text))
+        patterns.push_back(std::move(*pattern));
+      else
+        llvm::consumeError(pattern.takeError()); // the list is ours, and compiles
+    }
+    for (const std::string &path : plan.contextPaths) {
+      std::string clean = readers::cleanPath(path);
+      if (clean != "." && llvm::any_of(patterns, [&](const readers::PathPattern &pattern) {
+            return pattern.matchesOrParent(clean);
+          }))
+        plan.secretIncludes.push_back(clean);
+    }
+  }
+
   static std::vector<std::string> contextPaths(const plan::Plan &plan) {
     std::vector<std::string> paths;
     std::set<std::string> seen; // membership only; `paths` keeps first-use order
@@ -248,6 +278,9 @@ private:
   const dsl::Spec &spec;
   std::vector<double> stageChange;
   std::vector<double> nodeRebuild; // per node, once its stage is planned
+  std::vector<std::vector<const Node *>> members;                     // by stage
+  llvm::StringMap<unsigned> stageByName;
+  std::vector<std::vector<std::pair<unsigned, unsigned>>> stageEdges; // by stage, node ids
 };
 
 } // namespace

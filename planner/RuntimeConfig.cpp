@@ -6,6 +6,7 @@
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace imageplan::planner {
 namespace {
@@ -71,7 +72,8 @@ std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
 }
 
 /// The OCI title and base name, then the spec's labels: one that names
-/// either replaces it in place.
+/// either replaces it in place. Found through an index: a spec may hold
+/// thousands of labels.
 plan::Pairs labels(const GraphInputs &in, const dsl::TargetSpec *target) {
   const dsl::Spec &spec = in.spec;
   std::string title = target ? spec.name.value + "-" + target->name.value : spec.name.value;
@@ -79,12 +81,15 @@ plan::Pairs labels(const GraphInputs &in, const dsl::TargetSpec *target) {
   // With a variant that selects the base, no one name is true of every image.
   if (!in.baseVariant)
     labels.push_back({"org.opencontainers.image.base.name", in.base.runtime});
-  for (const auto &[key, value] : values(spec.labels)) {
-    auto existing = llvm::find_if(labels, [&](const auto &label) { return label.first == key; });
-    if (existing != labels.end())
-      existing->second = value;
+  llvm::StringMap<size_t> index;
+  for (size_t i = 0; i < labels.size(); ++i)
+    index[labels[i].first] = i;
+  for (const auto &label : values(spec.labels)) {
+    auto [existing, added] = index.try_emplace(label.first, labels.size());
+    if (added)
+      labels.push_back(label);
     else
-      labels.push_back({key, value});
+      labels[existing->second].second = label.second;
   }
   return labels;
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building imageplan needs on Debian 12 and, with --test, what its
-# test suites need too (shellcheck, Node.js with npm, dockerfile-utils; for the
-# end-to-end builds Docker 20.10, debootstrap, buildah, and Debian's python3
-# with pip, setuptools and wheel, whose wheels also go into the local index;
-# for `imageplan lock`, docker-registry, skopeo and curl).
+# test suites need too (shellcheck, Node.js with npm, dockerfile-utils; Clang 14
+# with its sanitizer and libFuzzer runtimes for the asan preset and the
+# fuzzers; for the end-to-end builds Docker 20.10, debootstrap, buildah, and
+# Debian's python3 with pip, setuptools and wheel, whose wheels also go into
+# the local index; for `imageplan lock`, docker-registry, skopeo and curl).
 # Only what is missing is installed, so running it again does nothing.
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
@@ -41,6 +42,9 @@ is_installed() {
 packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libtomlplusplus-dev libboost-graph-dev libspdlog-dev libgtest-dev libbenchmark-dev)
 if ((with_tests)); then
   packages+=(shellcheck)
+  # The asan preset (CMakePresets.json) and tests/fuzz: Clang 14, and the
+  # compiler-rt runtimes of AddressSanitizer, UBSan and libFuzzer.
+  packages+=(clang-14 libclang-rt-14-dev)
   # tests/e2e: build images for real with a private dockerd (docker.io brings
   # containerd and runc) on a debootstrap base, and with buildah; build the
   # wheelhouse with /usr/bin/python3.

@@ -74,9 +74,9 @@ llvm::Expected<std::optional<dsl::Lock>> lockFor(readers::DiagnosticEngine &diag
   std::string path = lockPathOf(options);
   if (options.lockPath.empty() && !llvm::sys::fs::exists(path))
     return std::nullopt;
-  llvm::Expected<unsigned> buffer = diags.addFile(path);
+  llvm::Expected<unsigned> buffer = diags.addFile(path, readers::limits::kLockFile);
   if (!buffer) {
-    diags.error("cannot read '" + path + "': " + reasonOf(buffer.takeError()));
+    diags.error(llvm::toString(buffer.takeError()));
     return readers::diagnosticsReported(diags.errorCount());
   }
   spdlog::debug("reading lock '{}'", path);
@@ -127,9 +127,9 @@ std::string specPathFor(llvm::StringRef path) {
 llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags,
                                      const CompileOptions &options, std::string *graphDot) {
   spdlog::debug("reading spec '{}'", options.specPath);
-  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath);
+  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath, readers::limits::kSpec);
   if (!buffer) {
-    diags.error("cannot read '" + options.specPath + "': " + reasonOf(buffer.takeError()));
+    diags.error(llvm::toString(buffer.takeError()));
     return readers::diagnosticsReported(diags.errorCount());
   }
   return compileSpecBuffer(diags, *buffer, options, graphDot);
@@ -181,7 +181,8 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
     return declared.takeError();
   planOptions.projectRequirements = std::move(*declared);
   std::optional<planner::History> history =
-      historyFor(diags, *spec, contextDir, options.history);
+      options.ignoreHistory ? std::nullopt
+                            : historyFor(diags, *spec, contextDir, options.history);
   if (history)
     planOptions.history = &*history;
   if (graphDot) {

@@ -27,6 +27,9 @@ struct CompileOptions {
   bool noLock = false;  // --no-lock: plan as if there were none
   bool reportPins = false;    // gen, check: warn about what the lock leaves unpinned
   bool lockMustMatch = false; // gen --check: a stale lock (pins or rates) is an error
+  /// Plan with default change rates whatever the spec asks, running no git
+  /// (the fuzzers, which must not spawn a process per input).
+  bool ignoreHistory = false;
 };
 
 /// A spec compiled into a plan, what the backends are told, and the files

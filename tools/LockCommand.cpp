@@ -5,6 +5,7 @@
 
 #include "planner/Pins.h"
 #include "readers/Diagnostics.h"
+#include "readers/InputFile.h"
 #include "tools/Output.h"
 #include "tools/lock/LockFile.h"
 #include "tools/lock/Rates.h"
@@ -52,9 +53,9 @@ llvm::Expected<lock::LockData> previousLock(readers::DiagnosticEngine &diags,
                                             const std::string &path) {
   if (!llvm::sys::fs::exists(path))
     return lock::LockData();
-  llvm::Expected<unsigned> buffer = diags.addFile(path);
+  llvm::Expected<unsigned> buffer = diags.addFile(path, readers::limits::kLockFile);
   if (!buffer) {
-    diags.error("cannot read '" + path + "': " + reasonOf(buffer.takeError()));
+    diags.error(llvm::toString(buffer.takeError()));
     return readers::diagnosticsReported(diags.errorCount());
   }
   llvm::Expected<dsl::Lock> lock = dsl::parseLock(diags, *buffer, path);
@@ -71,11 +72,11 @@ lock::ResolveOptions resolveOptions(const LockOptions &options, readers::Diagnos
   else if (llvm::Optional<std::string> env = llvm::sys::Process::GetEnv("HF_ENDPOINT"))
     resolve.hubEndpoint = *env;
   if (!options.hubTokenFile.empty()) {
-    auto token = llvm::MemoryBuffer::getFile(options.hubTokenFile);
+    auto token = readers::readInputFile(options.hubTokenFile, readers::limits::kTokenFile);
     if (token)
       resolve.hubToken = (*token)->getBuffer().trim().str();
     else
-      diags.error("cannot read '" + options.hubTokenFile + "': " + token.getError().message());
+      diags.error(llvm::toString(token.takeError()));
   } else if (llvm::Optional<std::string> env = llvm::sys::Process::GetEnv("HF_TOKEN")) {
     resolve.hubToken = llvm::StringRef(*env).trim().str();
   }

@@ -122,6 +122,11 @@ cl::opt<std::string> scoreFormat("format", cl::value_desc("text|json"), cl::init
                                  cl::desc("Output format (default text)"), cl::sub(scoreCommand),
                                  cl::cat(category));
 
+cl::opt<std::string> scoreMaxFileSize("max-file-size", cl::value_desc("size"),
+                                      cl::desc("Largest Dockerfile or .dockerignore to read, "
+                                               "in bytes or with K, M or G (default 32M)"),
+                                      cl::sub(scoreCommand), cl::cat(category));
+
 // diff
 cl::list<std::string> diffSpecs(cl::Positional, cl::OneOrMore,
                                 cl::desc("<old spec> <new spec> | --git <rev> <spec>"),
@@ -309,7 +314,7 @@ int runSubcommand() {
     if (scoreSpec.empty())
       return missingSpec("score");
     return runScore({specPathFor(scoreSpec), scoreContext, scoreDockerfile, scoreHistory,
-                     scoreFormat},
+                     scoreFormat, scoreMaxFileSize},
                     llvm::outs(), llvm::errs());
   }
   if (diffCommand)

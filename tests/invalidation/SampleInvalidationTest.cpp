@@ -79,7 +79,7 @@ class SampleTest : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
     dir = GetParam();
-    llvm::Expected<unsigned> id = diags.addFile(dir + "/imageplan.yaml");
+    llvm::Expected<unsigned> id = diags.addFile(dir + "/imageplan.yaml", readers::limits::kSpec);
     ASSERT_TRUE(bool(id)) << llvm::toString(id.takeError());
     llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, *id, "imageplan.yaml");
     ASSERT_TRUE(bool(spec)) << llvm::toString(spec.takeError()) << out;

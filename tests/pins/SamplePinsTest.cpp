@@ -273,7 +273,7 @@ std::optional<readers::Dockerfile> parse(readers::DiagnosticEngine &diags, const
 class SamplePins : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
-    llvm::Expected<unsigned> id = diags.addFile(GetParam() + "/imageplan.yaml");
+    llvm::Expected<unsigned> id = diags.addFile(GetParam() + "/imageplan.yaml", readers::limits::kSpec);
     ASSERT_TRUE(bool(id)) << llvm::toString(id.takeError());
     llvm::Expected<dsl::Spec> parsed = dsl::parseSpec(diags, *id, "imageplan.yaml");
     ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError()) << out;
@@ -317,7 +317,7 @@ TEST(SamplePinsAudit, DeepseekHasPinsAndChecksLaterInstalls) {
   llvm::raw_string_ostream os(out);
   readers::DiagnosticEngine diags(os);
   std::string dir = IMAGEPLAN_SOURCE_DIR "/samples/deepseek-ocr";
-  llvm::Expected<unsigned> id = diags.addFile(dir + "/imageplan.yaml");
+  llvm::Expected<unsigned> id = diags.addFile(dir + "/imageplan.yaml", readers::limits::kSpec);
   ASSERT_TRUE(bool(id)) << llvm::toString(id.takeError());
   llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, *id, "imageplan.yaml");
   ASSERT_TRUE(bool(spec)) << out;

@@ -3,6 +3,7 @@
 
 #include "analysis/Process.h"
 #include "dsl/Lock.h"
+#include "readers/InputFile.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -47,8 +48,13 @@ public:
   bool ok() const { return !path.empty(); }
   std::string name() const { return path.str().str(); }
   std::string read() const {
-    auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
-    return buffer ? (*buffer)->getBuffer().str() : "";
+    // What a program wrote here: bounded like every file imageplan reads.
+    auto buffer = readers::readInputFile(path, {256u << 20, "a program's output"});
+    if (!buffer) {
+      llvm::consumeError(buffer.takeError());
+      return "";
+    }
+    return (*buffer)->getBuffer().str();
   }
   bool write(llvm::StringRef text) const {
     std::error_code ec;
