@@ -99,14 +99,13 @@ TEST(DockerfileTest, CreateVenv) {
 }
 
 TEST(DockerfileTest, PipInstallWithEverything) {
-  plan::PipInstall pip{{"torch==2.3.0", "numpy>=1.26"},
-                       {"requirements.txt", "requirements/extra.txt"},
-                       {"https://pypi.example.com/simple", "https://a.example.com/simple",
-                        "https://b.example.com/simple"},
-                       "wheels",
-                       "/wheels",
-                       {},
-                       {}};
+  plan::PipInstall pip;
+  pip.packages = {"torch==2.3.0", "numpy>=1.26"};
+  pip.requirementFiles = {"requirements.txt", "requirements/extra.txt"};
+  pip.indexUrls = {"https://pypi.example.com/simple", "https://a.example.com/simple",
+                   "https://b.example.com/simple"};
+  pip.wheelStage = "wheels";
+  pip.wheelDir = "/wheels";
   EXPECT_EQ(
       "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
@@ -142,7 +141,10 @@ TEST(DockerfileTest, PipNeverDisablesItsCache) {
 }
 
 TEST(DockerfileTest, PipWheel) {
-  plan::PipWheel wheel{{"flash-attn==2.5.8"}, {"https://pypi.example.com/simple"}, "/wheels"};
+  plan::PipWheel wheel;
+  wheel.packages = {"flash-attn==2.5.8"};
+  wheel.indexUrls = {"https://pypi.example.com/simple"};
+  wheel.outDir = "/wheels";
   EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
             "    pip wheel --no-deps --no-build-isolation --wheel-dir /wheels \\\n"
             "        --index-url https://pypi.example.com/simple \\\n"

@@ -58,6 +58,9 @@ extern const ValueRule venvStage;     // builder, runtime
 extern const ValueRule extraName;     // cuda
 extern const ValueRule toolVersion;   // 0.5.11
 extern const ValueRule pipOption;     // --no-deps (an allow-list)
+// GpuValueRules.cpp
+extern const ValueRule driverVersion; // 535.104.05 (an NVIDIA driver)
+extern const ValueRule cudaArch;      // 8.6, 9.0+PTX (a TORCH_CUDA_ARCH_LIST entry)
 // ModelRules.cpp
 extern const ValueRule modelImage;    // runtime, or an image like python:3.12-slim
 extern const ValueRule downloader;    // huggingface_hub, urllib
