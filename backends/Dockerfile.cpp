@@ -123,7 +123,7 @@ void writeNonRunOp(DockerfileWriter &w, const DialectRules &rules, const plan::O
 }
 
 void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Layer &layer,
-                bool posixShell) {
+                const StageRunContext &stage) {
   if (layer.ops.empty())
     return;
   llvm::StringRef what = layer.what.empty() ? llvm::StringRef("layer") : layer.what;
@@ -138,7 +138,7 @@ void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Laye
     RunInstruction run;
     for (; i < layer.ops.size() && plan::isRunOp(layer.ops[i]); ++i) {
       RunInstruction next;
-      appendRunOp(layer.ops[i], rules, next, posixShell);
+      appendRunOp(layer.ops[i], rules, next, stage);
       if (!run.commands.empty() && !canShareRun(run, next, rules)) {
         writeRun(w, run);
         run = RunInstruction();
@@ -209,12 +209,13 @@ void writeStageHeader(DockerfileWriter &w, const plan::Stage &stage) {
   writeKeyValues(w, "ENV", env);
 }
 
-void writeStage(DockerfileWriter &w, const DialectRules &rules, const plan::Stage &stage) {
+void writeStage(DockerfileWriter &w, const DialectRules &rules, const plan::Stage &stage,
+                const StageRunContext &context) {
   w.comment(stage.purpose.empty() ? "Stage " + stage.name
                                   : "Stage " + stage.name + ": " + stage.purpose);
   writeStageHeader(w, stage);
   for (const plan::Layer &layer : stage.layers)
-    writeLayer(w, rules, layer, stage.posixShell);
+    writeLayer(w, rules, layer, context);
   if (stage.runtime)
     writeRuntime(w, *stage.runtime);
 }
@@ -232,9 +233,10 @@ std::string emitDockerfile(const plan::Plan &plan, const Options &options) {
     w.comment(std::string("For the ") + toString(options.dialect) +
               " dialect (see docs/dialects.md in imageplan).");
   w.comment("To change it, edit the spec and run: imageplan gen " + shellQuote(plan.specPath));
-  for (const plan::Stage &stage : plan.stages) {
+  std::vector<StageRunContext> contexts = stageRunContexts(plan);
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
     w.blankLine();
-    writeStage(w, rules, stage);
+    writeStage(w, rules, plan.stages[i], contexts[i]);
   }
   return w.text();
 }
@@ -243,14 +245,16 @@ std::vector<DockerfileStageText> dockerfileStages(const plan::Plan &plan,
                                                   const Options &options) {
   DialectRules rules = rulesFor(options.dialect);
   std::vector<DockerfileStageText> stages;
-  for (const plan::Stage &stage : plan.stages) {
+  std::vector<StageRunContext> contexts = stageRunContexts(plan);
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
+    const plan::Stage &stage = plan.stages[i];
     DockerfileStageText text;
     DockerfileWriter header(/*comments=*/false);
     writeStageHeader(header, stage);
     text.header = header.text();
     for (const plan::Layer &layer : stage.layers) {
       DockerfileWriter w(/*comments=*/false);
-      writeLayer(w, rules, layer, stage.posixShell);
+      writeLayer(w, rules, layer, contexts[i]);
       text.layers.push_back(w.text());
     }
     DockerfileWriter settings(/*comments=*/false);

@@ -20,6 +20,7 @@ plan::Plan oneStagePlan(std::vector<plan::Layer> layers) {
   plan::Stage s;
   s.name = "main";
   s.from = "debian:12";
+  s.distro = "debian12";
   s.layers = std::move(layers);
   p.stages = {s};
   return p;
@@ -83,8 +84,8 @@ TEST(DockerfileTest, PathPrependAloneIsAnEnvBlock) {
 }
 
 TEST(DockerfileTest, SystemInstall) {
-  EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
-            "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=apt-debian12-main,target=/var/cache/apt,sharing=locked \\\n"
+            "    --mount=type=cache,id=apt-lists-debian12-main,target=/var/lib/apt/lists,sharing=locked \\\n"
             "    rm -f /etc/apt/apt.conf.d/docker-clean \\\n"
             "    && apt-get update \\\n"
             "    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\\n"
@@ -108,7 +109,7 @@ TEST(DockerfileTest, PipInstallWithEverything) {
                        {},
                        {}};
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+      "RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    --mount=type=bind,source=requirements/extra.txt,"
       "target=/tmp/imageplan/requirements/extra.txt \\\n"
@@ -128,7 +129,7 @@ TEST(DockerfileTest, PipInstallWithEverything) {
 TEST(DockerfileTest, PipInstallPackagesOnly) {
   plan::PipInstall pip;
   pip.packages = {"fastapi"};
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip install \\\n"
             "        fastapi\n",
             layerText({pip}));
@@ -143,7 +144,7 @@ TEST(DockerfileTest, PipNeverDisablesItsCache) {
 
 TEST(DockerfileTest, PipWheel) {
   plan::PipWheel wheel{{"flash-attn==2.5.8"}, {"https://pypi.example.com/simple"}, "/wheels"};
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip wheel --no-deps --no-build-isolation --wheel-dir /wheels \\\n"
             "        --index-url https://pypi.example.com/simple \\\n"
             "        flash-attn==2.5.8\n",
@@ -296,9 +297,9 @@ TEST(DockerfileTest, RunOpsOfALayerShareOneRunWithMergedMounts) {
   second.packages = {"b"};
   second.requirementFiles = {"requirements.txt", "extra.txt"};
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
-      "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
-      "    --mount=type=cache,target=/root/.cache/pip \\\n"
+      "RUN --mount=type=cache,id=apt-debian12-main,target=/var/cache/apt,sharing=locked \\\n"
+      "    --mount=type=cache,id=apt-lists-debian12-main,target=/var/lib/apt/lists,sharing=locked \\\n"
+      "    --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    --mount=type=bind,source=extra.txt,target=/tmp/imageplan/extra.txt \\\n"
       "    rm -f /etc/apt/apt.conf.d/docker-clean \\\n"

@@ -17,7 +17,7 @@ void emitOp(RunBuilder &b, const plan::CreateVenv &op) {
 // cache speeds up rebuilds without ending up in the image. Without one the
 // cache would only be written into the layer: --no-cache-dir.
 void emitOp(RunBuilder &b, const plan::PipInstall &op) {
-  b.addCache(PipCacheDir);
+  b.addCache(PipCache);
   for (const std::string &file : op.requirementFiles)
     b.bindContext(file, scratchPath(file));
   for (const std::string &file : op.constraintFiles)
@@ -47,7 +47,7 @@ void emitOp(RunBuilder &b, const plan::PipInstall &op) {
 // hence UV_LINK_MODE=copy; bytecode is compiled once here rather than at
 // every container start.
 void emitOp(RunBuilder &b, const plan::UvSync &op) {
-  b.addCache(UvCacheDir);
+  b.addCache(UvCache);
   for (const std::string &file : op.manifestFiles)
     b.bindContext(file, scratchPath(file));
   ShellCommand sync{
@@ -70,7 +70,7 @@ void emitOp(RunBuilder &b, const plan::UvSync &op) {
 // `--only main` leaves out development groups. A lock that no longer
 // matches pyproject.toml fails the build.
 void emitOp(RunBuilder &b, const plan::PoetryInstall &op) {
-  b.addCache(PoetryCacheDir);
+  b.addCache(PoetryCache);
   for (const std::string &file : op.manifestFiles)
     b.bindContext(file, scratchPath(file));
   std::vector<llvm::StringRef> poetry = {op.poetry, "install"};
@@ -86,7 +86,7 @@ void emitOp(RunBuilder &b, const plan::PoetryInstall &op) {
 }
 
 void emitOp(RunBuilder &b, const plan::InstallPoetry &op) {
-  b.addCache(PipCacheDir);
+  b.addCache(PipCache);
   b.command(shellJoin({op.python, "-m", "venv", op.path}));
   b.command(b.pipCommand("install", op.path + "/bin/pip") + " " +
             shellQuote("poetry==" + op.version));
@@ -108,11 +108,11 @@ void emitOp(RunBuilder &b, const plan::InstallPython &op) {
 
 void emitOp(RunBuilder &b, const plan::InstallProject &op) {
   if (op.installer != "uv") {
-    b.addCache(PipCacheDir);
+    b.addCache(PipCache);
     b.command(b.pipCommand("install") + " " + shellJoin({"--no-deps", op.path}));
     return;
   }
-  b.addCache(UvCacheDir);
+  b.addCache(UvCache);
   std::string uv = "uv";
   if (!op.uvImage.empty()) {
     b.bindStage(op.uvImage, "/uv", UvMountPath);
@@ -123,7 +123,7 @@ void emitOp(RunBuilder &b, const plan::InstallProject &op) {
 }
 
 void emitOp(RunBuilder &b, const plan::PipWheel &op) {
-  b.addCache(PipCacheDir);
+  b.addCache(PipCache);
   ShellCommand wheel{b.pipCommand("wheel") + " " +
                          shellJoin({"--no-deps", "--no-build-isolation", "--wheel-dir", op.outDir}),
                      {}};

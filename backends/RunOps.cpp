@@ -106,10 +106,24 @@ void emitOp(RunBuilder &b, const plan::RunScript &op) {
                 std::vector<llvm::StringRef>(lines.begin(), lines.end()), {});
 }
 
+std::vector<StageRunContext> stageRunContexts(const plan::Plan &plan) {
+  std::vector<StageRunContext> contexts;
+  for (const plan::Stage &stage : plan.stages) {
+    StageRunContext context{stage.posixShell, stage.distro, stage.name};
+    // Stages come after the stages they are built FROM.
+    if (stage.fromStage)
+      for (size_t i = 0; i < contexts.size(); ++i)
+        if (plan.stages[i].name == stage.from)
+          context.family = contexts[i].family;
+    contexts.push_back(std::move(context));
+  }
+  return contexts;
+}
+
 void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run,
-                 bool posixShell) {
+                 const StageRunContext &stage) {
   assert(plan::isRunOp(op));
-  RunBuilder builder(rules, run, posixShell);
+  RunBuilder builder(rules, run, stage);
   // One overload per operation type: a new type does not compile without one.
   std::visit([&builder](const auto &each) { emitOp(builder, each); }, op);
 }

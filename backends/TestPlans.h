@@ -23,6 +23,7 @@ inline plan::Plan representativePlan() {
   plan::Stage builder;
   builder.name = "builder";
   builder.from = "python:3.11-slim-bookworm";
+  builder.distro = "debian12";
   builder.purpose = "compiles wheels that need a toolchain";
   builder.env = {{"PYTHONDONTWRITEBYTECODE", "1"}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
   builder.layers.push_back(
@@ -36,6 +37,7 @@ inline plan::Plan representativePlan() {
   plan::Stage model;
   model.name = "model";
   model.from = "python:3.11-slim-bookworm";
+  model.distro = "debian12";
   model.purpose = "downloads model weights";
   model.args = {"HF_ENDPOINT"};
   model.layers.push_back(
@@ -45,6 +47,7 @@ inline plan::Plan representativePlan() {
   plan::Stage runtime;
   runtime.name = "runtime";
   runtime.from = "python:3.11-slim-bookworm";
+  runtime.distro = "debian12";
   runtime.purpose = "the image that runs";
   runtime.env = {{"PYTHONUNBUFFERED", "1"}, {"APP_GREETING", "hello $USER"}};
   runtime.pathPrepend = "/opt/venv/bin";

@@ -236,6 +236,12 @@ struct Stage {
   std::optional<RuntimeConfig> runtime; // set on the final stage
   /// The base has no bash (Alpine, Wolfi): RUN uses the default /bin/sh.
   bool posixShell = false;
+  /// The distribution and release the stage runs on ("debian12",
+  /// "ubuntu22.04", "alpine3.20"); for a base whose release is not known,
+  /// its image reference spelled with [a-z0-9.-] ("python-3.11-slim"); a
+  /// stage FROM another stage has that stage's. Package caches are kept per
+  /// distribution: stages of different ones never share one.
+  std::string distro;
 };
 
 struct Plan {

@@ -3,6 +3,7 @@
 // into layers.
 #include "planner/Planner.h"
 
+#include "planner/Base.h"
 #include "planner/Costs.h"
 #include "planner/Graph.h"
 #include "planner/Order.h"
@@ -74,8 +75,10 @@ public:
     result.name = spec.name.value;
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
-    for (unsigned s = 0; s < graph.stages.size(); ++s)
+    for (unsigned s = 0; s < graph.stages.size(); ++s) {
       result.stages.push_back(buildStage(s));
+      result.stages.back().distro = distroOf(result, graph.stages[s]);
+    }
     result.contextPaths = contextPaths(result);
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
@@ -83,6 +86,17 @@ public:
   }
 
 private:
+  /// A stage on an image runs that image's distribution; one FROM an earlier
+  /// stage, that stage's.
+  static std::string distroOf(const plan::Plan &plan, const StageInfo &info) {
+    if (!info.fromStage)
+      return distroRelease(info.from);
+    for (const plan::Stage &earlier : plan.stages)
+      if (earlier.name == info.from)
+        return earlier.distro;
+    return distroRelease(info.from);
+  }
+
   /// The probability that a node must be rebuilt because of its own inputs or
   /// of a stage it copies from.
   double effectiveRate(const Node &node) const {
