@@ -440,7 +440,7 @@ TEST(DockerfileTest, RepresentativePlanIsWellFormed) {
 }
 
 TEST(RegistryTest, FindsEveryBackend) {
-  ASSERT_EQ(4u, allBackends().size());
+  ASSERT_EQ(6u, allBackends().size());
   EXPECT_STREQ("dockerfile", allBackends()[0].name);
   EXPECT_STREQ("dockerignore", allBackends()[1].name);
   const Backend *dockerfile = findBackend("dockerfile");
@@ -453,6 +453,10 @@ TEST(RegistryTest, FindsEveryBackend) {
   EXPECT_EQ(&emitDockerignore, dockerignore->emit);
   EXPECT_STREQ("explain", allBackends()[2].name);
   EXPECT_STREQ("explain-json", allBackends()[3].name);
+  EXPECT_STREQ("bake", allBackends()[4].name);
+  EXPECT_STREQ("docker-bake.hcl", allBackends()[4].defaultFileName);
+  EXPECT_STREQ("ci", allBackends()[5].name);
+  EXPECT_STREQ("imageplan-ci.yml", allBackends()[5].defaultFileName);
   EXPECT_EQ(nullptr, findBackend("Dockerfile"));
   EXPECT_EQ(nullptr, findBackend(""));
 }

@@ -56,6 +56,10 @@ extern const ValueRule venvStage;     // builder, runtime
 extern const ValueRule extraName;     // cuda
 extern const ValueRule toolVersion;   // 0.5.11
 extern const ValueRule pipOption;     // --no-deps (an allow-list)
+// RegistryRules.cpp
+extern const ValueRule repository;    // registry.example.com/acme/app (no tag, no digest)
+extern const ValueRule platform;      // linux/amd64, linux/arm/v7
+extern const ValueRule cacheMode;     // max, min
 } // namespace rules
 
 /// The milliseconds in a duration as `rules::duration` accepts it (30s,

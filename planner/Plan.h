@@ -244,6 +244,15 @@ struct Stage {
   std::string distro;
 };
 
+/// Where the images go and where their build cache is kept: what the bake
+/// and CI backends write (the spec's `publish:` and `cache:`, `--cache-ref`).
+struct Publish {
+  std::string image;                  // the repository, without a tag; empty: none given
+  std::vector<std::string> platforms; // os/arch[/variant]; empty: the builder's own
+  std::string cacheRef;               // the cache's repository; empty: no registry cache
+  std::string cacheMode = "max";      // max (every stage's layers) or min (the image's)
+};
+
 struct Plan {
   std::string name;
   std::string specPath; // as the user named it; for the generated-file header
@@ -254,6 +263,7 @@ struct Plan {
   /// With a copy of the whole context ("."): .dockerignore patterns the spec
   /// leaves out of it (app.exclude), in spec order.
   std::vector<std::string> contextExcludes;
+  Publish publish;
 };
 
 /// Expected seconds per commit spent rebuilding a layer (cost times the

@@ -68,7 +68,8 @@ bool hasScript(const std::vector<plan::Op> &ops) {
 
 class PlanBuilder {
 public:
-  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec) : graph(graph), spec(spec) {}
+  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec, std::string cacheRef)
+      : graph(graph), spec(spec), cacheRef(std::move(cacheRef)) {}
 
   plan::Plan build() {
     plan::Plan result;
@@ -82,10 +83,28 @@ public:
     result.contextPaths = contextPaths(result);
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
+    result.publish = publishOf(spec, cacheRef);
     return result;
   }
 
 private:
+  static plan::Publish publishOf(const dsl::Spec &spec, const std::string &cacheRef) {
+    plan::Publish publish;
+    if (spec.publish && spec.publish->image)
+      publish.image = spec.publish->image->value;
+    if (spec.publish)
+      for (const dsl::LString &platform : spec.publish->platforms)
+        publish.platforms.push_back(platform.value);
+    if (spec.cache) {
+      publish.cacheRef = spec.cache->ref.value;
+      if (spec.cache->mode)
+        publish.cacheMode = spec.cache->mode->value;
+    }
+    if (!cacheRef.empty())
+      publish.cacheRef = cacheRef;
+    return publish;
+  }
+
   /// A stage on an image runs that image's distribution; one FROM an earlier
   /// stage, that stage's.
   static std::string distroOf(const plan::Plan &plan, const StageInfo &info) {
@@ -224,6 +243,7 @@ private:
 
   const BuildGraph &graph;
   const dsl::Spec &spec;
+  std::string cacheRef; // --cache-ref
   std::vector<double> stageChange;
 };
 
@@ -234,7 +254,7 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  return PlanBuilder(*graph, spec).build();
+  return PlanBuilder(*graph, spec, options.cacheRef).build();
 }
 
 } // namespace imageplan::planner

@@ -22,6 +22,8 @@ struct PlanOptions {
   /// Measured history: nodes that read build-context files get the rate at
   /// which those files changed, and ordering replays these commits.
   const History *history = nullptr;
+  /// Overrides the spec's `cache.ref` (`--cache-ref`).
+  std::string cacheRef;
 };
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base

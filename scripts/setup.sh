@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building imageplan needs on Debian 12 and, with --test, what its
-# test suites need too (shellcheck, Node.js with npm, dockerfile-utils; for the
-# end-to-end builds Docker 20.10, debootstrap, buildah, and Debian's python3
-# with pip, setuptools and wheel, whose wheels also go into the local index).
+# test suites need too (shellcheck, Node.js with npm, dockerfile-utils, the HCL
+# parser @cdktf/hcl2json, python3-yaml; for the end-to-end builds Docker 20.10,
+# debootstrap, buildah, docker-registry, and Debian's python3 with pip,
+# setuptools and wheel, whose wheels also go into the local index).
 # Only what is missing is installed, so running it again does nothing.
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
 
 readonly DOCKERFILE_UTILS_VERSION=0.16.3
+# HashiCorp's HCL parser compiled to WebAssembly: checks the bake files.
+readonly HCL2JSON_VERSION=0.21.0
 
 with_tests=0
 case "${1:-}" in
@@ -41,8 +44,10 @@ if ((with_tests)); then
   # tests/e2e: build images for real with a private dockerd (docker.io brings
   # containerd and runc) on a debootstrap base, and with buildah; build the
   # wheelhouse with /usr/bin/python3.
-  packages+=(docker.io debootstrap buildah python3 python3-pip python3-setuptools python3-wheel
-    python3-setuptools-whl python3-wheel-whl)
+  # docker-registry: the loopback registry of the two-builder cache test;
+  # python3-yaml reads the generated CI workflows.
+  packages+=(docker.io debootstrap buildah docker-registry python3 python3-pip python3-setuptools
+    python3-wheel python3-setuptools-whl python3-wheel-whl python3-yaml)
   # Node.js may come from another Debian repository whose nodejs package bundles
   # npm (and conflicts with Debian's npm): ask apt only for what is not there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -83,6 +88,14 @@ if ((with_tests)); then
         "(npm's global bin folder: $(npm prefix -g)/bin)" >&2
       exit 1
     fi
+  fi
+  hcl2json=$(node -p 'require(process.argv[1] + "/@cdktf/hcl2json/package.json").version' \
+    "$(npm root -g)" 2>/dev/null || true)
+  if [[ $hcl2json != "$HCL2JSON_VERSION" ]]; then
+    echo "setup.sh: installing @cdktf/hcl2json@$HCL2JSON_VERSION (npm, global)" \
+      "${hcl2json:+replacing $hcl2json}"
+    as_root npm install -g --no-audit --no-fund --loglevel=error \
+      "@cdktf/hcl2json@$HCL2JSON_VERSION" >/dev/null
   fi
 fi
 

@@ -4,6 +4,7 @@
 
 #include "analysis/GitHistory.h"
 #include "dsl/Parser.h"
+#include "dsl/ValueRules.h"
 #include "planner/GraphDot.h"
 #include "planner/Planner.h"
 #include "tools/Output.h"
@@ -103,6 +104,11 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   // A usage error comes before the spec is parsed.
   if (!options.dialect.empty() && !dialectNamed(diags, options.dialect))
     return readers::diagnosticsReported(diags.errorCount());
+  if (std::string why = options.cacheRef.empty() ? "" : dsl::rules::repository.check(options.cacheRef);
+      !why.empty()) {
+    diags.error("invalid --cache-ref '" + options.cacheRef + "'; " + why);
+    return readers::diagnosticsReported(diags.errorCount());
+  }
   std::string contextDir = contextDirOf(options);
   std::string specName = specNameInContext(options.specPath, contextDir);
   spdlog::debug("parsing spec as '{}' (build context '{}')", specName, contextDir);
@@ -127,6 +133,7 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
 
   planner::PlanOptions planOptions;
   planOptions.baseOverride = options.baseImage;
+  planOptions.cacheRef = options.cacheRef;
   std::optional<planner::History> history =
       historyFor(diags, *spec, contextDir, options.history);
   if (history)

@@ -22,6 +22,7 @@ struct CompileOptions {
   std::string baseImage;  // --base-image
   std::string dialect;    // --dialect; empty: the spec's, else buildkit
   std::optional<unsigned> history; // --history[=N]; nothing: the spec's `history:`
+  std::string cacheRef; // --cache-ref; empty: the spec's `cache.ref`
 };
 
 /// A spec compiled into a plan, what the backends are told, and the files

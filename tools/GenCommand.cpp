@@ -77,6 +77,7 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
   add("--context", compile.contextDir);
   add("--base-image", compile.baseImage);
   add("--dialect", compile.dialect);
+  add("--cache-ref", compile.cacheRef);
   if (compile.history)
     words.push_back("--history=" + std::to_string(*compile.history));
   std::vector<llvm::StringRef> refs(words.begin(), words.end());

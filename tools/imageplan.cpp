@@ -71,6 +71,10 @@ cl::opt<bool> genListBackends("list-backends",
 cl::opt<std::string> genBaseImage("base-image", cl::value_desc("image"),
                                   cl::desc("Use <image> as the base of every stage"),
                                   cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genCacheRef("cache-ref", cl::value_desc("repository"),
+                                 cl::desc("Keep the registry build cache of bake and ci in "
+                                          "<repository> (overrides the spec's cache.ref)"),
+                                 cl::sub(genCommand), cl::cat(category));
 
 // check
 cl::opt<std::string> checkSpecPath(cl::Positional, cl::Required, cl::desc("<spec>"),
@@ -182,6 +186,7 @@ int run(int argc, char **argv) {
   if (genCommand) {
     GenOptions options;
     options.compile = {genSpec, contextDir, genBaseImage, dialect, std::nullopt};
+    options.compile.cacheRef = genCacheRef;
     options.emit.assign(genEmit.begin(), genEmit.end());
     options.outputFile = genOutput;
     options.outputDir = genOutputDir;

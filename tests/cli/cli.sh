@@ -89,7 +89,7 @@ case_list_backends() {
   run gen --list-backends
   expect_rc 0
   [[ -z $err ]] || fail "--list-backends printed on stderr: [$err]"
-  [[ $out == $'dockerfile\tDockerfile\ndockerignore\t.dockerignore\nexplain\texplain.txt\nexplain-json\texplain.json' ]] ||
+  [[ $out == $'dockerfile\tDockerfile\ndockerignore\t.dockerignore\nexplain\texplain.txt\nexplain-json\texplain.json\nbake\tdocker-bake.hcl\nci\timageplan-ci.yml' ]] ||
     fail "--list-backends printed [$out]"
 }
 
