@@ -54,8 +54,13 @@ llvm::Expected<planner::History> readHistory(llvm::StringRef contextDir, unsigne
     return failure("cannot read history: '" + contextDir + "': " + ec.message());
   llvm::Expected<std::string> top =
       runGit({"-C", context, "rev-parse", "--show-toplevel"});
-  if (!top)
-    return failure("cannot read history: " + llvm::toString(top.takeError()));
+  if (!top) {
+    std::string reason = llvm::toString(top.takeError());
+    if (llvm::StringRef(reason).contains("not a git repository"))
+      return failure("cannot read history: the build context '" + contextDir +
+                     "' is not in a git repository");
+    return failure("cannot read history of '" + contextDir + "': " + reason);
+  }
   llvm::SmallString<256> root;
   if (std::error_code ec = llvm::sys::fs::real_path(llvm::StringRef(*top).trim(), root))
     return failure("cannot read history: " + ec.message());

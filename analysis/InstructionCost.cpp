@@ -1,8 +1,11 @@
 // The score's cost table (docs/score.md): a RUN is split into simple shell
 // commands, each recognised command is priced from the planner's own tables
-// (planner/Costs.h), and unrecognised work costs a flat amount per RUN.
+// (planner/Costs.h), a command that runs a build tool is priced by what the
+// tool runs (BuildToolCost.cpp), and unrecognised work costs a flat amount per
+// RUN.
 #include "analysis/InstructionCost.h"
 
+#include "analysis/CostWork.h"
 #include "planner/Costs.h"
 #include "readers/ShellWords.h"
 
@@ -22,7 +25,9 @@ constexpr double kVenv = 5;
 constexpr double kUserCommand = 0.5;   // useradd, groupadd, ...
 constexpr double kDownload = 5;        // curl, wget, ADD <url>
 constexpr double kGitClone = 10;
-constexpr double kPackageManagerSync = 60; // uv sync, poetry install, conda install, ...
+// uv sync, poetry install, conda install, ...: what the plan charges for
+// installing a lock file's dependencies.
+constexpr double kPackageManagerSync = planner::costs::kLockedDependencies;
 constexpr double kNodeInstall = 30;    // npm ci, yarn install, ...
 constexpr double kSystemUpgrade = 30;  // apt-get upgrade
 constexpr double kContextCopy = planner::costs::kAppCopy;
@@ -58,6 +63,23 @@ bool isAssignment(llvm::StringRef word) {
          llvm::all_of(word.take_front(eq), [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
+/// The index of the program in `words`: after assignments and wrappers
+/// (`sudo`, `env -i`, `if`, ...).
+size_t programIndex(llvm::ArrayRef<std::string> words) {
+  size_t start = 0;
+  while (
+      start < words.size() &&
+      (isAssignment(words[start]) || llvm::is_contained(kPrefixes, words[start]) ||
+       (start > 0 && words[start - 1] == "env" && llvm::StringRef(words[start]).startswith("-"))))
+    ++start;
+  return start;
+}
+
+bool oneOfShells(llvm::StringRef program) {
+  return program == "bash" || program == "sh" || program == "dash" || program == "zsh" ||
+         program == "ash";
+}
+
 std::string baseName(llvm::StringRef path) {
   size_t slash = path.rfind('/');
   return path.substr(slash == llvm::StringRef::npos ? 0 : slash + 1).str();
@@ -79,11 +101,38 @@ constexpr llvm::StringLiteral kPipValueOptions[] = {
     "--upgrade-strategy", "-w", "--wheel-dir", "--log", "--proxy", "--retries", "--timeout",
     "--exists-action", "--global-option", "--config-settings", "-C", "-d", "--dest"};
 
+/// A project folder rather than a package name: `.`, `./pkg`, `/src/app`,
+/// `file:...`; wheels and archives are packages.
+bool isLocalProject(llvm::StringRef package) {
+  llvm::StringRef path = package.split('[').first; // .[gpu]
+  if (path.endswith(".whl") || path.endswith(".tar.gz") || path.endswith(".zip"))
+    return false;
+  return path == "." || path == ".." || path.startswith("./") || path.startswith("../") ||
+         path.startswith("/") || path.startswith("file:");
+}
+
+/// What pip's `sub` (install, wheel, download) does with one package: a
+/// project installs its declared dependencies unless --no-deps (what the plan
+/// charges for a requirements file, then for the project itself); flash-attn
+/// and apex compile unless wheels are offered.
+double pipPackageWork(llvm::StringRef sub, llvm::StringRef package, bool findLinks, bool noDeps) {
+  if (sub == "wheel")
+    return planner::costs::wheelBuildCost(package);
+  if (sub == "install" && isLocalProject(package))
+    return planner::costs::kProjectInstall + (noDeps ? 0 : planner::costs::kRequirementsFile);
+  std::string name = package.take_until([](char c) {
+    return llvm::StringRef("=<>!~[;@ ").contains(c);
+  }).lower();
+  if (sub == "install" && !findLinks && llvm::is_contained(kCompiledOnInstall, name))
+    return planner::costs::wheelBuildCost(package);
+  return planner::costs::pipPackageCost(package);
+}
+
 CommandCost pipCost(llvm::ArrayRef<std::string> args) {
   // args start after "pip": the subcommand, then options and packages.
   std::string sub;
   std::vector<std::string> packages, requirementFiles;
-  bool findLinks = false;
+  bool findLinks = false, noDeps = false;
   for (size_t i = 0; i < args.size(); ++i) {
     llvm::StringRef arg = args[i];
     if (arg.startswith("-")) {
@@ -91,6 +140,7 @@ CommandCost pipCost(llvm::ArrayRef<std::string> args) {
       bool inlineValue = arg.contains('=');
       if (name == "-f" || name == "--find-links" || name == "--no-index")
         findLinks = true;
+      noDeps |= name == "--no-deps";
       if (!llvm::is_contained(kPipValueOptions, name) || inlineValue) {
         if ((name == "-r" || name == "--requirement") && inlineValue)
           requirementFiles.push_back(arg.split('=').second.str());
@@ -115,23 +165,19 @@ CommandCost pipCost(llvm::ArrayRef<std::string> args) {
     return cost; // uninstall, list, freeze, config: nothing worth pricing
   cost.seconds =
       planner::costs::kPipBase + planner::costs::kRequirementsFile * requirementFiles.size();
+  std::vector<std::string> projects;
   for (const std::string &package : packages) {
-    if (sub == "wheel")
-      cost.seconds += planner::costs::wheelBuildCost(package);
-    else if (sub == "install" && !findLinks &&
-             llvm::is_contained(kCompiledOnInstall,
-                                llvm::StringRef(package).take_until([](char c) {
-                                  return llvm::StringRef("=<>!~[;@ ").contains(c);
-                                }).lower()))
-      cost.seconds += planner::costs::wheelBuildCost(package);
-    else
-      cost.seconds += planner::costs::pipPackageCost(package);
+    if (sub != "download" && isLocalProject(package))
+      projects.push_back(package);
+    cost.seconds += pipPackageWork(sub, package, findLinks, noDeps);
   }
   cost.label = "pip " + sub;
   for (const std::string &file : requirementFiles)
     cost.label += " -r " + baseName(file);
-  if (!packages.empty())
-    cost.label += " (" + std::to_string(packages.size()) + ")";
+  for (const std::string &project : projects)
+    cost.label += " " + project;
+  if (packages.size() > projects.size())
+    cost.label += " (" + std::to_string(packages.size() - projects.size()) + ")";
   return cost;
 }
 
@@ -178,12 +224,7 @@ bool mentionsModel(llvm::StringRef text) {
 CommandCost commandCost(std::vector<std::string> words) {
   CommandCost cost;
   // Drop assignments and wrappers in front of the command.
-  size_t start = 0;
-  while (
-      start < words.size() &&
-      (isAssignment(words[start]) || llvm::is_contained(kPrefixes, words[start]) ||
-       (start > 0 && words[start - 1] == "env" && llvm::StringRef(words[start]).startswith("-"))))
-    ++start;
+  size_t start = programIndex(words);
   if (start >= words.size())
     return cost;
   llvm::ArrayRef<std::string> args = llvm::makeArrayRef(words).drop_front(start + 1);
@@ -212,6 +253,11 @@ CommandCost commandCost(std::vector<std::string> words) {
         return {kVenv, "venv"};
       return {0, program + " -m " + args[1], true};
     }
+    // `python setup.py install|develop`: the project and its dependencies, as pip would.
+    if (args.size() >= 2 && baseName(args[0]) == "setup.py" &&
+        (args[1] == "install" || args[1] == "develop"))
+      return {planner::costs::kPipBase + pipPackageWork("install", ".", false, false),
+              "setup.py " + args[1]};
     return {0, program, true};
   }
   if (prog == "virtualenv")
@@ -242,23 +288,6 @@ CommandCost commandCost(std::vector<std::string> words) {
   return {0, program, true};
 }
 
-/// The work of one RUN: priced commands, their labels in first-seen order,
-/// and whether any command was not recognised.
-struct Accumulator {
-  double seconds = 0;
-  std::vector<std::string> labels;
-  bool unknown = false;
-
-  void add(const CommandCost &cost) {
-    seconds += cost.seconds;
-    unknown |= cost.unknown;
-    if (!cost.label.empty() && !llvm::is_contained(labels, cost.label))
-      labels.push_back(cost.label);
-  }
-};
-
-void addScript(llvm::StringRef script, Accumulator &work, int depth);
-
 /// The script a shell runs with -c (`bash -euo pipefail -c SCRIPT`), with
 /// the `"$(printf '%s\n' LINE...)"` form imageplan writes turned back into
 /// its lines; std::nullopt for a shell that runs a file or reads stdin.
@@ -280,59 +309,71 @@ std::optional<std::string> shellScript(llvm::ArrayRef<std::string> args) {
   return std::nullopt;
 }
 
-void addCommand(llvm::ArrayRef<std::string> words, Accumulator &work, int depth) {
-  size_t start = 0;
-  while (start < words.size() && isAssignment(words[start]))
-    ++start;
-  if (start < words.size() && depth < 4) {
-    llvm::StringRef shell = llvm::StringRef(words[start]).rsplit('/').second;
-    if (shell.empty())
-      shell = words[start];
-    if (shell == "bash" || shell == "sh" || shell == "dash" || shell == "zsh" || shell == "ash")
+void addCommand(llvm::ArrayRef<std::string> words, CostWork &work, const CostContext &context,
+                int depth) {
+  size_t start = programIndex(words);
+  if (start < words.size() && depth < kMaxScriptDepth) {
+    std::string shell = baseName(words[start]);
+    if (oneOfShells(shell))
       if (std::optional<std::string> script = shellScript(words.drop_front(start + 1))) {
-        addScript(*script, work, depth + 1);
+        addScript(*script, work, context, depth + 1);
         return;
       }
+    if (addBuildTool(words.drop_front(start), work, context, depth))
+      return;
   }
-  work.add(commandCost(words.vec()));
+  CommandCost cost = commandCost(words.vec());
+  work.add(cost.seconds, cost.label, cost.unknown);
 }
 
-void addScript(llvm::StringRef script, Accumulator &work, int depth) {
+} // namespace
+
+std::optional<std::pair<std::string, std::string>>
+CostContext::readImageFile(llvm::StringRef path) const {
+  if (!readFile)
+    return std::nullopt;
+  for (const std::string &candidate : paths.candidates(path))
+    if (std::optional<std::string> contents = readFile(candidate))
+      return std::make_pair(candidate, std::move(*contents));
+  return std::nullopt;
+}
+
+void CostWork::add(double cost, const std::string &label, bool unrecognised) {
+  seconds += cost;
+  unknown |= unrecognised;
+  if (!label.empty() && !llvm::is_contained(labels, label))
+    labels.push_back(label);
+}
+
+void CostWork::addNested(const std::string &label, const CostWork &inner) {
+  std::string named = label;
+  if (!inner.labels.empty())
+    named += ": " + llvm::join(inner.labels, ", ");
+  add(inner.seconds, named, inner.unknown);
+  for (const std::string &note : inner.notes)
+    if (!llvm::is_contained(notes, note))
+      notes.push_back(note);
+}
+
+void addScript(llvm::StringRef script, CostWork &work, const CostContext &context, int depth) {
   for (const std::vector<std::string> &command : readers::shellCommands(script))
-    addCommand(command, work, depth);
+    addCommand(command, work, context, depth);
 }
 
-/// Whitespace runs as one space, cut to `width` characters.
-std::string shortText(llvm::StringRef text, size_t width = 60) {
-  std::string out;
-  for (char c : text) {
-    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    if (blank && (out.empty() || out.back() == ' '))
-      continue;
-    out += blank ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  if (out.size() > width)
-    out = out.substr(0, width - 3) + "...";
-  return out;
-}
+namespace {
 
-InstructionEstimate estimateRun(const readers::DockerfileInstruction &inst) {
-  Accumulator work;
-  if (inst.jsonForm) {
-    addCommand(inst.args, work, 0);
-  } else {
-    std::string script = inst.text;
-    for (const readers::DockerfileHeredoc &heredoc : inst.heredocs)
-      script += "\n" + heredoc.body;
-    addScript(script, work, 0);
-  }
+InstructionEstimate estimateRun(const readers::DockerfileInstruction &inst,
+                                const CostContext &stage) {
+  CostContext context{stage.readFile, stage.paths.withMounts(inst)};
+  CostWork work;
+  for (const std::vector<std::string> &command : readers::runCommands(inst))
+    addCommand(command, work, context, 0);
   InstructionEstimate estimate;
   estimate.seconds = work.seconds + (work.unknown ? kUnknownWork : 0);
   estimate.seconds = std::max(estimate.seconds, kRunMinimum);
   std::string what = work.labels.empty() ? inst.text : llvm::join(work.labels, ", ");
-  estimate.summary = shortText("RUN " + what);
+  estimate.summary = readers::oneLine("RUN " + what);
+  estimate.notes = std::move(work.notes);
   return estimate;
 }
 
@@ -351,7 +392,7 @@ InstructionEstimate estimateCopy(const readers::DockerfileInstruction &inst) {
   for (unsigned i = 0; i < copy.heredocSources; ++i)
     sources.push_back("<<heredoc");
   what += " " + llvm::join(sources, " ") + " -> " + copy.dest;
-  estimate.summary = shortText(what);
+  estimate.summary = readers::oneLine(what);
   estimate.seconds = copy.from.isContext() ? kContextCopy : kStageCopy;
   for (const std::string &source : copy.sources)
     if (isUrl(source))
@@ -362,12 +403,13 @@ InstructionEstimate estimateCopy(const readers::DockerfileInstruction &inst) {
 
 } // namespace
 
-InstructionEstimate estimateInstruction(const readers::DockerfileInstruction &inst) {
+InstructionEstimate estimateInstruction(const readers::DockerfileInstruction &inst,
+                                        const CostContext &context) {
   if (inst.keyword == "RUN")
-    return estimateRun(inst);
+    return estimateRun(inst, context);
   if (inst.copy)
     return estimateCopy(inst);
-  return {0, shortText(inst.keyword + " " + inst.text)};
+  return {0, readers::oneLine(inst.keyword + " " + inst.text), {}};
 }
 
 } // namespace imageplan::analysis

@@ -9,6 +9,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <functional>
@@ -209,27 +210,36 @@ double Score::lowerBoundSeconds() const {
 }
 
 Score scoreDockerfile(const readers::Dockerfile &dockerfile,
-                      const readers::DockerignoreMatcher *ignore, const planner::History &history) {
+                      const readers::DockerignoreMatcher *ignore, const planner::History &history,
+                      const ContextFileReader &readContext) {
   Score score;
   score.commits = history.commits.size();
   std::vector<std::vector<Reads>> reads(dockerfile.stages.size());
   // scored[s][i]: index into score.stages[s].instructions, or -1 for an
   // instruction that builds no layer.
   std::vector<std::vector<int>> scored(dockerfile.stages.size());
+  // What each stage holds of the context at its end: a derived stage starts there.
+  std::vector<CostContext> contexts(dockerfile.stages.size());
   for (size_t s = 0; s < dockerfile.stages.size(); ++s) {
     const readers::DockerfileStage &stage = dockerfile.stages[s];
     ScoredStage out;
     out.name = stage.label(s);
     out.base = stage.base;
+    CostContext &context = contexts[s];
+    if (stage.baseStage >= 0)
+      context = contexts[stage.baseStage];
+    context.readFile = readContext;
     for (const readers::DockerfileInstruction &inst : stage.instructions) {
       reads[s].push_back(readsOf(inst));
-      if (!buildsLayer(inst)) {
+      if (buildsLayer(inst)) {
+        InstructionEstimate estimate = estimateInstruction(inst, context);
+        scored[s].push_back(static_cast<int>(out.instructions.size()));
+        out.instructions.push_back(
+            {inst.line, estimate.summary, estimate.seconds, 0, 0, std::move(estimate.notes)});
+      } else {
         scored[s].push_back(-1);
-        continue;
       }
-      InstructionEstimate estimate = estimateInstruction(inst);
-      scored[s].push_back(static_cast<int>(out.instructions.size()));
-      out.instructions.push_back({inst.line, estimate.summary, estimate.seconds, 0, 0});
+      context.paths.apply(inst);
     }
     score.stages.push_back(std::move(out));
   }
@@ -270,7 +280,8 @@ Score scoreDockerfile(const readers::Dockerfile &dockerfile,
 }
 
 std::optional<Score> scoreDockerfileBuffers(readers::DiagnosticEngine &diags, unsigned bufferId,
-                                            unsigned ignoreId, const planner::History &history) {
+                                            unsigned ignoreId, const planner::History &history,
+                                            const ContextFileReader &readContext) {
   llvm::Expected<readers::Dockerfile> file = readers::parseDockerfile(diags, bufferId);
   if (!file) {
     llvm::consumeError(file.takeError());
@@ -286,7 +297,23 @@ std::optional<Score> scoreDockerfileBuffers(readers::DiagnosticEngine &diags, un
     }
     ignore = std::move(*parsed);
   }
-  return scoreDockerfile(*file, ignore ? &*ignore : nullptr, history);
+  return scoreDockerfile(*file, ignore ? &*ignore : nullptr, history, readContext);
+}
+
+ContextFileReader contextFileReader(llvm::StringRef contextDir) {
+  return [dir = contextDir.str()](llvm::StringRef file) -> std::optional<std::string> {
+    if (file.startswith("/") || file == ".." || file.startswith("../") || file.contains("/../"))
+      return std::nullopt;
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, file);
+    if (!llvm::sys::fs::is_regular_file(path))
+      return std::nullopt;
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+        llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+    if (!buffer)
+      return std::nullopt;
+    return (*buffer)->getBuffer().str();
+  };
 }
 
 std::string ignoreFileFor(llvm::StringRef dockerfile, llvm::StringRef contextDir) {

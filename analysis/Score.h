@@ -4,6 +4,7 @@
 // rebuilds only when its own inputs change. docs/score.md describes the model.
 #pragma once
 
+#include "analysis/InstructionCost.h"
 #include "planner/History.h"
 #include "readers/Diagnostics.h"
 #include "readers/DockerfileParser.h"
@@ -22,6 +23,7 @@ struct ScoredInstruction {
   double cost = 0;      // seconds to rebuild it
   unsigned invalidated = 0; // commits that invalidate its cache
   unsigned ownChanges = 0;  // commits that change what it reads itself
+  std::vector<std::string> notes; // InstructionEstimate::notes
 };
 
 struct ScoredStage {
@@ -52,15 +54,22 @@ double expectedSeconds(const ScoredStage &stage, unsigned commits);
 
 /// Replays `history` over `dockerfile`. `ignore` (may be null) is the
 /// .dockerignore: files it excludes are not in the build context, so their
-/// changes invalidate nothing.
+/// changes invalidate nothing. `readContext` reads the build context's files
+/// today (a Makefile that a RUN runs; empty: none can be read).
 Score scoreDockerfile(const readers::Dockerfile &dockerfile,
-                      const readers::DockerignoreMatcher *ignore, const planner::History &history);
+                      const readers::DockerignoreMatcher *ignore, const planner::History &history,
+                      const ContextFileReader &readContext = {});
 
 /// Parses the Dockerfile in buffer `bufferId` and the .dockerignore in buffer
 /// `ignoreId` (0: none) of the engine, then replays `history` over them.
 /// std::nullopt after reporting what could not be parsed.
 std::optional<Score> scoreDockerfileBuffers(readers::DiagnosticEngine &diags, unsigned bufferId,
-                                            unsigned ignoreId, const planner::History &history);
+                                            unsigned ignoreId, const planner::History &history,
+                                            const ContextFileReader &readContext = {});
+
+/// Reads the files of the build context at `contextDir`: a path that leaves
+/// it, or is not a regular file, reads as nothing.
+ContextFileReader contextFileReader(llvm::StringRef contextDir);
 
 /// The .dockerignore BuildKit uses with `dockerfile`: `<dockerfile>.dockerignore`
 /// beside it, else the context's `.dockerignore`; "" when there is neither.

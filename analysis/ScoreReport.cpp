@@ -54,6 +54,10 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
             << padLeft(fixed(expectedSeconds(inst, commits), 3), 9) << "\n";
       }
     }
+    for (const ScoredStage &stage : score.stages)
+      for (const ScoredInstruction &inst : stage.instructions)
+        for (const std::string &note : inst.notes)
+          out << "  note: line " << inst.line << ": " << note << "\n";
     out << "  expected rebuild work: " << fixed(score.expectedSeconds(), 3) << " s per commit\n";
     if (entry.showLowerBound)
       out << "  lower bound, each step rebuilt only when its own inputs change: "
@@ -116,6 +120,11 @@ std::string scoreJson(unsigned commits, const std::vector<ScoredDockerfile> &ent
                   json.attribute("invalidations", int64_t(inst.invalidated));
                   json.attribute("ownInputChanges", int64_t(inst.ownChanges));
                   number("expectedRebuildSeconds", expectedSeconds(inst, commits), 3);
+                  if (!inst.notes.empty())
+                    json.attributeArray("notes", [&] {
+                      for (const std::string &note : inst.notes)
+                        json.value(note);
+                    });
                 });
             });
           });

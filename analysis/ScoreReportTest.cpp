@@ -13,7 +13,7 @@ Score oneStage(double cost, unsigned invalidated, unsigned own) {
   ScoredStage stage;
   stage.name = "runtime";
   stage.base = "debian";
-  stage.instructions = {{7, "COPY app/ -> /app/", cost, invalidated, own}};
+  stage.instructions = {{7, "COPY app/ -> /app/", cost, invalidated, own, {}}};
   score.stages = {stage};
   return score;
 }

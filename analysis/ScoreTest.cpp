@@ -42,8 +42,14 @@ protected:
       ADD_FAILURE() << diags.output();
       return {};
     }
-    return scoreDockerfile(*file, &*ignore, history);
+    return scoreDockerfile(*file, &*ignore, history, [this](llvm::StringRef path) {
+      for (const auto &[name, text] : contextFiles)
+        if (name == path)
+          return std::optional<std::string>(text);
+      return std::optional<std::string>();
+    });
   }
+  std::vector<std::pair<std::string, std::string>> contextFiles; // what the context holds
   /// "invalidated/own" for each scored instruction of stage `s`.
   static std::vector<std::string> counts(const Score &score, size_t s = 0) {
     std::vector<std::string> out;
@@ -55,6 +61,28 @@ protected:
 };
 
 using Counts = std::vector<std::string>;
+
+TEST_F(ScoreTest, AMakefileIsFoundWhereTheStagesCopiedIt) {
+  // The Makefile comes into `deps` with its folder; the stage derived from it
+  // still holds it after another WORKDIR, and a later stage does not.
+  contextFiles = {{"build/Makefile", "install:\n\tpip install -r requirements.txt\n"}};
+  Score s = score("FROM python:3.11-slim AS deps\n"
+                  "WORKDIR /src\n"
+                  "COPY build/ tools/\n"
+                  "FROM deps\n"
+                  "WORKDIR /app\n"
+                  "RUN make -C /src/tools install\n"
+                  "FROM python:3.11-slim\n"
+                  "RUN make -C /src/tools install\n");
+  ASSERT_EQ(s.stages.size(), 3u);
+  const ScoredInstruction &found = s.stages[1].instructions.at(0);
+  EXPECT_EQ(found.summary, "RUN make install: pip install -r requirements.txt");
+  EXPECT_DOUBLE_EQ(found.cost, 65);
+  EXPECT_TRUE(found.notes.empty());
+  const ScoredInstruction &missing = s.stages[2].instructions.at(0);
+  EXPECT_DOUBLE_EQ(missing.cost, 90);
+  EXPECT_EQ(missing.notes.size(), 1u);
+}
 
 TEST_F(ScoreTest, CopyEverythingFirstRebuildsEverythingAfterIt) {
   Score s = score("FROM python:3.11-slim\n"

@@ -6,6 +6,8 @@
 # The history is scripted with fixed dates, so the table is the same on every
 # machine.
 # usage: bench/score-samples.sh [IMAGEPLAN] [COMMITS]   (default build/tools/imageplan, 100)
+# KEEP_SCRATCH=1 keeps the scripted repositories and each score report (the
+# folder is named on stderr) to read the per-instruction breakdown.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 imageplan=${1:-$root/build/tools/imageplan}
@@ -16,7 +18,7 @@ if [[ ! -x $imageplan ]]; then
 fi
 imageplan=$(cd "$(dirname "$imageplan")" && pwd -P)/$(basename "$imageplan")
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/imageplan-score.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+trap '[[ -n ${KEEP_SCRATCH:-} ]] && echo "kept $scratch" >&2 || rm -rf "$scratch"' EXIT
 
 # What the synthetic history edits in each sample. app: source files, one of
 # them in 9 commits out of 10; rare: dependency manifests, one every 20th
@@ -40,6 +42,11 @@ files_of() {
     sometimes=(frontend/src/index.html)
     ;;
   vendored-sources) app=(app/__main__.py app/__init__.py) ;;
+  fastapi-react)
+    app=(backend/main.py backend/__init__.py)
+    rare=(requirements.txt web/package.json web/package-lock.json)
+    sometimes=(web/src/main.jsx web/index.html)
+    ;;
   *)
     echo "error: no synthetic history for sample '$1'; add it to files_of()" >&2
     exit 1
@@ -53,6 +60,7 @@ edit() {
   *.json) printf '\n' >>"$1" ;; # trailing whitespace keeps JSON valid
   *.cpp | *.c | *.h) echo "// change $2" >>"$1" ;;
   *.html) echo "<!-- change $2 -->" >>"$1" ;;
+  *.js | *.jsx | *.ts | *.tsx) echo "// change $2" >>"$1" ;;
   *) echo "# change $2" >>"$1" ;;
   esac
 }

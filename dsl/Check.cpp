@@ -254,7 +254,8 @@ void checkRequirementFiles(readers::DiagnosticEngine &diags, const Spec &spec,
     bool exists = llvm::sys::fs::exists(path);
     diags.error(file.loc, "requirements file " + quoteValue(file.value) +
                               (exists ? " is not a regular file" : " not found") +
-                              " in build context " + quoteValue(contextDir));
+                              " in build context " + quoteValue(contextDir) +
+                              (exists ? "" : similarFileHint(contextDir, file.value)));
   }
 }
 

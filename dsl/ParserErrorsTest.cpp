@@ -251,7 +251,9 @@ TEST(ParserTest, ValueRulesReportTheValue) {
             "             ^\n");
   EXPECT_EQ(errorsOf(specWith("python:\n  requirements: [../secrets.txt]\n")),
             "imageplan.yaml:8:18: error: invalid context path '../secrets.txt'; a path may not "
-            "contain '..', which could leave the build context\n"
+            "contain '..', which could leave the build context; to read files outside the "
+            "spec's folder, give the folder that holds them with --context and write paths "
+            "from there\n"
             "  requirements: [../secrets.txt]\n"
             "                 ^\n");
   EXPECT_EQ(errorsOf("imageplan: 1\nname: x\nbase: {image: x, digest: sha256:abc}\napp: {}\n"),

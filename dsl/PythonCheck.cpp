@@ -141,7 +141,8 @@ private:
     bool exists = llvm::sys::fs::exists(path);
     diags.error(loc, std::string(what) + " " + quoteValue(file) +
                          (exists ? " is not a regular file" : " not found") +
-                         " in build context " + quoteValue(contextDir) + hint);
+                         " in build context " + quoteValue(contextDir) +
+                         (exists ? "" : similarFileHint(contextDir, file)) + hint);
     return false;
   }
 
@@ -187,6 +188,24 @@ private:
 };
 
 } // namespace
+
+std::string similarFileHint(llvm::StringRef contextDir, llvm::StringRef file) {
+  llvm::StringRef folder = llvm::sys::path::parent_path(file, llvm::sys::path::Style::posix);
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(contextFile(contextDir, folder), ec), end;
+       it != end && !ec; it.increment(ec))
+    if (llvm::sys::fs::is_regular_file(it->path()))
+      names.push_back(llvm::sys::path::filename(it->path()).str());
+  llvm::sort(names); // the directory's order is the file system's
+  std::vector<llvm::StringRef> candidates(names.begin(), names.end());
+  std::string match = readers::closestMatch(
+      llvm::sys::path::filename(file, llvm::sys::path::Style::posix), candidates);
+  if (match.empty())
+    return "";
+  return "; did you mean " + quoteValue(folder.empty() ? match : (folder + "/" + match).str()) +
+         "?";
+}
 
 void checkPythonSection(readers::DiagnosticEngine &diags, const Spec &spec,
                         llvm::StringRef contextDir, std::vector<std::string> *filesRead) {

@@ -19,4 +19,8 @@ namespace imageplan::dsl {
 void checkPythonSection(readers::DiagnosticEngine &diags, const Spec &spec,
                         llvm::StringRef contextDir, std::vector<std::string> *filesRead);
 
+/// For a context file that is missing: "; did you mean 'requirements.txt'?"
+/// when a file in the folder that should hold it has a close name, else "".
+std::string similarFileHint(llvm::StringRef contextDir, llvm::StringRef file);
+
 } // namespace imageplan::dsl

@@ -174,7 +174,7 @@ TEST_F(PythonFilesTest, ConstraintFilesMustExist) {
   write("c.txt", "");
   EXPECT_EQ(check("python: {constraints: [c.txt, d.txt]}\n"),
             "imageplan.yaml:4:31: error: constraints file 'd.txt' not found in build context "
-            "'CONTEXT'\n"
+            "'CONTEXT'; did you mean 'c.txt'?\n"
             "python: {constraints: [c.txt, d.txt]}\n"
             "                              ^\n");
 }

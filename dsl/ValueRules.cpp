@@ -249,7 +249,9 @@ std::string checkPath(llvm::StringRef v, PathKind kind) {
   llvm::SmallVector<llvm::StringRef, 8> parts;
   v.split(parts, '/', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   if (llvm::is_contained(parts, ".."))
-    return inContext ? "a path may not contain '..', which could leave the build context"
+    return inContext ? "a path may not contain '..', which could leave the build context; "
+                       "to read files outside the spec's folder, give the folder that holds "
+                       "them with --context and write paths from there"
                      : "a path may not contain '..'";
   bool namesNothing = llvm::all_of(parts, [](llvm::StringRef p) { return p == "."; });
   if (namesNothing && kind == PathKind::Image)

@@ -144,4 +144,28 @@ std::vector<std::vector<std::string>> shellCommands(llvm::StringRef script) {
   return ShellSplitter(script).split();
 }
 
+std::vector<std::vector<std::string>> runCommands(const DockerfileInstruction &run) {
+  if (run.jsonForm)
+    return {run.args};
+  std::string script = run.text;
+  for (const DockerfileHeredoc &heredoc : run.heredocs)
+    script += "\n" + heredoc.body;
+  return shellCommands(script);
+}
+
+std::string oneLine(llvm::StringRef text, size_t width) {
+  std::string out;
+  for (char c : text) {
+    bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (blank && (out.empty() || out.back() == ' '))
+      continue;
+    out += blank ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  if (out.size() > width)
+    out = out.substr(0, width - 3) + "...";
+  return out;
+}
+
 } // namespace imageplan::readers

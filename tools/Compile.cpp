@@ -87,6 +87,14 @@ std::string contextDirOf(const CompileOptions &options) {
   return parent.empty() ? "." : parent.str();
 }
 
+std::string specPathFor(llvm::StringRef path) {
+  if (path.empty() || !llvm::sys::fs::is_directory(path))
+    return path.str();
+  llvm::SmallString<256> spec(path);
+  llvm::sys::path::append(spec, "imageplan.yaml");
+  return spec.str().str();
+}
+
 llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags,
                                      const CompileOptions &options, std::string *graphDot) {
   spdlog::debug("reading spec '{}'", options.specPath);

@@ -36,6 +36,10 @@ struct Compiled {
 /// The build context: --context, else the spec's folder.
 std::string contextDirOf(const CompileOptions &options);
 
+/// The spec a command line names: `path` itself, or `path`/imageplan.yaml
+/// when `path` is a folder (`imageplan gen services/api`).
+std::string specPathFor(llvm::StringRef path);
+
 /// Parse, check and plan the spec at `options.specPath`. On failure every
 /// diagnostic is printed and the returned error carries nothing more. With
 /// `graphDot`, the dependency graph is also rendered there as Graphviz DOT.

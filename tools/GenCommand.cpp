@@ -12,6 +12,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -103,6 +104,46 @@ int checkUpToDate(const GenOptions &options, readers::DiagnosticEngine &diags,
   return 1;
 }
 
+/// Writes what the backends rendered (and the depfile) where the options
+/// say: all or nothing, each file atomically.
+int writeOutputs(const GenOptions &options, readers::DiagnosticEngine &diags,
+                 const std::vector<const backends::Backend *> &chosen,
+                 std::vector<std::string> texts, const std::vector<std::string> &filesRead) {
+  std::vector<FileWrite> writes;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    std::string path = options.outputFile;
+    if (!options.outputDir.empty()) {
+      llvm::SmallString<256> joined(options.outputDir);
+      llvm::sys::path::append(joined, chosen[i]->defaultFileName);
+      path = joined.str().str();
+    }
+    writes.push_back({path, std::move(texts[i])});
+  }
+  if (!options.depfile.empty()) {
+    std::vector<std::string> deps{options.compile.specPath};
+    for (const std::string &file : filesRead)
+      if (!llvm::is_contained(deps, file))
+        deps.push_back(file);
+    writes.push_back({options.depfile, renderDepfile(writes.front().path, deps)});
+  }
+  // --output-dir names where the files go: made when missing, and only now
+  // that everything rendered.
+  if (!options.outputDir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(options.outputDir)) {
+      diags.error("cannot create the output folder '" + options.outputDir + "': " + ec.message());
+      return 1;
+    }
+  auto outcomes = writeFilesAtomically(writes, options.writeIfChanged);
+  if (!outcomes) {
+    diags.error(llvm::toString(outcomes.takeError()));
+    return 1;
+  }
+  for (size_t i = 0; i < writes.size(); ++i)
+    spdlog::debug("{} '{}'", (*outcomes)[i] == WriteOutcome::Written ? "wrote" : "unchanged",
+                  writes[i].path);
+  return 0;
+}
+
 } // namespace
 
 int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
@@ -157,33 +198,7 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
     return 0;
   }
 
-  std::vector<FileWrite> writes;
-  for (size_t i = 0; i < chosen.size(); ++i) {
-    std::string path = options.outputFile;
-    if (!options.outputDir.empty()) {
-      llvm::SmallString<256> joined(options.outputDir);
-      llvm::sys::path::append(joined, chosen[i]->defaultFileName);
-      path = joined.str().str();
-    }
-    writes.push_back({path, std::move(texts[i])});
-  }
-  if (!options.depfile.empty()) {
-    std::vector<std::string> deps{options.compile.specPath};
-    for (const std::string &file : compiled->filesRead)
-      if (!llvm::is_contained(deps, file))
-        deps.push_back(file);
-    writes.push_back({options.depfile, renderDepfile(writes.front().path, deps)});
-  }
-
-  auto outcomes = writeFilesAtomically(writes, options.writeIfChanged);
-  if (!outcomes) {
-    diags.error(llvm::toString(outcomes.takeError()));
-    return 1;
-  }
-  for (size_t i = 0; i < writes.size(); ++i)
-    spdlog::debug("{} '{}'", (*outcomes)[i] == WriteOutcome::Written ? "wrote" : "unchanged",
-                  writes[i].path);
-  return 0;
+  return writeOutputs(options, diags, chosen, std::move(texts), compiled->filesRead);
 }
 
 int runCheck(const CompileOptions &options, llvm::raw_ostream &err) {

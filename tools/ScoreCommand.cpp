@@ -60,8 +60,11 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
       diags.addBuffer(backends::emitDockerfile(plan, compiled->output), "<generated Dockerfile>");
   unsigned generatedIgnore =
       diags.addBuffer(backends::emitDockerignore(plan, compiled->output), "<generated .dockerignore>");
+  // Both Dockerfiles read the same context: a Makefile a RUN runs is priced
+  // by its recipes in either.
+  analysis::ContextFileReader readContext = analysis::contextFileReader(contextDir);
   std::optional<analysis::Score> score =
-      analysis::scoreDockerfileBuffers(diags, generated, generatedIgnore, *history);
+      analysis::scoreDockerfileBuffers(diags, generated, generatedIgnore, *history, readContext);
   if (!score)
     return 1;
   entries.push_back({"generated from " + plan.specPath, std::move(*score), true});
@@ -79,7 +82,7 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     }
     spdlog::debug("score: '{}' with .dockerignore '{}'", options.dockerfile, ignorePath);
     std::optional<analysis::Score> userScore =
-        analysis::scoreDockerfileBuffers(diags, userBuffer, ignoreBuffer, *history);
+        analysis::scoreDockerfileBuffers(diags, userBuffer, ignoreBuffer, *history, readContext);
     if (!userScore) {
       diags.printSummary();
       return 1;

@@ -1,11 +1,14 @@
 // The imageplan command-line driver: parses options with LLVM's cl:: library
-// and hands each subcommand to its function in Commands.cpp.
+// and hands each subcommand to its function in its *Command.cpp.
+#include "tools/Compile.h"
 #include "tools/DiffCommand.h"
 #include "tools/ExplainCommand.h"
 #include "tools/GenCommand.h"
 #include "tools/InitCommand.h"
 #include "tools/ScoreCommand.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -14,6 +17,8 @@
 #include "spdlog/spdlog.h"
 
 #include <exception>
+#include <string>
+#include <vector>
 
 #ifndef IMAGEPLAN_VERSION
 #error "IMAGEPLAN_VERSION must be defined by the build (tools/CMakeLists.txt)"
@@ -43,7 +48,7 @@ cl::opt<bool> verbose("verbose", cl::desc("Trace each phase on stderr"),
 cl::alias verboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(verbose));
 
 // gen
-cl::opt<std::string> genSpec(cl::Positional, cl::desc("<spec>"), cl::sub(genCommand),
+cl::opt<std::string> genSpec(cl::Positional, cl::desc("<spec | dir>"), cl::sub(genCommand),
                              cl::cat(category));
 cl::list<std::string> genEmit("emit", cl::value_desc("backend"),
                               cl::desc("Backend to emit (repeatable; default dockerfile)"),
@@ -77,11 +82,11 @@ cl::opt<std::string> genCacheRef("cache-ref", cl::value_desc("repository"),
                                  cl::sub(genCommand), cl::cat(category));
 
 // check
-cl::opt<std::string> checkSpecPath(cl::Positional, cl::Required, cl::desc("<spec>"),
+cl::opt<std::string> checkSpecPath(cl::Positional, cl::desc("<spec>"),
                                cl::sub(checkCommand), cl::cat(category));
 
 // explain and graph
-cl::opt<std::string> reportSpec(cl::Positional, cl::Required, cl::desc("<spec>"),
+cl::opt<std::string> reportSpec(cl::Positional, cl::desc("<spec>"),
                                 cl::sub(explainCommand), cl::sub(graphCommand),
                                 cl::cat(category));
 cl::opt<std::string> explainFormat("format", cl::value_desc("text|json"), cl::init("text"),
@@ -99,7 +104,7 @@ cl::opt<bool> initForce("force", cl::desc("Overwrite an existing imageplan.yaml"
                         cl::sub(initCommand), cl::cat(category));
 
 // score
-cl::opt<std::string> scoreSpec(cl::Positional, cl::Required, cl::desc("<spec>"),
+cl::opt<std::string> scoreSpec(cl::Positional, cl::desc("<spec>"),
                                cl::sub(scoreCommand), cl::cat(category));
 cl::opt<std::string> scoreDockerfile("dockerfile", cl::value_desc("file"),
                                      cl::desc("Score this existing Dockerfile beside the "
@@ -171,6 +176,112 @@ bool historyCommits(std::optional<unsigned> &commits) {
   return true;
 }
 
+/// The short usage error of a subcommand run without its spec.
+int missingSpec(llvm::StringRef command) {
+  llvm::errs() << "error: " << command << " needs a spec: imageplan " << command
+               << " SPEC (see imageplan " << command << " --help)\n";
+  return 1;
+}
+
+/// The options every compiling subcommand shares; a folder names its imageplan.yaml.
+CompileOptions compileOptions(llvm::StringRef spec, llvm::StringRef baseImage) {
+  CompileOptions options;
+  options.specPath = specPathFor(spec);
+  options.contextDir = contextDir;
+  options.baseImage = baseImage.str();
+  options.dialect = dialect;
+  return options;
+}
+
+int runGenCommand() {
+  GenOptions options;
+  options.compile = compileOptions(genSpec, genBaseImage);
+  options.compile.cacheRef = genCacheRef;
+  options.emit.assign(genEmit.begin(), genEmit.end());
+  options.outputFile = genOutput;
+  options.outputDir = genOutputDir;
+  options.writeIfChanged = genWriteIfChanged;
+  options.depfile = genDepfile;
+  options.checkFile = genCheck;
+  options.listBackends = genListBackends;
+  if (!historyCommits(options.compile.history))
+    return 1;
+  return runGen(options, llvm::outs(), llvm::errs());
+}
+
+int runDiffCommand() {
+  size_t wanted = diffGit.empty() ? 2 : 1;
+  if (diffSpecs.size() != wanted) {
+    llvm::errs() << "error: diff takes two specs (OLD NEW), or one spec with --git REV\n";
+    return 1;
+  }
+  DiffOptions options;
+  options.oldSpec = diffGit.empty() ? specPathFor(diffSpecs[0]) : "";
+  options.newSpec = specPathFor(diffSpecs[diffSpecs.size() - 1]);
+  options.gitRevision = diffGit;
+  options.format = diffFormat;
+  return runDiff(options, llvm::outs(), llvm::errs());
+}
+
+int runSubcommand() {
+  if (genCommand)
+    return runGenCommand();
+  if (checkCommand) {
+    if (checkSpecPath.empty())
+      return missingSpec("check");
+    CompileOptions options = compileOptions(checkSpecPath, "");
+    if (!historyCommits(options.history))
+      return 1;
+    return runCheck(options, llvm::errs());
+  }
+  if (initCommand)
+    return runInit({initDir, initForce}, llvm::outs(), llvm::errs());
+  if (scoreCommand) {
+    if (scoreSpec.empty())
+      return missingSpec("score");
+    return runScore({specPathFor(scoreSpec), scoreContext, scoreDockerfile, scoreHistory,
+                     scoreFormat},
+                    llvm::outs(), llvm::errs());
+  }
+  if (diffCommand)
+    return runDiffCommand();
+  if (explainCommand || graphCommand) {
+    if (reportSpec.empty())
+      return missingSpec(explainCommand ? "explain" : "graph");
+    ExplainOptions options{compileOptions(reportSpec, reportBaseImage), explainFormat};
+    if (!historyCommits(options.compile.history))
+      return 1;
+    return explainCommand ? runExplain(options, llvm::outs(), llvm::errs())
+                          : runGraph(options, llvm::outs(), llvm::errs());
+  }
+  llvm::errs() << "error: no subcommand given; use 'imageplan gen' or 'imageplan check' "
+                  "(see --help)\n";
+  return 1;
+}
+
+/// The command line with `--history N` written as `--history=N`: --history's
+/// value is optional for the commands that compile a spec, so the option
+/// parser would take a separate number for a second positional argument;
+/// score's --history always has a value, and reads both forms anyway.
+std::vector<const char *> joinHistoryValues(int argc, char **argv,
+                                            std::vector<std::string> &joined) {
+  joined.reserve(argc);
+  std::vector<const char *> args;
+  for (int i = 0; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    bool history = (arg == "--history" || arg == "-history") && i + 1 < argc;
+    llvm::StringRef next = history ? llvm::StringRef(argv[i + 1]) : "";
+    if (history && !next.empty() && llvm::all_of(next, llvm::isDigit)) {
+      joined.push_back(("--history=" + next).str());
+      args.push_back(joined.back().c_str());
+      ++i;
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  return args;
+}
+
 int run(int argc, char **argv) {
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { os << "imageplan " << IMAGEPLAN_VERSION << "\n"; });
@@ -178,65 +289,13 @@ int run(int argc, char **argv) {
        {&*cl::TopLevelSubCommand, &genCommand, &checkCommand, &explainCommand, &graphCommand,
         &initCommand, &scoreCommand, &diffCommand})
     cl::HideUnrelatedOptions(category, *sub);
-  if (!cl::ParseCommandLineOptions(argc, argv, "imageplan: YAML image spec -> Dockerfile\n",
-                                   &llvm::errs()))
+  std::vector<std::string> joined;
+  std::vector<const char *> args = joinHistoryValues(argc, argv, joined);
+  if (!cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data(),
+                                   "imageplan: YAML image spec -> Dockerfile\n", &llvm::errs()))
     return 1;
   setUpTracing();
-
-  if (genCommand) {
-    GenOptions options;
-    options.compile = {genSpec, contextDir, genBaseImage, dialect, std::nullopt};
-    options.compile.cacheRef = genCacheRef;
-    options.emit.assign(genEmit.begin(), genEmit.end());
-    options.outputFile = genOutput;
-    options.outputDir = genOutputDir;
-    options.writeIfChanged = genWriteIfChanged;
-    options.depfile = genDepfile;
-    options.checkFile = genCheck;
-    options.listBackends = genListBackends;
-    if (!historyCommits(options.compile.history))
-      return 1;
-    return runGen(options, llvm::outs(), llvm::errs());
-  }
-  if (checkCommand) {
-    CompileOptions options{checkSpecPath, contextDir, "", dialect, std::nullopt};
-    if (!historyCommits(options.history))
-      return 1;
-    return runCheck(options, llvm::errs());
-  }
-
-  if (initCommand)
-    return runInit({initDir, initForce}, llvm::outs(), llvm::errs());
-
-  if (scoreCommand)
-    return runScore({scoreSpec, scoreContext, scoreDockerfile, scoreHistory, scoreFormat},
-                    llvm::outs(), llvm::errs());
-  if (diffCommand) {
-    size_t wanted = diffGit.empty() ? 2 : 1;
-    if (diffSpecs.size() != wanted) {
-      llvm::errs() << "error: diff takes two specs (OLD NEW), or one spec with --git REV\n";
-      return 1;
-    }
-    DiffOptions options;
-    options.oldSpec = diffGit.empty() ? diffSpecs[0] : "";
-    options.newSpec = diffSpecs[diffSpecs.size() - 1];
-    options.gitRevision = diffGit;
-    options.format = diffFormat;
-    return runDiff(options, llvm::outs(), llvm::errs());
-  }
-
-  if (explainCommand || graphCommand) {
-    ExplainOptions options{{reportSpec, contextDir, reportBaseImage, dialect, std::nullopt},
-                           explainFormat};
-    if (!historyCommits(options.compile.history))
-      return 1;
-    return explainCommand ? runExplain(options, llvm::outs(), llvm::errs())
-                          : runGraph(options, llvm::outs(), llvm::errs());
-  }
-
-  llvm::errs() << "error: no subcommand given; use 'imageplan gen' or 'imageplan check' "
-                  "(see --help)\n";
-  return 1;
+  return runSubcommand();
 }
 
 } // namespace

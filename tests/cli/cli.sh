@@ -83,6 +83,15 @@ case_usage_errors() {
   run gen spec/imageplan.yaml --emit dockerfile --emit dockerignore
   expect_rc 1
   [[ -z $out ]] || fail "a usage error printed on stdout: [$out]"
+  # Every subcommand that takes a spec says so in one line, not the option
+  # parser's text.
+  local command
+  for command in check explain graph score; do
+    run "$command"
+    expect_rc 1
+    [[ $err == "error: $command needs a spec: imageplan $command SPEC (see imageplan $command --help)" ]] ||
+      fail "$command without a spec printed [$err]"
+  done
 }
 
 case_list_backends() {
@@ -184,11 +193,105 @@ case_output_missing_dir() {
   expect_rc 1
   expect_contains stderr "$err" "no-such-dir/Dockerfile"
   [[ ! -e $scratch/no-such-dir ]] || fail "a failed write created no-such-dir"
-  run gen spec/imageplan.yaml --emit dockerfile --emit dockerignore --output-dir "$scratch/missing-out"
+  # --output-dir is made, but only for a spec that compiles.
+  copy_fixture bad-spec bad
+  run gen bad-spec/imageplan.yaml --emit dockerfile --emit dockerignore --output-dir "$scratch/missing-out"
   expect_rc 1
-  [[ ! -e $scratch/missing-out ]] || fail "a failed write created missing-out"
+  [[ ! -e $scratch/missing-out ]] || fail "a failed compile created missing-out"
   leftovers=$(find "$scratch" -name '*.tmp*')
   [[ -z $leftovers ]] || fail "temporary files left behind: $leftovers"
+}
+
+case_output_dir_created() {
+  copy_fixture spec good
+  run gen spec/imageplan.yaml --emit dockerfile --emit dockerignore --output-dir out/new
+  expect_rc 0
+  [[ -z $out && -z $err ]] || fail "gen --output-dir printed stdout [$out] stderr [$err]"
+  [[ -f out/new/Dockerfile && -f out/new/.dockerignore ]] || fail "--output-dir did not get both files"
+  run gen spec/imageplan.yaml
+  cmp -s "$scratch/stdout" out/new/Dockerfile || fail "the Dockerfile in --output-dir differs from gen's"
+  touch blocker
+  run gen spec/imageplan.yaml --output-dir blocker/out
+  expect_rc 1
+  expect_error_line "cannot create the output folder 'blocker/out': Not a directory$"
+}
+
+# --history N (a space) is --history=N, as with score; --history alone is 500.
+case_history_value() {
+  copy_fixture spec good
+  export GIT_CEILING_DIRECTORIES=$scratch
+  run gen spec/imageplan.yaml --history 400
+  expect_rc 0
+  cp "$scratch/stdout" spaced
+  spaced_err=$err
+  run gen spec/imageplan.yaml --history=400
+  expect_rc 0
+  cmp -s "$scratch/stdout" spaced || fail "gen --history 400 and --history=400 differ"
+  [[ $err == "$spaced_err" ]] || fail "stderr differs: [$spaced_err] vs [$err]"
+  run check --history 400 spec/imageplan.yaml
+  expect_rc 0
+  run explain spec/imageplan.yaml --history 12
+  expect_rc 0
+  run gen spec/imageplan.yaml --history 0
+  expect_rc 1
+  [[ $err == "error: --history takes a number of commits, not '0'" ]] || fail "--history 0 printed [$err]"
+}
+
+case_spec_folder() {
+  copy_fixture spec good
+  run gen spec/imageplan.yaml
+  cp "$scratch/stdout" by-file
+  run gen spec
+  expect_rc 0
+  cmp -s "$scratch/stdout" by-file || fail "gen DIR differs from gen DIR/imageplan.yaml"
+  run check spec/
+  expect_rc 0
+  mkdir empty
+  run gen empty
+  expect_rc 1
+  [[ ${err%%$'\n'*} == "error: cannot read 'empty/imageplan.yaml': No such file or directory" ]] ||
+    fail "gen of a folder without a spec printed [$err]"
+}
+
+case_requirements_did_you_mean() {
+  copy_fixture typo good
+  sed -i 's/requirements: \[requirements.txt\]/requirements: [requirement.txt]/' typo/imageplan.yaml
+  run check typo/imageplan.yaml
+  expect_rc 1
+  [[ ${err%%$'\n'*} == "typo/imageplan.yaml:11:18: error: requirements file 'requirement.txt' not found in build context 'typo'; did you mean 'requirements.txt'?" ]] ||
+    fail "a missing requirements file printed [$err]"
+  sed -i 's/requirements: \[requirement.txt\]/requirements: [nothing-like-it.txt]/' typo/imageplan.yaml
+  run check typo/imageplan.yaml
+  [[ ${err%%$'\n'*} == "typo/imageplan.yaml:11:18: error: requirements file 'nothing-like-it.txt' not found in build context 'typo'" ]] ||
+    fail "a file with no near name got a suggestion: [$err]"
+}
+
+# A spec in a subfolder that reads ../ is told about --context, and --context
+# with paths from there is the fix it names.
+case_parent_path_hint() {
+  copy_fixture repo good
+  mkdir repo/deploy
+  sed 's/requirements: \[requirements.txt\]/requirements: [..\/requirements.txt]/' \
+    repo/imageplan.yaml >repo/deploy/imageplan.yaml
+  run check repo/deploy/imageplan.yaml
+  expect_rc 1
+  [[ ${err%%$'\n'*} == "repo/deploy/imageplan.yaml:11:18: error: invalid context path '../requirements.txt'; a path may not contain '..', which could leave the build context; to read files outside the spec's folder, give the folder that holds them with --context and write paths from there" ]] ||
+    fail "a ../ path printed [$err]"
+  sed -i 's/\.\.\/requirements.txt/requirements.txt/' repo/deploy/imageplan.yaml
+  run check repo/deploy/imageplan.yaml --context repo
+  expect_rc 0
+}
+
+case_history_outside_repo() {
+  copy_fixture spec good
+  export GIT_CEILING_DIRECTORIES=$scratch
+  run gen spec/imageplan.yaml --history
+  expect_rc 0
+  [[ ${err%%$'\n'*} == "warning: cannot read history: the build context 'spec' is not in a git repository; using default change rates" ]] ||
+    fail "--history outside a repository printed [$err]"
+  run gen spec/imageplan.yaml --history --context "$scratch/spec"
+  [[ ${err%%$'\n'*} == "warning: cannot read history: the build context '$scratch/spec' is not in a git repository; using default change rates" ]] ||
+    fail "--history with --context printed [$err]"
 }
 
 case_write_if_changed() {

@@ -7,8 +7,11 @@
 #   backends/ planner/Plan.h only
 #   analysis/ planner/, readers/ (plans, history, costs, Dockerfiles), never backends/
 #   tools/init/ readers/, dsl/, planner/: never output or analysis
-#   bench/    the libraries, never the driver in tools/
-# tools/ (the driver) wires them all together and is the only folder free of rules.
+#   tools/ (the driver, not tools/init) and bench/: only each library's public
+#             interface (below), never a library's internals
+# Public interfaces: every readers/ and analysis/ header; dsl/Parser.h, dsl/Spec.h;
+# planner/Plan.h, Planner.h, GraphDot.h, History.h; backends/Backend.h, ShellQuote.h,
+# DialectRules.h; tools/init/ProjectScan.h, StarterSpec.h.
 # usage: layering.sh REPO_ROOT
 set -euo pipefail
 # shellcheck source=common.sh
@@ -24,7 +27,7 @@ project='(readers|dsl|planner|backends|analysis|tools)/'
 # Reports every include in `place` (a folder or a file) of a project header
 # whose path is not allowed by the ERE `allowed`: `why` says what the rule is.
 only() {
-  local place=$1 allowed=$2 why=$3 file hit target
+  local place=$1 allowed=$2 why=$3 depth=${4:-} file hit target
   local include='[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]'
   local sources=(-name '*.h' -o -name '*.hpp' -o -name '*.cpp' -o -name '*.cc' -o -name '*.inc')
   [[ -e $place ]] || fail "no $place in $repo_root"
@@ -38,7 +41,8 @@ only() {
       echo "FAIL: $file:${hit%%:*}: includes $target; $why" >&2
       status=1
     done < <(grep -nE "^${include}(\.\.?/)*${project}" "$file" || true)
-  done < <(find "$place" -type f \( "${sources[@]}" \) -print0 | LC_ALL=C sort -z)
+  done < <(find "$place" ${depth:+-maxdepth "$depth"} -type f \( "${sources[@]}" \) -print0 |
+    LC_ALL=C sort -z)
 }
 
 only readers '^readers/' "readers/ is the bottom layer and includes no other library"
@@ -52,7 +56,10 @@ only analysis '^(analysis|planner|readers)/' \
   "analysis/ reads plans, history and Dockerfiles, never backends, the spec or the driver"
 only tools/init '^(tools/init|readers|dsl|planner)/' \
   "init builds a spec from a folder; it writes no output through backends and runs no analysis"
-only bench '^(readers|dsl|planner|backends|analysis)/' "bench/ measures the libraries, not the driver"
+public='readers/|analysis/|dsl/(Parser|Spec)\.h$|planner/(Plan|Planner|GraphDot|History)\.h$'
+public+='|backends/(Backend|ShellQuote|DialectRules)\.h$|tools/init/(ProjectScan|StarterSpec)\.h$'
+only tools "^(tools/[^/]*$|$public)" "the driver wires libraries through their public interfaces" 1
+only bench "^($public)" "bench/ measures the libraries through their public interfaces, not the driver"
 
 ((checked > 0)) || fail "no source file found to check"
 if ((status == 0)); then echo "ok: $checked files follow the layering rules"; fi

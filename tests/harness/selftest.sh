@@ -112,7 +112,7 @@ done
 layered_tree() {
   local root=$1 folder
   rm -rf "$root"
-  for folder in readers dsl planner backends analysis tools/init bench; do
+  for folder in readers dsl planner backends analysis tools tools/init bench; do
     mkdir -p "$root/$folder"
     printf '// empty\n' >"$root/$folder/Empty.cpp"
   done
@@ -120,6 +120,8 @@ layered_tree() {
   printf '#include "planner/Plan.h"\n' >"$root/backends/Uses.cpp"
   printf '// the plan type\n' >"$root/planner/Plan.h"
   printf '#include "planner/Plan.h"\n' >"$root/planner/Plan.cpp"
+  printf '#include "backends/Backend.h"\n#include "tools/init/ProjectScan.h"\n' >"$root/tools/Uses.cpp"
+  printf '#include "planner/StageNodes.h"\n' >"$root/tools/init/Uses.cpp"
 }
 layered_tree "$scratch/layers"
 expect pass "layering of a tree that follows the rules" "$here/layering.sh" "$scratch/layers"
@@ -127,7 +129,8 @@ for bad in "readers/Bad.cpp:dsl/Spec.h" "dsl/Bad.cpp:planner/Graph.h" \
   "planner/Bad.cpp:backends/Backend.h" "planner/Plan.h:dsl/Spec.h" \
   "backends/Bad.h:planner/Graph.h" "backends/Bad.cpp:dsl/Spec.h" \
   "analysis/Bad.cpp:backends/Backend.h" "tools/init/Bad.cpp:analysis/Score.h" \
-  "bench/Bad.cpp:tools/Compile.h"; do
+  "bench/Bad.cpp:tools/Compile.h" "tools/Bad.cpp:backends/RunBuilder.h" \
+  "tools/Bad.cpp:planner/StageNodes.h" "bench/Bad.cpp:dsl/SpecParser.h"; do
   layered_tree "$scratch/layers"
   printf '#include "%s"\n' "${bad#*:}" >"$scratch/layers/${bad%%:*}"
   expect fail "layering with ${bad%%:*} including ${bad#*:}" "$here/layering.sh" "$scratch/layers"

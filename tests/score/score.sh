@@ -155,6 +155,24 @@ paths)
   run score imageplan.yaml --dockerfile Dockerfile.naive
   [[ $again == "$(cat "$scratch/out")" ]] || fail "two runs printed different bytes"
   ;;
+make-install)
+  # `make install` costs what its recipe runs (pip install -r, 65 s, as in
+  # Dockerfile.naive), not a flat 10 s; a make whose Makefile the context
+  # does not hold costs 90 s, with a note saying so.
+  make_repo
+  run score imageplan.yaml --dockerfile Dockerfile.make
+  [[ $rc == 0 ]] || fail "score failed ($rc): $(cat "$scratch/err")"
+  expect_file make-install.txt "$scratch/out"
+  grep -q '^       6  RUN make install: pip install -r requirements.txt  .* 41/41      65.0 ' "$scratch/out" ||
+    fail "make install is not priced by its recipe"
+  grep -q '^       7  RUN make  .* 41/41      90.0 ' "$scratch/out" || fail "an unread make is not 90 s"
+  grep -qx '  note: line 7: make: no Makefile from the build context in /opt/tool; priced like a dependency install (90 s)' \
+    "$scratch/out" || fail "the note on line 7 is missing"
+  # COPY . . (2 s), make install (65 s) and make (90 s) in all 41.
+  expect_number "Dockerfile.make" 157.000 "$(summary_number Dockerfile.make)"
+  run score imageplan.yaml --dockerfile Dockerfile.make --format json
+  grep -q '"notes": \[' "$scratch/out" || fail "the JSON has no notes"
+  ;;
 malformed)
   make_repo
   run score imageplan.yaml --dockerfile Dockerfile.broken

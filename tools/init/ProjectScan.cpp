@@ -1,13 +1,15 @@
 // Project detection for `imageplan init`. Everything is read from the folder
 // in sorted order, so the same folder always gives the same spec. Each file in
-// a language of its own goes through its reader in readers/ (ProjectFile.h).
+// a language of its own goes through its reader in readers/ (ProjectFile.h):
+// the Dockerfiles (DockerfileChoice.cpp, DockerfileFacts.cpp), then the base
+// (BaseChoice.cpp), the Python side (PythonChoice.cpp) and the app's files and
+// command (AppFiles.cpp).
 #include "tools/init/ProjectScan.h"
 
 #include "tools/init/ProjectFile.h"
 #include "tools/init/ScanSteps.h"
 
 #include "readers/Pyproject.h"
-#include "readers/Requirements.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -16,7 +18,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
-#include <algorithm>
 #include <optional>
 
 namespace imageplan::init {
@@ -33,13 +34,6 @@ constexpr llvm::StringLiteral kSkippedDirs[] = {
 // What a reader's rejection of a file means for the spec.
 constexpr llvm::StringLiteral kIgnored = "nothing was taken from it";
 
-std::optional<std::string> readText(const llvm::Twine &file) {
-  auto buffer = llvm::MemoryBuffer::getFile(file);
-  if (!buffer)
-    return std::nullopt;
-  return (*buffer)->getBuffer().str();
-}
-
 /// What pyproject.toml says: the manager its tables belong to, whether it is a
 /// package, its extras and console scripts, and a Python version.
 void readPyproject(const readers::Pyproject &pyproject, ProjectFacts &facts) {
@@ -48,7 +42,8 @@ void readPyproject(const readers::Pyproject &pyproject, ProjectFacts &facts) {
   else if (facts.poetryLock || pyproject.poetry)
     facts.manager = "poetry";
   facts.buildSystem = pyproject.buildSystem;
-  facts.extras = pyproject.extras();
+  facts.definedExtras = pyproject.extras();
+  facts.projectDependencies = pyproject.dependencies;
   facts.scripts = pyproject.consoleScripts();
   std::pair<std::string, llvm::StringRef> sources[] = {
       {pyproject.requiresPython, "pyproject.toml's requires-python"},
@@ -61,21 +56,12 @@ void readPyproject(const readers::Pyproject &pyproject, ProjectFacts &facts) {
   }
 }
 
-// A folder name that is safe as a plain word in shell text and YAML: the
-// starter spec writes `cd NAME` into a step.
-bool isPlainName(llvm::StringRef name) {
-  return !name.empty() && name.front() != '-' && llvm::all_of(name, [](char c) {
-    return llvm::isAlnum(c) || c == '.' || c == '_' || c == '-';
-  });
-}
-
 // The first folder (in name order) holding a package.json: a frontend built
 // with Node, then copied into the image.
 std::optional<ProjectFacts::NodePart> findNodePart(llvm::StringRef dir,
                                                    const std::vector<std::string> &dirs) {
   for (const std::string &name : dirs) {
-    if (llvm::is_contained(kSkippedDirs, llvm::StringRef(name)) || name.front() == '.' ||
-        !isPlainName(name))
+    if (isSkippedDir(name) || name.front() == '.' || !isPlainName(name))
       continue;
     std::optional<std::string> manifest = readText(dir + "/" + name + "/package.json");
     if (!manifest)
@@ -93,26 +79,6 @@ std::optional<ProjectFacts::NodePart> findNodePart(llvm::StringRef dir,
     return part;
   }
   return std::nullopt;
-}
-
-// `module:variable` of a FastAPI app assigned at the top of `code`, or "".
-std::string fastapiVariable(llvm::StringRef code) {
-  llvm::SmallVector<llvm::StringRef, 64> lines;
-  code.split(lines, '\n');
-  for (llvm::StringRef line : lines) {
-    auto [lhs, rhs] = line.split('=');
-    lhs = lhs.trim();
-    if (rhs.trim().startswith("FastAPI(") && !lhs.empty() &&
-        llvm::all_of(lhs, [](char c) { return llvm::isAlnum(c) || c == '_'; }))
-      return lhs.str();
-  }
-  return "";
-}
-
-bool isPythonPackage(llvm::StringRef dir, llvm::StringRef name) {
-  llvm::SmallString<256> init(dir);
-  path::append(init, name, "__init__.py");
-  return fs::exists(init);
 }
 
 /// The names of the files and folders in `dir`, each sorted.
@@ -133,92 +99,16 @@ llvm::Error listFolder(llvm::StringRef dir, std::vector<std::string> &files,
   return llvm::Error::success();
 }
 
-/// The requirement and constraint files; whether the installed ones ask for
-/// uvicorn (then the app may be a FastAPI app it serves).
-bool readRequirementFiles(llvm::StringRef dir, const std::vector<std::string> &files,
-                          ProjectFacts &facts) {
-  bool uvicorn = false;
-  for (const std::string &file : files) {
-    llvm::StringRef name(file);
-    if (name.startswith("constraints") && name.endswith(".txt")) {
-      facts.constraints.push_back(file);
-      continue;
-    }
-    if (!name.startswith("requirements") || !name.endswith(".txt"))
-      continue;
-    if (name != "requirements.txt") {
-      facts.otherRequirements.push_back(file);
-      continue;
-    }
-    facts.requirements.push_back(file);
-    std::optional<readers::RequirementsFile> requirements =
-        readProjectFile(dir, file, readers::parseRequirements,
-                        "init did not look into it (the spec still installs it)", facts.notes);
-    uvicorn |= requirements && requirements->hasPackage("uvicorn");
-  }
-  return uvicorn;
-}
-
-/// What the image copies, and the module that runs the app.
-void findAppFiles(llvm::StringRef dir, const std::vector<std::string> &files,
-                  const std::vector<std::string> &dirs, ProjectFacts &facts) {
-  for (const std::string &file : files)
-    if (llvm::StringRef(file).endswith(".py") && file != "setup.py" &&
-        !llvm::StringRef(file).startswith("test_") && file != "conftest.py")
-      facts.copy.push_back(file);
-  for (const std::string &name : dirs) {
-    if (llvm::is_contained(kSkippedDirs, llvm::StringRef(name)) ||
-        llvm::StringRef(name).startswith("."))
-      continue;
-    if (isPythonPackage(dir, name) ||
-        oneOf(name, {"app", "src", "static", "templates", "config"}))
-      facts.copy.push_back(name + "/");
-  }
-  // A package is built from its copy in the image: pyproject.toml goes along.
-  if (facts.pyproject && facts.buildSystem)
-    facts.copy.push_back("pyproject.toml");
-  llvm::sort(facts.copy);
-
-  for (const char *candidate : {"main.py", "app.py", "server.py"})
-    if (llvm::is_contained(files, candidate)) {
-      facts.mainModule = candidate;
-      return;
-    }
-  for (const std::string &name : dirs) {
-    llvm::SmallString<256> mainFile(dir);
-    path::append(mainFile, name, "__main__.py");
-    if (fs::exists(mainFile)) {
-      facts.mainModule = name;
-      return;
-    }
-  }
-}
-
-/// A FastAPI app uvicorn runs: in the main module, or in a package
-/// (app/main.py: uvicorn runs app.main:app).
-void findFastapiApp(llvm::StringRef dir, ProjectFacts &facts) {
-  if (llvm::StringRef(facts.mainModule).endswith(".py"))
-    if (auto code = readText(dir + "/" + facts.mainModule))
-      facts.fastapi = llvm::StringRef(*code).contains("FastAPI(");
-  if (facts.fastapi)
-    return;
-  for (const std::string &copied : facts.copy) {
-    llvm::StringRef package(copied);
-    if (!package.consume_back("/") || !isPlainName(package))
-      continue;
-    for (const char *file : {"main.py", "app.py", "server.py", "api.py"}) {
-      std::optional<std::string> code = readText(dir + "/" + package + "/" + file);
-      std::string variable = code ? fastapiVariable(*code) : "";
-      if (variable.empty())
-        continue;
-      facts.fastapi = true;
-      facts.asgiApp = (package + "." + llvm::StringRef(file).drop_back(3) + ":" + variable).str();
-      return;
-    }
-  }
-}
-
 } // namespace
+
+std::optional<std::string> readText(const llvm::Twine &file) {
+  auto buffer = llvm::MemoryBuffer::getFile(file);
+  if (!buffer)
+    return std::nullopt;
+  return (*buffer)->getBuffer().str();
+}
+
+bool isSkippedDir(llvm::StringRef name) { return llvm::is_contained(kSkippedDirs, name); }
 
 std::string specName(llvm::StringRef name) {
   std::string out;
@@ -262,16 +152,17 @@ llvm::Expected<ProjectFacts> scanProject(llvm::StringRef dir) {
                                   facts.notes)
                       .value_or(readers::Pyproject()),
                   facts);
-  if (std::optional<readers::Dockerfile> dockerfile =
-          readProjectFile(dir, "Dockerfile", readers::parseDockerfile, kIgnored, facts.notes))
-    readDockerfile(*dockerfile, facts);
+  readDockerfiles(dir, files, dirs, facts);
   chooseBase(facts);
-
-  bool uvicorn = readRequirementFiles(dir, files, facts);
-  findAppFiles(dir, files, dirs, facts);
-  if (uvicorn)
-    findFastapiApp(dir, facts);
-  facts.node = findNodePart(dir, dirs);
+  choosePython(dir, files, facts);
+  chooseAppFiles(dir, files, dirs, facts);
+  // A Node part is built when the Dockerfile builds one, or when there is no
+  // Dockerfile to say (a package.json for tooling is no frontend).
+  if (!facts.dockerfile || facts.dockerfile->buildsNode)
+    facts.node = findNodePart(dir, dirs);
+  else if (std::optional<ProjectFacts::NodePart> part = findNodePart(dir, dirs))
+    facts.notes.push_back(part->dir + "/package.json is not built: " + facts.dockerfile->path +
+                          " does not build a Node part");
   return facts;
 }
 

@@ -1,53 +1,15 @@
 // Tests for scanProject on project folders written into a temporary folder:
 // what it takes from the Dockerfile, pyproject.toml and requirement files, and
 // the note it leaves when a reader rejects one of them.
-#include "tools/init/ProjectScan.h"
-
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
-
-#include <gtest/gtest.h>
+#include "tools/init/InitTestSupport.h"
 
 namespace imageplan::init {
 namespace {
 
-using Words = std::vector<std::string>;
-
-class ProjectScanTest : public ::testing::Test {
-protected:
-  void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("imageplan-init-test", dir));
-  }
-  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
-
-  void write(llvm::StringRef name, llvm::StringRef text) {
-    llvm::SmallString<128> file(dir);
-    llvm::sys::path::append(file, name);
-    ASSERT_FALSE(llvm::sys::fs::create_directories(llvm::sys::path::parent_path(file)));
-    std::error_code ec;
-    llvm::raw_fd_ostream os(file, ec);
-    ASSERT_FALSE(ec);
-    os << text;
-  }
-
-  ProjectFacts scan() {
-    llvm::Expected<ProjectFacts> facts = scanProject(dir);
-    if (!facts) {
-      ADD_FAILURE() << llvm::toString(facts.takeError());
-      return ProjectFacts();
-    }
-    return std::move(*facts);
-  }
-
-  llvm::SmallString<128> dir;
-};
-
 TEST_F(ProjectScanTest, DockerfileReadAsBuildKitReadsIt) {
   // The escape directive makes ` the continuation character; the base comes
-  // from a global ARG through a stage the final one derives from; the RUN's
-  // script is a heredoc.
+  // from a global ARG through a stage the final one derives from (whose
+  // packages are in the image too); the RUN's script is a heredoc.
   write("Dockerfile", "# escape=`\n"
                       "ARG ALPINE=3.20\n"
                       "FROM --platform=$BUILDPLATFORM alpine:${ALPINE} AS Base\n"
@@ -63,20 +25,25 @@ TEST_F(ProjectScanTest, DockerfileReadAsBuildKitReadsIt) {
                       "ENTRYPOINT [\"tini\", \"--\"]\n"
                       "CMD python -m app\n");
   ProjectFacts facts = scan();
-  EXPECT_EQ(facts.dockerfileBase, "alpine:3.20");
-  EXPECT_EQ(facts.dockerfilePackages, (Words{"tini", "libstdc++", "libgomp"}));
-  EXPECT_EQ(facts.ports, (std::vector<int>{8080, 9090}));
-  EXPECT_EQ(facts.entrypoint, (Words{"tini", "--"}));
-  EXPECT_TRUE(facts.cmd.empty()) << "a shell-form CMD is not taken";
+  ASSERT_TRUE(facts.dockerfile);
+  const DockerfileFacts &d = *facts.dockerfile;
+  EXPECT_EQ(d.path, "Dockerfile");
+  EXPECT_EQ(d.base, "alpine:3.20");
+  EXPECT_EQ(d.packages, (Words{"gcc", "tini", "libstdc++", "libgomp"}));
+  EXPECT_EQ(d.ports, (std::vector<int>{8080, 9090}));
+  EXPECT_EQ(d.entrypoint, (Words{"tini", "--"}));
+  EXPECT_EQ(d.cmd, (Words{"python", "-m", "app"})) << "plain words need no shell";
   EXPECT_EQ(facts.systemManager, "apk");
   EXPECT_EQ(facts.image, "alpine:3.20");
+  EXPECT_EQ(facts.pythonVersion, "3.12") << "musl: the distribution's Python";
+  EXPECT_EQ(d.notCarried, Words{});
 }
 
 TEST_F(ProjectScanTest, ARejectedDockerfileIsANote) {
   write("Dockerfile", "FROM python:3.12-slim\nEXPOSE 8000\nRUNN pip install x\nCOPY . \n");
   write("main.py", "print('hi')\n");
   ProjectFacts facts = scan();
-  EXPECT_EQ(facts.dockerfileBase, "");
+  EXPECT_FALSE(facts.dockerfile);
   EXPECT_TRUE(facts.ports.empty());
   EXPECT_EQ(facts.image, "python:3.11-slim") << "the default, as without a Dockerfile";
   EXPECT_EQ(facts.notes, (Words{"Dockerfile could not be read; nothing was taken from it: "
@@ -105,6 +72,21 @@ TEST_F(ProjectScanTest, APackageServedByUvicorn) {
   EXPECT_EQ(facts.copy, (Words{"api/"}));
 }
 
+TEST_F(ProjectScanTest, DefaultCommandsWithoutADockerfile) {
+  write("requirements.txt", "uvicorn==0.32.1\n");
+  write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+  ProjectFacts facts = scan();
+  EXPECT_EQ(facts.cmd, (Words{"uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"}));
+  EXPECT_EQ(facts.ports, (std::vector<int>{8000}));
+
+  write("pyproject.toml", "[project]\n[project.scripts]\nserve = \"app:run\"\n"
+                          "[build-system]\nrequires = [\"hatchling\"]\n");
+  EXPECT_EQ(scan().cmd, (Words{"serve"})) << "a package's console script";
+
+  write("Dockerfile", "FROM python:3.11-slim\nENTRYPOINT [\"tini\", \"--\", \"serve\"]\n");
+  EXPECT_TRUE(scan().cmd.empty()) << "the Dockerfile's entrypoint runs the app";
+}
+
 TEST_F(ProjectScanTest, ARejectedRequirementsFileIsANote) {
   write("requirements.txt", "uvicorn==0.32.1\n--frobnicate\n");
   write("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
@@ -130,11 +112,13 @@ TEST_F(ProjectScanTest, PyprojectTablesInFileOrder) {
   ProjectFacts facts = scan();
   EXPECT_EQ(facts.manager, "uv");
   EXPECT_TRUE(facts.buildSystem);
-  EXPECT_EQ(facts.extras, (Words{"server", "cuda"}));
+  EXPECT_EQ(facts.definedExtras, (Words{"server", "cuda"}));
+  EXPECT_EQ(facts.extras, (Words{"server"})) << "a python image needs no cuda";
   EXPECT_EQ(facts.scripts, (Words{"serve"}));
   EXPECT_EQ(facts.pythonVersion, "3.12");
   EXPECT_EQ(facts.pythonVersionSource, "pyproject.toml's requires-python");
-  EXPECT_TRUE(facts.notes.empty());
+  EXPECT_EQ(facts.notes, (Words{"python.extras leaves out cuda (for another kind of base); add "
+                                "the ones the image needs"}));
 }
 
 TEST_F(ProjectScanTest, PoetryPythonWhenThereIsNoRequiresPython) {

@@ -1,39 +1,32 @@
 // Makes the starter spec of `imageplan init` from the detected facts: what the
-// top comment reports and asks to review, and the keys of each section. How it
-// is written is StarterSpecWriter.cpp's.
+// top comment reports, lists as not carried and asks to review, and the keys
+// of each section. How it is written is StarterSpecWriter.cpp's.
 #include "tools/init/StarterSpec.h"
 
+#include "dsl/ValueRules.h"
+
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace imageplan::init {
 namespace {
 
-std::vector<std::string> defaultCommand(const ProjectFacts &facts, int port) {
-  // A package's console script is what its authors run.
-  if (!facts.scripts.empty() && facts.buildSystem)
-    return {facts.scripts.front()};
-  if (!facts.asgiApp.empty())
-    return {"uvicorn", facts.asgiApp, "--host", "0.0.0.0", "--port", std::to_string(port)};
-  if (facts.fastapi) {
-    std::string module = llvm::StringRef(facts.mainModule).drop_back(3).str();
-    return {"uvicorn", module + ":app", "--host", "0.0.0.0", "--port", std::to_string(port)};
-  }
-  if (llvm::StringRef(facts.mainModule).endswith(".py"))
-    return {"python", facts.mainModule};
-  if (!facts.mainModule.empty())
-    return {"python", "-m", facts.mainModule};
-  return {};
-}
-
 std::vector<std::string> detectedLines(const ProjectFacts &facts) {
   std::vector<std::string> lines;
-  if (!facts.dockerfileBase.empty())
-    lines.push_back("a Dockerfile whose final stage starts from " + facts.dockerfileBase);
-  if (!facts.systemManager.empty() && !facts.dockerfilePackages.empty())
-    lines.push_back("packages its final stage installs with " + facts.systemManager + ": " +
-                    llvm::join(facts.dockerfilePackages, ", "));
-  lines.push_back("Python " + facts.pythonVersion + " (from " + facts.pythonVersionSource + ")");
+  if (const std::optional<DockerfileFacts> &d = facts.dockerfile) {
+    lines.push_back(d->path + ", whose final stage starts from " + d->base);
+    if (!d->others.empty())
+      lines.push_back("also found: " + llvm::join(d->others, ", ") + "; init read " + d->path +
+                      ", " + d->why);
+    if (!d->packages.empty())
+      lines.push_back("system packages its final image installs: " + llvm::join(d->packages, ", "));
+    if (!d->buildPackages.empty())
+      lines.push_back("system packages the stages it copies from install: " +
+                      llvm::join(d->buildPackages, ", "));
+  }
+  if (!facts.pythonVersion.empty())
+    lines.push_back("Python " + facts.pythonVersion + " (from " + facts.pythonVersionSource + ")");
   for (const std::string &file : facts.requirements)
     lines.push_back(file + ", installed from the spec");
   for (const std::string &file : facts.constraints)
@@ -49,27 +42,25 @@ std::vector<std::string> detectedLines(const ProjectFacts &facts) {
                     " and copied to /app/static");
   else if (facts.node)
     lines.push_back(facts.node->dir + "/package.json, with no build script");
+  if (!facts.healthRoute.empty() && !(facts.dockerfile && facts.dockerfile->healthcheck))
+    lines.push_back("a " + facts.healthRoute + " route in the app's code: the health check");
   return lines;
 }
 
-std::vector<std::string> reviewLines(const ProjectFacts &facts, bool hasCommand, bool hasPorts) {
+std::vector<std::string> reviewLines(const ProjectFacts &facts, const StarterSpec &spec) {
   std::vector<std::string> review = facts.notes;
-  for (const std::string &file : facts.otherRequirements)
-    review.push_back(file + " was left out (development or test dependencies?); add it to "
-                            "python.requirements if the image needs it");
+  for (const std::string &line : facts.otherRequirements)
+    review.push_back(line + "; add it to python.requirements if the image needs it");
   if (facts.manager == "poetry" && !facts.poetryLock)
     review.push_back("there is no poetry.lock: run `poetry lock` and commit it; the image "
                      "installs exactly what it pins");
-  if (!facts.extras.empty() && !facts.manager.empty())
-    review.push_back("python.extras lists every extra pyproject.toml defines; keep the ones "
-                     "the image needs");
   if (!facts.manager.empty() && !facts.requirements.empty())
     review.push_back(facts.manager + " installs from its lock file: the requirement files "
                                      "were left out");
-  if (!facts.scripts.empty() && facts.buildSystem)
+  if (!facts.scripts.empty() && facts.buildSystem && !facts.dockerfile)
     review.push_back("the command is the console script " + facts.scripts.front() +
                      "; check its arguments");
-  if (facts.packageJson)
+  if (facts.packageJson && !facts.dockerfile)
     review.push_back("the Node part is not built by this spec; build it first, or add a "
                      "custom step and copy its output");
   if (facts.node && !facts.node->buildScript)
@@ -81,13 +72,16 @@ std::vector<std::string> reviewLines(const ProjectFacts &facts, bool hasCommand,
   if (facts.node && facts.node->buildScript && facts.node->lockFile.empty())
     review.push_back(facts.node->dir + " has no lock file: commit one (npm install writes "
                                        "package-lock.json) so that npm ci installs exactly it");
-  if (facts.copy.empty())
+  if (spec.app.copy.empty())
     review.push_back("no app files were found to copy: fill in app.copy");
-  if (!hasCommand)
+  if (spec.app.cmd.empty() && spec.app.entrypoint.empty())
     review.push_back("no command was found: set app.cmd");
-  if (hasPorts)
-    review.push_back("add a health check if the app has a health endpoint (see below)");
-  review.push_back("system packages the app needs at run time go under system.packages");
+  if (!spec.app.expose.empty() && !spec.app.healthcheck &&
+      !(facts.dockerfile && facts.dockerfile->noHealthcheck))
+    review.push_back("add a health check (app.healthcheck, docs/spec.md) if the app has a "
+                     "health endpoint");
+  if (!facts.dockerfile)
+    review.push_back("system packages the app needs at run time go under system.packages");
   return review;
 }
 
@@ -131,44 +125,119 @@ StarterSpec::Python pythonSection(const ProjectFacts &facts) {
   if (!facts.manager.empty())
     python.extras = facts.extras;
   if (facts.manager.empty()) {
+    python.indexUrls = facts.indexUrls;
+    python.packages = facts.pipPackages;
     python.requirements = facts.requirements;
     python.constraints = facts.constraints;
   }
   return python;
 }
 
+StarterSpec::Base baseSection(const ProjectFacts &facts) {
+  if (facts.cuda.empty())
+    return {.image = facts.image};
+  return {.cuda = facts.cuda, .cudnn = facts.cudnn, .flavor = facts.cudaFlavor, .os = facts.os,
+          .registry = facts.registry};
+}
+
+std::optional<StarterSpec::System> systemSection(const ProjectFacts &facts) {
+  StarterSpec::System system;
+  if (facts.dockerfile) {
+    system.packages = facts.dockerfile->packages;
+    system.buildPackages = facts.dockerfile->buildPackages;
+  }
+  if (!facts.systemManager.empty())
+    system.manager = Commented<std::string>{facts.systemManager, "what the base image uses"};
+  if (!system.manager && system.packages.empty() && system.buildPackages.empty())
+    return std::nullopt;
+  return system;
+}
+
+std::optional<StarterSpec::Healthcheck> healthcheckOf(const ProjectFacts &facts) {
+  const std::vector<int> &ports = facts.ports;
+  if (facts.dockerfile && facts.dockerfile->healthcheck) {
+    const HealthcheckFacts &h = *facts.dockerfile->healthcheck;
+    StarterSpec::Healthcheck check{h.http, 0, h.cmd, h.interval, h.timeout, h.startPeriod,
+                                   h.retries};
+    int port = h.port ? h.port : 80;
+    if (!h.http.empty() && (ports.empty() || ports.front() != port))
+      check.port = port;
+    if (!h.http.empty())
+      check.cmd.clear();
+    return check;
+  }
+  if (facts.dockerfile && facts.dockerfile->noHealthcheck)
+    return std::nullopt;
+  if (facts.healthRoute.empty() || ports.empty())
+    return std::nullopt;
+  return StarterSpec::Healthcheck{.http = facts.healthRoute, .interval = "30s", .timeout = "5s"};
+}
+
+/// What the app runs as: the Dockerfile's USER, or root when it has none (as
+/// the Dockerfile's image does); without a Dockerfile the spec's default.
+std::optional<Commented<std::string>> userOf(const ProjectFacts &facts,
+                                             std::vector<std::string> &review) {
+  if (!facts.dockerfile)
+    return std::nullopt;
+  const std::string &user = facts.dockerfile->user;
+  if (user.empty() || user == "root" || user == "0")
+    return Commented<std::string>{"root", "as the Dockerfile: remove to run as app (uid 10001)"};
+  if (dsl::rules::userName.check(user).empty())
+    return Commented<std::string>{user, ""};
+  review.push_back("the Dockerfile's USER " + user + " is not a user name the spec takes; the "
+                   "image runs as app (uid 10001)");
+  return std::nullopt;
+}
+
+void carryArtifacts(const ProjectFacts &facts, StarterSpec &spec,
+                    std::vector<std::string> &notCarried) {
+  if (!facts.dockerfile)
+    return;
+  for (const ArtifactFacts &a : facts.dockerfile->artifacts) {
+    if (llvm::StringRef(a.image).contains("astral-sh/uv"))
+      continue; // the spec copies uv itself where it needs it
+    if (dsl::rules::baseImage.check(a.image).empty() &&
+        dsl::rules::imagePath.check(a.from).empty() && dsl::rules::imagePath.check(a.to).empty())
+      spec.artifacts.push_back({a.image, a.from, a.to});
+    else
+      notCarried.push_back(facts.dockerfile->path + ": COPY --from=" + a.image + " " + a.from +
+                           " " + a.to + ": not carried");
+  }
+}
+
 } // namespace
 
 StarterSpec buildStarterSpec(const ProjectFacts &facts) {
-  std::vector<int> ports = facts.ports;
-  if (ports.empty() && facts.fastapi)
-    ports.push_back(8000);
-  std::vector<std::string> cmd = facts.cmd;
-  if (cmd.empty() && facts.entrypoint.empty())
-    cmd = defaultCommand(facts, ports.empty() ? 8000 : ports.front());
-
   StarterSpec spec;
   spec.detected = detectedLines(facts);
-  spec.review = reviewLines(facts, !cmd.empty() || !facts.entrypoint.empty(), !ports.empty());
   spec.name = facts.name;
-  if (!facts.cuda.empty())
-    spec.base = {.cuda = facts.cuda, .cudnn = facts.cudnn, .flavor = facts.cudaFlavor,
-                 .os = facts.os};
-  else
-    spec.base.image = facts.image;
-  if (!facts.systemManager.empty())
-    spec.system = {.manager = {facts.systemManager, "what the base image uses", {}},
-                   .packages = facts.dockerfilePackages};
+  spec.base = baseSection(facts);
+  spec.system = systemSection(facts);
   spec.python = pythonSection(facts);
   if (facts.node && facts.node->buildScript)
     spec.stages.push_back(nodeStage(*facts.node));
-  spec.app.workdir = "/app";
+  std::vector<std::string> review;
+  const DockerfileFacts *d = facts.dockerfile ? &*facts.dockerfile : nullptr;
+  if (d) {
+    spec.notCarriedFrom = d->path;
+    spec.notCarried = d->notCarried;
+    spec.labels = d->labels;
+    carryArtifacts(facts, spec, spec.notCarried);
+    for (const InlineFileFacts &file : d->files)
+      spec.files.push_back({file.path, file.mode, file.content});
+    spec.app.env = d->env;
+    spec.app.dirs = d->dirs;
+  }
+  spec.app.workdir = d && !d->workdir.empty() ? d->workdir : "/app";
   spec.app.copy = facts.copy;
-  spec.app.expose.value = ports;
-  if (!ports.empty())
-    spec.app.expose.notes = {"healthcheck: {http: /health, interval: 30s, timeout: 5s}"};
+  spec.app.exclude = facts.exclude;
+  spec.app.user = userOf(facts, review);
+  spec.app.expose = facts.ports;
+  spec.app.healthcheck = healthcheckOf(facts);
   spec.app.entrypoint = facts.entrypoint;
-  spec.app.cmd = cmd;
+  spec.app.cmd = facts.cmd;
+  spec.review = reviewLines(facts, spec);
+  spec.review.insert(spec.review.end(), review.begin(), review.end());
   return spec;
 }
 

@@ -13,18 +13,33 @@ using Words = std::vector<std::string>;
 ProjectFacts alpineFacts() {
   ProjectFacts facts;
   facts.name = "svc";
-  facts.dockerfileBase = "alpine:3.20";
+  DockerfileFacts d;
+  d.path = "docker/Dockerfile";
+  d.others = {"Dockerfile.dev"};
+  d.why = "none is for GPUs; it is the one nearest the top";
+  d.base = "alpine:3.20";
+  d.workdir = "/srv";
+  d.user = "svc";
+  d.env = {{"MODEL_DIR", "/models"}, {"WORKERS", "2"}};
+  d.labels = {{"org.opencontainers.image.source", "https://example.com/svc"}};
+  d.packages = {"libstdc++", "tini"};
+  d.healthcheck = HealthcheckFacts{.http = "/ready", .port = 9090, .interval = "10s"};
+  d.artifacts = {{"mwader/static-ffmpeg:6.1", "/ffmpeg", "/usr/local/bin/ffmpeg"},
+                 {"ghcr.io/astral-sh/uv:0.5.11", "/uv", "/bin/uv"}};
+  d.files = {{"/etc/svc.toml", "0644", "port = 8080\n"}};
+  d.dirs = {"uploads"};
+  d.notCarried = {"docker/Dockerfile:9: VOLUME /data: not carried"};
+  facts.dockerfile = d;
   facts.image = "alpine:3.20";
   facts.systemManager = "apk";
-  facts.dockerfilePackages = {"libstdc++", "tini"};
   facts.pythonVersion = "3.12";
   facts.pythonVersionSource = "alpine3.20";
   facts.requirements = {"requirements.txt"};
   facts.copy = {"app/"};
-  facts.mainModule = "app";
   facts.ports = {8080, 9090};
   facts.entrypoint = {"tini", "--"};
-  facts.notes = {"Dockerfile could not be read; nothing was taken from it: Dockerfile:3:1: x"};
+  facts.cmd = {"python", "-m", "app"};
+  facts.notes = {"Dockerfile.dev could not be read; nothing was taken from it: x"};
   return facts;
 }
 
@@ -33,14 +48,15 @@ TEST(StarterSpecTest, ExactText) {
             R"(# Starter spec written by `imageplan init`. Review it, then run:
 #   imageplan gen imageplan.yaml -o Dockerfile
 # Detected:
-#   - a Dockerfile whose final stage starts from alpine:3.20
-#   - packages its final stage installs with apk: libstdc++, tini
+#   - docker/Dockerfile, whose final stage starts from alpine:3.20
+#   - also found: Dockerfile.dev; init read docker/Dockerfile, none is for GPUs; it is the one nearest the top
+#   - system packages its final image installs: libstdc++, tini
 #   - Python 3.12 (from alpine3.20)
 #   - requirements.txt, installed from the spec
+# Not carried from docker/Dockerfile, line by line:
+#   - docker/Dockerfile:9: VOLUME /data: not carried
 # To review:
-#   - Dockerfile could not be read; nothing was taken from it: Dockerfile:3:1: x
-#   - add a health check if the app has a health endpoint (see below)
-#   - system packages the app needs at run time go under system.packages
+#   - Dockerfile.dev could not be read; nothing was taken from it: x
 
 imageplan: 1
 name: svc
@@ -56,12 +72,31 @@ python:
   version: "3.12"
   requirements: [requirements.txt]
 
+artifacts:
+  - {image: mwader/static-ffmpeg:6.1, from: /ffmpeg, to: /usr/local/bin/ffmpeg}
+
+files:
+  - path: /etc/svc.toml
+    mode: "0644"
+    content: |
+      port = 8080
+
+
 app:
-  workdir: /app
+  workdir: /srv
   copy: [app/]
+  dirs: [uploads]
+  env:
+    MODEL_DIR: /models
+    WORKERS: "2"
+  user: svc
   expose: [8080, 9090]
-  # healthcheck: {http: /health, interval: 30s, timeout: 5s}
+  healthcheck: {http: /ready, port: 9090, interval: 10s}
   entrypoint: [tini, "--"]
+  cmd: [python, "-m", app]
+
+labels:
+  org.opencontainers.image.source: https://example.com/svc
 )");
 }
 
@@ -86,7 +121,6 @@ TEST(StarterSpecTest, CudaBaseManagerWithoutPackageAndANodeStage) {
 #   - pyproject.toml with uv.lock
 #   - web/package.json, built in the stage web and copied to /app/static
 # To review:
-#   - python.extras lists every extra pyproject.toml defines; keep the ones the image needs
 #   - the web stage's Node image, and where its build writes (build/) and the app serves it from
 #   - no command was found: set app.cmd
 #   - system packages the app needs at run time go under system.packages
@@ -130,8 +164,6 @@ app:
 
 TEST(StarterSpecTest, TheEmitterQuotesAndEscapes) {
   ProjectFacts facts = alpineFacts();
-  facts.notes.clear();
-  facts.ports.clear();
   facts.entrypoint.clear();
   facts.cmd = {"sh", "-c", "echo \"a\\b\"", "on", "8", "", "a b", "x#y"};
   std::string text = writeStarterSpec(buildStarterSpec(facts));
@@ -142,23 +174,25 @@ TEST(StarterSpecTest, TheEmitterQuotesAndEscapes) {
       << text;
 }
 
-TEST(StarterSpecTest, DefaultCommands) {
-  ProjectFacts facts;
-  facts.mainModule = "main.py";
-  facts.fastapi = true;
+TEST(StarterSpecTest, WhatTheDockerfileRunsAsAndItsHealthCheck) {
+  ProjectFacts facts = alpineFacts();
+  facts.dockerfile->user.clear();
+  facts.dockerfile->healthcheck = HealthcheckFacts{.http = "/health", .port = 8080};
   StarterSpec spec = buildStarterSpec(facts);
-  EXPECT_EQ(spec.app.cmd, (Words{"uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"}));
-  EXPECT_EQ(spec.app.expose.value, (std::vector<int>{8000}));
+  ASSERT_TRUE(spec.app.user);
+  EXPECT_EQ(spec.app.user->value, "root") << "no USER: the Dockerfile's image runs as root";
+  ASSERT_TRUE(spec.app.healthcheck);
+  EXPECT_EQ(spec.app.healthcheck->port, 0) << "the first exposed port is the default";
 
-  facts.scripts = {"serve"};
-  facts.buildSystem = true;
-  EXPECT_EQ(buildStarterSpec(facts).app.cmd, (Words{"serve"}));
-
-  ProjectFacts module;
-  module.mainModule = "service";
-  EXPECT_EQ(buildStarterSpec(module).app.cmd, (Words{"python", "-m", "service"}));
-  module.entrypoint = {"tini"};
-  EXPECT_TRUE(buildStarterSpec(module).app.cmd.empty()) << "the entrypoint runs the app";
+  facts.dockerfile->user = "1000";
+  EXPECT_FALSE(buildStarterSpec(facts).app.user) << "a uid is not a user name";
+  facts.dockerfile->healthcheck.reset();
+  facts.dockerfile->noHealthcheck = true;
+  facts.healthRoute = "/health";
+  EXPECT_FALSE(buildStarterSpec(facts).app.healthcheck) << "HEALTHCHECK NONE wins";
+  facts.dockerfile->noHealthcheck = false;
+  EXPECT_EQ(buildStarterSpec(facts).app.healthcheck->http, "/health")
+      << "a route the app serves is a real health check";
 }
 
 } // namespace

@@ -16,13 +16,33 @@
 namespace imageplan::init {
 namespace {
 
+bool oneOfUnits(llvm::StringRef unit) {
+  return unit == "ms" || unit == "s" || unit == "m" || unit == "h";
+}
+
+/// A duration such as 30s or 1m30s: a string in every YAML reader.
+bool isDuration(llvm::StringRef text) {
+  while (!text.empty()) {
+    llvm::StringRef digits = text.take_while(llvm::isDigit);
+    text = text.drop_front(digits.size());
+    llvm::StringRef unit = text.take_while(llvm::isAlpha);
+    text = text.drop_front(unit.size());
+    if (digits.empty() || !oneOfUnits(unit))
+      return false;
+  }
+  return true;
+}
+
 /// Whether `text` reads as this very string when written plain, in YAML 1.1
-/// and 1.2 alike and in flow lists: a word that starts with a letter, '/',
-/// '_' or '.', and is not a boolean or null. Anything else (numbers and
-/// versions, options such as --host, shell text) is double-quoted.
+/// and 1.2 alike and in flow lists: a duration, or a word that starts with a
+/// letter, '/', '_' or '.', and is not a boolean or null. Anything else
+/// (numbers and versions, options such as --host, shell text) is
+/// double-quoted.
 bool readsAsPlainString(llvm::StringRef text) {
   static constexpr llvm::StringLiteral kReserved[] = {"true", "false", "yes", "no", "on",
                                                       "off",  "null",  "y",   "n"};
+  if (!text.empty() && isDuration(text))
+    return true;
   return !text.empty() &&
          (llvm::isAlpha(text.front()) || llvm::StringRef("/_.").contains(text.front())) &&
          llvm::all_of(
@@ -46,12 +66,24 @@ public:
     }
     section("python");
     python(spec.python);
+    if (!spec.artifacts.empty()) {
+      section("artifacts");
+      artifacts(spec.artifacts);
+    }
+    if (!spec.files.empty()) {
+      section("files");
+      files(spec.files);
+    }
     if (!spec.stages.empty()) {
       section("stages");
       stages(spec.stages);
     }
     section("app");
     app(spec.app);
+    if (!spec.labels.empty()) {
+      section("labels");
+      pairs(spec.labels);
+    }
     out << YAML::EndMap << YAML::Newline;
     // The emitter only fails on unbalanced maps and sequences, a bug here.
     assert(out.good() && "the starter spec's YAML is not well formed");
@@ -65,7 +97,13 @@ private:
                           "Detected:";
     for (const std::string &line : spec.detected)
       comment += "\n  - " + line;
-    comment += "\nTo review:";
+    if (!spec.notCarried.empty()) {
+      comment += "\nNot carried from " + spec.notCarriedFrom + ", line by line:";
+      for (const std::string &line : spec.notCarried)
+        comment += "\n  - " + line;
+    }
+    if (!spec.review.empty())
+      comment += "\nTo review:";
     for (const std::string &line : spec.review)
       comment += "\n  - " + line;
     out << YAML::Comment(comment);
@@ -94,35 +132,32 @@ private:
     entry(key, item.value);
     if (!item.comment.empty())
       out << YAML::Comment(item.comment);
-    for (const std::string &note : item.notes)
-      noteLine(note);
   }
   /// Leaves out what the spec need not say.
   template <typename T> void entryIfAny(const char *key, const T &item) {
     if (!item.empty())
       entry(key, item);
   }
+  void entryIfAny(const char *key, int number) {
+    if (number != 0)
+      entry(key, number);
+  }
 
-  /// A comment on a line of its own, indented like the keys of the map being
-  /// written. yaml-cpp 0.7 starts a comment in column 0 when no key or value
-  /// is on its line (Emitter::Write(_Comment) indents only after one), so the
-  /// indentation goes straight into the stream: the emitter keeps its own
-  /// column count, still 0, and writes the comment after it.
-  void noteLine(const std::string &note) {
-    out << YAML::Newline;
-    text << std::string(2 * depth, ' ');
-    out << YAML::Comment(note);
+  /// A map of strings, in order.
+  void pairs(const Pairs &items) {
+    beginMap();
+    for (const auto &[key, item] : items) {
+      out << YAML::Key;
+      value(key);
+      out << YAML::Value;
+      value(item);
+    }
+    endMap();
   }
 
   void section(const char *key) { out << YAML::Newline << YAML::Newline << YAML::Key << key; }
-  void beginMap() {
-    out << YAML::Value << YAML::BeginMap;
-    ++depth;
-  }
-  void endMap() {
-    out << YAML::EndMap;
-    --depth;
-  }
+  void beginMap() { out << YAML::Value << YAML::BeginMap; }
+  void endMap() { out << YAML::EndMap; }
 
   void base(const StarterSpec::Base &base) {
     beginMap();
@@ -131,6 +166,7 @@ private:
       entryIfAny("cudnn", base.cudnn);
       entryIfAny("flavor", base.flavor);
       entry("os", base.os);
+      entryIfAny("registry", base.registry);
     } else {
       entry("image", base.image);
     }
@@ -139,22 +175,38 @@ private:
 
   void system(const StarterSpec::System &system) {
     beginMap();
-    entry("manager", system.manager);
-    entry("packages", system.packages);
+    if (system.manager)
+      entry("manager", *system.manager);
+    entryIfAny("packages", system.packages);
+    entryIfAny("build_packages", system.buildPackages);
     endMap();
   }
 
   void python(const StarterSpec::Python &python) {
     beginMap();
-    entry("version", python.version);
+    entryIfAny("version", python.version);
     entryIfAny("manager", python.manager);
     entryIfAny("project", python.project);
     if (python.package)
       entry("package", *python.package);
     entryIfAny("extras", python.extras);
+    entryIfAny("index_urls", python.indexUrls);
+    entryIfAny("packages", python.packages);
     entryIfAny("requirements", python.requirements);
     entryIfAny("constraints", python.constraints);
     endMap();
+  }
+
+  void artifacts(const std::vector<StarterSpec::Artifact> &artifacts) {
+    out << YAML::Value << YAML::BeginSeq;
+    for (const StarterSpec::Artifact &artifact : artifacts) {
+      out << YAML::Flow << YAML::BeginMap;
+      entry("image", artifact.image);
+      entry("from", artifact.from);
+      entry("to", artifact.to);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
   }
 
   void stages(const std::vector<StarterSpec::Stage> &stages) {
@@ -192,12 +244,47 @@ private:
     out << YAML::EndMap;
   }
 
+  /// Each content as a literal block, which keeps its lines as they are (a
+  /// heredoc's body ends in the line break `|` keeps).
+  void files(const std::vector<StarterSpec::File> &files) {
+    out << YAML::Value << YAML::BeginSeq;
+    for (const StarterSpec::File &file : files) {
+      out << YAML::BeginMap;
+      entry("path", file.path);
+      entryIfAny("mode", file.mode);
+      out << YAML::Key << "content" << YAML::Value << YAML::Literal << file.content;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+
+  void healthcheck(const StarterSpec::Healthcheck &check) {
+    out << YAML::Key << "healthcheck" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    entryIfAny("http", check.http);
+    entryIfAny("port", check.port);
+    entryIfAny("cmd", check.cmd);
+    entryIfAny("interval", check.interval);
+    entryIfAny("timeout", check.timeout);
+    entryIfAny("start_period", check.startPeriod);
+    entryIfAny("retries", check.retries);
+    out << YAML::EndMap;
+  }
+
   void app(const StarterSpec::App &app) {
     beginMap();
     entry("workdir", app.workdir);
     entryIfAny("copy", app.copy);
-    if (!app.expose.value.empty())
-      entry("expose", app.expose);
+    entryIfAny("exclude", app.exclude);
+    entryIfAny("dirs", app.dirs);
+    if (!app.env.empty()) {
+      out << YAML::Key << "env";
+      pairs(app.env);
+    }
+    if (app.user)
+      entry("user", *app.user);
+    entryIfAny("expose", app.expose);
+    if (app.healthcheck)
+      healthcheck(*app.healthcheck);
     entryIfAny("entrypoint", app.entrypoint);
     entryIfAny("cmd", app.cmd);
     endMap();
@@ -205,7 +292,6 @@ private:
 
   std::ostringstream text;
   YAML::Emitter out{text};
-  unsigned depth = 0; // of the sections' maps being written: what noteLine indents to
 };
 
 } // namespace
