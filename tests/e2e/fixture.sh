@@ -11,28 +11,31 @@
 #   servers-start   the local package index (wheelhouse built now) and the
 #                   fake model hub, each on a free port, with a new token
 #   servers-stop    stops both (by pid)
+#   registry-start  Debian's docker-registry on a free loopback port, storing
+#                   in STATE_DIR/volatile
+#   registry-stop   stops it (by pid) and drops what it stored
 # usage: fixture.sh STATE_DIR SUBCOMMAND
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[[ $# == 2 ]] || fail "usage: fixture.sh STATE_DIR volatile-mount|volatile-release|dockerd-start|dockerd-stop|base-image|servers-start|servers-stop"
+[[ $# == 2 ]] || fail "usage: fixture.sh STATE_DIR volatile-mount|volatile-release|dockerd-start|dockerd-stop|base-image|servers-start|servers-stop|registry-start|registry-stop"
 e2e_init "$1"
 case $2 in
 volatile-mount)
-  e2e_dockerd_stop # one left by an interrupted run
+  e2e_dockerd_stop "" # one left by an interrupted run
   e2e_volatile_release
   e2e_volatile_mount
   ;;
 volatile-release)
-  e2e_dockerd_stop
+  e2e_dockerd_stop ""
   e2e_volatile_release
   ;;
 dockerd-start)
   e2e_require_tools
-  e2e_dockerd_start
+  e2e_dockerd_start ""
   ;;
-dockerd-stop) e2e_dockerd_stop ;;
+dockerd-stop) e2e_dockerd_stop "" ;;
 base-image)
   e2e_require_tools
   e2e_base_image
@@ -42,5 +45,7 @@ servers-start)
   e2e_servers_start
   ;;
 servers-stop) e2e_servers_stop ;;
+registry-start) e2e_registry_start ;;
+registry-stop) e2e_registry_stop ;;
 *) fail "unknown subcommand '$2'" ;;
 esac
