@@ -2,6 +2,7 @@
 // (publish.image, cache.ref), platforms and cache modes. A repository here
 // has no tag or digest: the bake file tags images itself and keeps one cache
 // tag per image target.
+#include "dsl/Parser.h"
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -99,5 +100,7 @@ const ValueRule repository{"repository", checkRepository};
 const ValueRule platform{"platform", checkPlatform};
 const ValueRule cacheMode{"cache mode", checkCacheMode};
 } // namespace rules
+
+std::string repositoryProblem(llvm::StringRef repository) { return checkRepository(repository); }
 
 } // namespace imageplan::dsl

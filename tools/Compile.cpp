@@ -4,7 +4,6 @@
 
 #include "analysis/GitHistory.h"
 #include "dsl/Parser.h"
-#include "dsl/ValueRules.h"
 #include "planner/GraphDot.h"
 #include "planner/Planner.h"
 #include "tools/Output.h"
@@ -112,7 +111,7 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   // A usage error comes before the spec is parsed.
   if (!options.dialect.empty() && !dialectNamed(diags, options.dialect))
     return readers::diagnosticsReported(diags.errorCount());
-  if (std::string why = options.cacheRef.empty() ? "" : dsl::rules::repository.check(options.cacheRef);
+  if (std::string why = options.cacheRef.empty() ? "" : dsl::repositoryProblem(options.cacheRef);
       !why.empty()) {
     diags.error("invalid --cache-ref '" + options.cacheRef + "'; " + why);
     return readers::diagnosticsReported(diags.errorCount());

@@ -68,7 +68,7 @@ expect fail "bake check of a bake file with a syntax error" \
   "$here/check-bake.sh" "$node" "$fixtures/bake-syntax.hcl" "$fixtures/bake.Dockerfile"
 expect fail "bake check of a target building no stage of the Dockerfile" \
   "$here/check-bake.sh" "$node" "$fixtures/bake-no-stage.hcl" "$fixtures/bake.Dockerfile"
-sed 's/"org.opencontainers.image.version" = "${TAG}"/"org.opencontainers.image.title" = "demo"/' \
+sed 's/"org.opencontainers.image.version"/"org.opencontainers.image.title"/' \
   "$fixtures/bake-good.hcl" >"$scratch/bake-no-version.hcl"
 expect fail "bake check of a target without the OCI version label" \
   "$here/check-bake.sh" "$node" "$scratch/bake-no-version.hcl" "$fixtures/bake.Dockerfile"
