@@ -1,13 +1,9 @@
-// Runs git with its output captured in temporary files, removed afterwards.
+// Runs git through runProgram (Process.h): output captured, removed afterwards.
 #include "analysis/Git.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/MemoryBuffer.h"
+#include "analysis/Process.h"
+
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 
 #include <vector>
 
@@ -35,34 +31,13 @@ llvm::StringRef subcommand(llvm::ArrayRef<llvm::StringRef> args) {
 } // namespace
 
 llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> args) {
-  llvm::ErrorOr<std::string> git = llvm::sys::findProgramByName("git");
-  if (!git)
-    return failure("git is not on PATH");
-  llvm::SmallString<128> outPath, errPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-git", "out", outPath))
-    return failure(ec.message());
-  llvm::FileRemover removeOut(outPath);
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("imageplan-git", "err", errPath))
-    return failure(ec.message());
-  llvm::FileRemover removeErr(errPath);
-  std::vector<llvm::StringRef> argv = {*git};
-  llvm::append_range(argv, args);
-  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath),
-                                                 llvm::StringRef(errPath)};
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(*git, argv, /*Env=*/llvm::None, redirects,
-                                         /*SecondsToWait=*/0, /*MemoryLimit=*/0, &message);
-  auto out = llvm::MemoryBuffer::getFile(outPath, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  auto err = llvm::MemoryBuffer::getFile(errPath);
-  if (status != 0) {
-    std::string detail = err ? (*err)->getBuffer().trim().str() : message;
-    return failure("git " + subcommand(args) + " failed: " +
-                   llvm::StringRef(detail).split('\n').first);
-  }
-  if (!out)
-    return failure(out.getError().message());
-  return (*out)->getBuffer().str();
+  std::vector<std::string> argv(args.begin(), args.end());
+  llvm::Expected<ProgramResult> run = runProgram("git", argv, /*timeoutSeconds=*/0);
+  if (!run)
+    return run.takeError();
+  if (run->status != 0)
+    return failure("git " + subcommand(args) + " failed: " + firstLine(run->err));
+  return std::move(run->out);
 }
 
 llvm::Expected<std::pair<std::string, std::string>> fileAtRevision(llvm::StringRef path,

@@ -5,6 +5,7 @@
 #include "analysis/Score.h"
 
 #include "analysis/InstructionCost.h"
+#include "readers/InputFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -12,7 +13,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
-#include <functional>
 #include <optional>
 
 namespace imageplan::analysis {
@@ -124,45 +124,74 @@ Reads readsOf(const readers::DockerfileInstruction &inst) {
   return reads;
 }
 
+/// The stages stage `s` builds on: its FROM stage, then those its
+/// instructions read from, in instruction order.
+std::vector<int> stageInputs(const readers::Dockerfile &file,
+                             const std::vector<std::vector<Reads>> &reads, size_t s) {
+  std::vector<int> inputs;
+  if (file.stages[s].baseStage >= 0)
+    inputs.push_back(file.stages[s].baseStage);
+  for (const Reads &r : reads[s])
+    llvm::append_range(inputs, r.stages);
+  return inputs;
+}
+
 /// Stages ordered so that every stage comes after those it derives from or
-/// reads from; among free stages, file order.
+/// reads from; among free stages, file order. A depth-first post-order with
+/// an explicit stack: a chain of stages as long as the file allows must not
+/// grow the call stack.
 std::vector<size_t> dependencyOrder(const readers::Dockerfile &file,
                                     const std::vector<std::vector<Reads>> &reads) {
   std::vector<size_t> order;
-  std::vector<char> state(file.stages.size(), 0);
-  std::function<void(size_t)> visit = [&](size_t s) {
-    if (state[s])
-      return; // done, or on the path (the parser rejects cycles)
-    state[s] = 1;
-    if (file.stages[s].baseStage >= 0)
-      visit(file.stages[s].baseStage);
-    for (const Reads &r : reads[s])
-      for (int t : r.stages)
-        visit(t);
-    order.push_back(s);
+  std::vector<char> state(file.stages.size(), 0); // 0 new, 1 on the stack, 2 placed
+  struct Visit {
+    size_t stage;
+    std::vector<int> inputs;
+    size_t next = 0;
   };
-  for (size_t s = 0; s < file.stages.size(); ++s)
-    visit(s);
+  std::vector<Visit> stack;
+  for (size_t root = 0; root < file.stages.size(); ++root) {
+    if (state[root])
+      continue;
+    state[root] = 1;
+    stack.push_back({root, stageInputs(file, reads, root)});
+    while (!stack.empty()) {
+      Visit &top = stack.back();
+      if (top.next == top.inputs.size()) {
+        state[top.stage] = 2;
+        order.push_back(top.stage);
+        stack.pop_back();
+        continue;
+      }
+      int input = top.inputs[top.next++];
+      if (state[input] == 0) { // on the stack already: a cycle, which the parser rejects
+        state[input] = 1;
+        stack.push_back({static_cast<size_t>(input), stageInputs(file, reads, input)});
+      }
+    }
+  }
   return order;
 }
 
 /// Marks the stages the last stage needs, through FROM, COPY --from and
-/// mounts, as built; the others are not.
+/// mounts, as built; the others are not. A walk with a worklist.
 void markBuilt(const readers::Dockerfile &file, const std::vector<std::vector<Reads>> &reads,
                Score &score) {
   std::vector<char> needed(file.stages.size(), 0);
-  std::function<void(size_t)> need = [&](size_t s) {
-    if (needed[s])
-      return;
-    needed[s] = 1;
-    if (file.stages[s].baseStage >= 0)
-      need(file.stages[s].baseStage);
-    for (const Reads &r : reads[s])
-      for (int t : r.stages)
-        need(t);
-  };
-  if (!file.stages.empty())
-    need(file.stages.size() - 1);
+  std::vector<size_t> work;
+  if (!file.stages.empty()) {
+    needed.back() = 1;
+    work.push_back(file.stages.size() - 1);
+  }
+  while (!work.empty()) {
+    size_t s = work.back();
+    work.pop_back();
+    for (int input : stageInputs(file, reads, s))
+      if (!needed[input]) {
+        needed[input] = 1;
+        work.push_back(input);
+      }
+  }
   for (size_t s = 0; s < file.stages.size(); ++s)
     score.stages[s].built = needed[s] != 0;
 }
@@ -306,12 +335,13 @@ ContextFileReader contextFileReader(llvm::StringRef contextDir) {
       return std::nullopt;
     llvm::SmallString<256> path(dir);
     llvm::sys::path::append(path, file);
-    if (!llvm::sys::fs::is_regular_file(path))
+    // A script or Makefile of the context, through the one bounded reader,
+    // and only inside the context.
+    auto buffer = readers::readInputFile(path, readers::limits::kProjectFile, {}, dir);
+    if (!buffer) {
+      llvm::consumeError(buffer.takeError());
       return std::nullopt;
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-        llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-    if (!buffer)
-      return std::nullopt;
+    }
     return (*buffer)->getBuffer().str();
   };
 }

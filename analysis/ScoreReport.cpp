@@ -2,6 +2,8 @@
 // and fixed decimals, so that the same replay always prints the same bytes.
 #include "analysis/ScoreReport.h"
 
+#include "readers/TextEscape.h"
+
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -34,9 +36,12 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
       << " of the build context's history (model and cost table: docs/score.md)\n";
   for (const ScoredDockerfile &entry : entries) {
     const Score &score = entry.score;
-    out << "\n" << entry.name << "\n";
+    // Names and instructions come from the Dockerfile as written: shown
+    // escaped, so that no byte of it can reach the terminal as a control.
+    out << "\n" << readers::escapeText(entry.name) << "\n";
     for (const ScoredStage &stage : score.stages) {
-      out << "  stage " << stage.name << " (FROM " << stage.base << ")"
+      out << "  stage " << readers::escapeText(stage.name) << " (FROM "
+          << readers::escapeText(stage.base) << ")"
           << (stage.built ? "" : ": the last stage does not need it, so it is not built and "
                                  "not in the totals")
           << "\n";
@@ -49,7 +54,8 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
       for (const ScoredInstruction &inst : stage.instructions) {
         std::string rebuilt = std::to_string(inst.invalidated) + "/" + std::to_string(commits);
         out << "    " << padLeft(std::to_string(inst.line), 4) << "  "
-            << padRight(inst.summary, 60) << "  " << padLeft(rebuilt, 9) << "  "
+            << padRight(readers::escapeText(inst.summary), 60) << "  " << padLeft(rebuilt, 9)
+            << "  "
             << padLeft(fixed(inst.cost, 1), 8) << "  "
             << padLeft(fixed(expectedSeconds(inst, commits), 3), 9) << "\n";
       }
@@ -67,7 +73,7 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
   out << "\nExpected rebuild seconds per commit\n";
   std::vector<std::pair<std::string, std::string>> rows;
   for (const ScoredDockerfile &entry : entries)
-    rows.push_back({entry.name, fixed(entry.score.expectedSeconds(), 3)});
+    rows.push_back({readers::escapeText(entry.name), fixed(entry.score.expectedSeconds(), 3)});
   rows.push_back({"lower bound", fixed(entries.front().score.lowerBoundSeconds(), 3)});
   size_t width = 0, numberWidth = 0;
   for (const auto &[label, number] : rows) {
@@ -79,7 +85,7 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
   if (entries.size() > 1) {
     double generated = entries[0].score.expectedSeconds();
     double other = entries[1].score.expectedSeconds();
-    out << "  " << entries[1].name << " / generated: "
+    out << "  " << readers::escapeText(entries[1].name) << " / generated: "
         << (generated > 0 ? fixed(other / generated, 2) : std::string("n/a (the generated "
                                                                       "Dockerfile rebuilds "
                                                                       "nothing)"))

@@ -192,6 +192,23 @@ TEST_F(ScoreTest, NoCommitsCostNothing) {
   EXPECT_DOUBLE_EQ(s.expectedSeconds(), 0);
 }
 
+// Each stage copies from the one before: the walks that order stages and mark
+// the built ones follow the chain with explicit stacks, so its length (here
+// far more than a recursive walk's frames fit in the test's stack) does not
+// matter; an app edit reaches every stage.
+TEST_F(ScoreTest, LongCopyFromChainsNeedNoStack) {
+  std::string text = "FROM alpine AS s0\nCOPY app/ /app/\n";
+  constexpr int kStages = 50000;
+  for (int i = 1; i < kStages; ++i)
+    text += "FROM alpine AS s" + std::to_string(i) + "\nCOPY --from=s" + std::to_string(i - 1) +
+            " /app /app\n";
+  Score s = score(text);
+  ASSERT_EQ(s.stages.size(), static_cast<size_t>(kStages));
+  EXPECT_TRUE(s.stages.front().built);
+  EXPECT_TRUE(s.stages.back().built);
+  EXPECT_EQ(counts(s, kStages - 1), (Counts{"4/4"}));
+}
+
 TEST(SourceReads, PathsDirectoriesRootAndGlobs) {
   EXPECT_TRUE(sourceReads(".", "any/file"));
   EXPECT_TRUE(sourceReads("./", "any/file"));

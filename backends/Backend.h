@@ -43,7 +43,8 @@ std::string emitCiWorkflow(const plan::Plan &plan, const Options &options = {});
 /// One stage of the Dockerfile as `imageplan diff` compares it: the
 /// instructions BuildKit's cache sees, without comments or blank lines.
 struct DockerfileStageText {
-  std::string header;              // FROM, SHELL, ARG and the stage's ENV block
+  std::string header;              // FROM, SHELL, ARG and the stage's ENV block (the
+                                   // first stage's after the plan's global ARGs)
   std::vector<std::string> layers; // each layer's instructions, in plan order
   std::string settings;            // the image settings after the last layer
 };

@@ -113,6 +113,11 @@ void writeNonRunOp(DockerfileWriter &w, const DialectRules &rules, const plan::O
     flags.push_back(dockerfileFlag("from", copy->stage));
     llvm::append_range(flags, chownFlag(copy->chown));
     w.instruction("COPY", copyArgs(flags, {copy->source, copy->dest}));
+  } else if (const auto *fetch = std::get_if<plan::FetchUrl>(&op)) {
+    // The engine downloads it; nothing in the image has to.
+    w.instruction("ADD", copyArgs({}, {fetch->url, fetch->dest}));
+  } else if (const auto *arg = std::get_if<plan::DeclareArg>(&op)) {
+    w.instruction("ARG", arg->name + "=" + dockerfileWord(arg->defaultValue));
   } else if (const auto *env = std::get_if<plan::SetEnv>(&op)) {
     writeKeyValues(w, "ENV", keyValueLines(env->vars));
   } else if (const auto *workdir = std::get_if<plan::SetWorkdir>(&op)) {
@@ -182,6 +187,9 @@ void writeRuntime(DockerfileWriter &w, const plan::RuntimeConfig &runtime) {
       ports.push_back(std::to_string(port));
     w.instruction("EXPOSE", llvm::join(ports, " "));
   }
+  // After USER: a volume keeps the owner its folder has in the image.
+  if (!runtime.volumes.empty())
+    w.instruction("VOLUME", jsonArray(runtime.volumes));
   if (runtime.healthcheck)
     writeHealthcheck(w, *runtime.healthcheck);
   writeKeyValues(w, "LABEL", keyValueLines(runtime.labels));
@@ -233,6 +241,12 @@ std::string emitDockerfile(const plan::Plan &plan, const Options &options) {
     w.comment(std::string("For the ") + toString(options.dialect) +
               " dialect (see docs/dialects.md in imageplan).");
   w.comment("To change it, edit the spec and run: imageplan gen " + shellQuote(plan.specPath));
+  if (!plan.args.empty()) {
+    w.blankLine();
+    w.comment("Build arguments the FROM lines below read (docker build --build-arg NAME=VALUE).");
+    for (const auto &[name, value] : plan.args)
+      w.instruction("ARG", name + "=" + dockerfileWord(value));
+  }
   std::vector<StageRunContext> contexts = stageRunContexts(plan);
   for (size_t i = 0; i < plan.stages.size(); ++i) {
     w.blankLine();
@@ -250,6 +264,10 @@ std::vector<DockerfileStageText> dockerfileStages(const plan::Plan &plan,
     const plan::Stage &stage = plan.stages[i];
     DockerfileStageText text;
     DockerfileWriter header(/*comments=*/false);
+    // The global ARGs every FROM may read go with the first stage.
+    if (stages.empty())
+      for (const auto &[name, value] : plan.args)
+        header.instruction("ARG", name + "=" + dockerfileWord(value));
     writeStageHeader(header, stage);
     text.header = header.text();
     for (const plan::Layer &layer : stage.layers) {

@@ -160,9 +160,12 @@ std::string programLines() {
 }
 
 TEST(DockerfileTest, ModelDownloadPublic) {
-  EXPECT_EQ("RUN IMAGEPLAN_MODEL_REPO=org/model \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=models,target=/root/.cache/imageplan/models \\\n"
+            "    IMAGEPLAN_MODEL_REPO=org/model \\\n"
             "        IMAGEPLAN_MODEL_REVISION=main \\\n"
             "        IMAGEPLAN_MODEL_DIR=/models/model \\\n"
+            "        IMAGEPLAN_MODEL_CLIENT=huggingface_hub \\\n"
+            "        IMAGEPLAN_MODEL_CACHE=/root/.cache/imageplan/models \\\n"
             "        python3 -c \"$(printf '%s\\n' \\\n" +
                 programLines() + "        )\"\n",
             layerText({plan::ModelDownload{"org/model", "main", "/models/model", ""}}));
@@ -170,9 +173,12 @@ TEST(DockerfileTest, ModelDownloadPublic) {
 
 TEST(DockerfileTest, ModelDownloadWithSecret) {
   EXPECT_EQ("RUN --mount=type=secret,id=hf_token \\\n"
+            "    --mount=type=cache,id=models,target=/root/.cache/imageplan/models \\\n"
             "    IMAGEPLAN_MODEL_REPO=org/model \\\n"
             "        IMAGEPLAN_MODEL_REVISION=v1.0 \\\n"
             "        IMAGEPLAN_MODEL_DIR=/models/model \\\n"
+            "        IMAGEPLAN_MODEL_CLIENT=huggingface_hub \\\n"
+            "        IMAGEPLAN_MODEL_CACHE=/root/.cache/imageplan/models \\\n"
             "        IMAGEPLAN_TOKEN_FILE=/run/secrets/hf_token \\\n"
             "        python3 -c \"$(printf '%s\\n' \\\n" +
                 programLines() + "        )\"\n",
@@ -184,10 +190,24 @@ TEST(DockerfileTest, ModelDownloadHostileValuesStayInAssignments) {
   std::string text =
       layerText({plan::ModelDownload{"org/x'; import os #", "$(reboot)", "/models/a b", ""}});
   EXPECT_NE(std::string::npos,
-            text.find("RUN IMAGEPLAN_MODEL_REPO='org/x'\\''; import os #' \\\n"));
+            text.find("    IMAGEPLAN_MODEL_REPO='org/x'\\''; import os #' \\\n"));
   EXPECT_NE(std::string::npos, text.find("        IMAGEPLAN_MODEL_REVISION='$(reboot)' \\\n"));
   EXPECT_NE(std::string::npos, text.find("        IMAGEPLAN_MODEL_DIR='/models/a b' \\\n"));
   EXPECT_EQ(1u, llvm::StringRef(text).count("reboot"));
+}
+
+TEST(DockerfileTest, ModelDownloadPatternsAndTransfer) {
+  plan::ModelDownload op{"org/model", "main", "/models/model", ""};
+  op.allowPatterns = {"*.json", "it's/"};
+  op.ignorePatterns = {"*.bin"};
+  op.hfTransfer = true;
+  std::string text = layerText({op});
+  EXPECT_NE(std::string::npos,
+            text.find("        IMAGEPLAN_MODEL_ALLOW='[\"*.json\",\"it'\\''s/\"]' \\\n"))
+      << text;
+  EXPECT_NE(std::string::npos, text.find("        IMAGEPLAN_MODEL_IGNORE='[\"*.bin\"]' \\\n"))
+      << text;
+  EXPECT_NE(std::string::npos, text.find("        HF_HUB_ENABLE_HF_TRANSFER=1 \\\n")) << text;
 }
 
 TEST(DockerfileTest, ModelProgramIsFixedText) {
@@ -199,7 +219,8 @@ TEST(DockerfileTest, ModelProgramIsFixedText) {
   for (llvm::StringRef line : modelDownloadProgram()) {
     if (line.contains("token") && !line.contains("token_file")) {
       EXPECT_TRUE(line.contains("token = f.read().strip()") || line.contains("if token:") ||
-                  line.contains("\"Bearer \" + token") || line == "token = \"\"")
+                  line.contains("\"Bearer \" + token") || line == "token = \"\"" ||
+                  line.trim() == "token=token or None)")
           << line.str();
     }
   }
@@ -222,9 +243,22 @@ TEST(DockerfileTest, CreateUser) {
 
 TEST(DockerfileTest, RunScriptOneSimpleLineIsWrittenAsIs) {
   EXPECT_EQ("RUN --mount=type=bind,source=scripts/gen.py,target=scripts/gen.py,rw=true \\\n"
-            "    python scripts/gen.py --out \"$HOME/gen\"\n",
+            "    python scripts/gen.py --out=/tmp/gen -j4\n",
             layerText({plan::RunScript{
-                "gen", "  python scripts/gen.py --out \"$HOME/gen\"  \n", {"scripts/gen.py"}}}));
+                "gen", "  python scripts/gen.py --out=/tmp/gen -j4  \n", {"scripts/gen.py"}}}));
+}
+
+// Quotes, expansions, redirections and a shell keyword first could leave the
+// RUN line unparseable (an unmatched quote, `if` alone); such a line runs as
+// one quoted argument of the shell, which parses whatever it holds.
+TEST(DockerfileTest, RunScriptThatIsNotAPlainCommandIsQuoted) {
+  EXPECT_EQ("RUN bash -euo pipefail -c 'python gen.py --out \"$HOME/gen\"'\n",
+            layerText({plan::RunScript{"gen", "python gen.py --out \"$HOME/gen\"", {}}}));
+  EXPECT_EQ("RUN bash -euo pipefail -c 'echo '\\''unterminated'\n",
+            layerText({plan::RunScript{"q", "echo 'unterminated", {}}}));
+  EXPECT_EQ("RUN bash -euo pipefail -c if\n", layerText({plan::RunScript{"k", "if", {}}}));
+  EXPECT_EQ("RUN bash -euo pipefail -c 'make > out.txt'\n",
+            layerText({plan::RunScript{"r", "make > out.txt", {}}}));
 }
 
 // In a custom stage the inputs are copied in, so that what earlier steps

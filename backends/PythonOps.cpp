@@ -16,8 +16,12 @@ void emitOp(RunBuilder &b, const plan::CreateVenv &op) {
 // With a cache mount: no --no-cache-dir and no PIP_NO_CACHE_DIR, so pip's
 // cache speeds up rebuilds without ending up in the image. Without one the
 // cache would only be written into the layer: --no-cache-dir.
+// With `installer: uv`, uv's pip interface takes the same arguments (plus
+// its index strategy), installs into the interpreter named by --python, and
+// copies out of its cache mount like `uv sync`.
 void emitOp(RunBuilder &b, const plan::PipInstall &op) {
-  b.addCache(PipCache);
+  bool uv = op.installer == "uv";
+  b.addCache(uv ? UvCache : PipCache);
   for (const std::string &file : op.requirementFiles)
     b.bindContext(file, scratchPath(file));
   for (const std::string &file : op.constraintFiles)
@@ -26,6 +30,13 @@ void emitOp(RunBuilder &b, const plan::PipInstall &op) {
   if (wheels)
     b.bindStage(op.wheelStage, op.wheelDir, WheelMountDir);
   ShellCommand install{b.pipCommand("install"), {}};
+  if (uv) {
+    install.head =
+        shellAssign("UV_LINK_MODE", "copy") + " " + b.uvCommand({"pip", "install"});
+    install.args.push_back(shellJoin({"--python", op.python}));
+    if (!op.indexStrategy.empty())
+      install.args.push_back(shellJoin({"--index-strategy", op.indexStrategy}));
+  }
   appendQuotedEach(op.options, install.args);
   appendIndexArgs(op.indexUrls, install.args);
   if (wheels)
@@ -120,6 +131,26 @@ void emitOp(RunBuilder &b, const plan::InstallProject &op) {
   }
   b.command(shellAssign("UV_LINK_MODE", "copy") + " " + b.uvCommand({"pip", "install"}, uv) + " " +
             shellJoin({"--no-deps", op.path}));
+}
+
+// conda keeps downloaded packages in its package cache: pointed into a cache
+// mount (locked: two stages must not write one cache at once), or cleaned
+// in the same layer without one. micromamba installs an environment file
+// with `install`, conda and mamba with `env update`.
+void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op) {
+  std::string file = scratchPath(op.file);
+  b.bindContext(op.file, file);
+  b.addCache(CondaCache);
+  std::string head;
+  if (b.rules().cacheMounts)
+    head = shellAssign("CONDA_PKGS_DIRS", CondaCache.target) + " ";
+  if (op.tool == "micromamba")
+    head += shellJoin({op.tool, "install", "--yes", "--prefix", op.prefix, "--file", file});
+  else
+    head += shellJoin({op.tool, "env", "update", "--prefix", op.prefix, "--file", file});
+  b.command(head);
+  if (!b.rules().cacheMounts)
+    b.command(shellJoin({op.tool, "clean", "--all", "--yes"}));
 }
 
 void emitOp(RunBuilder &b, const plan::PipWheel &op) {

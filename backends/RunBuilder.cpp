@@ -65,7 +65,7 @@ void RunBuilder::addCache(const PackageCache &cache) {
   if (!dialect.cacheMounts)
     return;
   std::string id = cache.name.str();
-  for (llvm::StringRef part : {llvm::StringRef(stage.distro),
+  for (llvm::StringRef part : {cache.perDistro ? llvm::StringRef(stage.distro) : llvm::StringRef(),
                                cache.locked ? llvm::StringRef(stage.family) : llvm::StringRef()})
     if (!part.empty())
       id += "-" + part.str();
@@ -130,6 +130,11 @@ void RunBuilder::printfLines(std::string command, llvm::ArrayRef<llvm::StringRef
     cmd.args.push_back(shellQuote(line, QuoteMode::Always));
   cmd.args.push_back(PrintfLinesClose.str());
   run.commands.push_back(std::move(cmd));
+}
+
+void RunBuilder::writeFile(const std::string &path, const std::string &content,
+                           const std::string &mode) {
+  appendWriteFile(plan::WriteFile{path, content, mode}, run);
 }
 
 } // namespace imageplan::backends

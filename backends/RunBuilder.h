@@ -29,6 +29,9 @@ struct PackageCache {
   /// family, so that stages that can build at once never wait for each
   /// other; an unlocked one is shared by every stage of the distribution.
   bool locked;
+  /// What the tool keeps depends on the distribution (packages, wheels built
+  /// against its libc): the id names it. A model's files do not.
+  bool perDistro = true;
 };
 inline constexpr PackageCache AptArchiveCache{"apt", "/var/cache/apt", true};
 inline constexpr PackageCache AptListsCache{"apt-lists", "/var/lib/apt/lists", true};
@@ -38,6 +41,7 @@ inline constexpr PackageCache MicrodnfCache{"microdnf", "/var/cache/yum", true};
 inline constexpr PackageCache PipCache{"pip", "/root/.cache/pip", false};
 inline constexpr PackageCache UvCache{"uv", "/root/.cache/uv", false};
 inline constexpr PackageCache PoetryCache{"poetry", "/root/.cache/pypoetry", false};
+inline constexpr PackageCache CondaCache{"conda", "/root/.cache/conda/pkgs", true};
 // Where a uv binary bind-mounted from its image is run from.
 inline constexpr llvm::StringLiteral UvMountPath = "/tmp/imageplan/bin/uv";
 
@@ -60,6 +64,7 @@ public:
       : dialect(rules), run(run), stage(stage) {}
 
   const DialectRules &rules() const { return dialect; }
+  const StageRunContext &stageContext() const { return stage; }
 
   /// A command of the && chain: shell text built with ShellQuote.h.
   void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
@@ -93,6 +98,8 @@ public:
   /// on a continuation line of its own: text with line breaks as one argument.
   void printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
                    llvm::ArrayRef<std::string> envPrefix);
+  /// The commands that write `content` to `path` with `mode` (printf, chmod).
+  void writeFile(const std::string &path, const std::string &content, const std::string &mode);
 
 private:
   const DialectRules &dialect;
@@ -104,6 +111,7 @@ private:
 void emitOp(RunBuilder &b, const plan::SystemInstall &op);
 void emitOp(RunBuilder &b, const plan::MakeDirs &op);
 void emitOp(RunBuilder &b, const plan::CreateUser &op);
+void emitOp(RunBuilder &b, const plan::AptSource &op);
 // PythonOps.cpp
 void emitOp(RunBuilder &b, const plan::CreateVenv &op);
 void emitOp(RunBuilder &b, const plan::PipInstall &op);
@@ -113,8 +121,13 @@ void emitOp(RunBuilder &b, const plan::InstallPoetry &op);
 void emitOp(RunBuilder &b, const plan::InstallPython &op);
 void emitOp(RunBuilder &b, const plan::InstallProject &op);
 void emitOp(RunBuilder &b, const plan::PipWheel &op);
+void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op);
 // RunOps.cpp
 void emitOp(RunBuilder &b, const plan::ModelDownload &op);
+void emitOp(RunBuilder &b, const plan::AssetDownload &op);
+void emitOp(RunBuilder &b, const plan::GitCheckout &op);
+// VariantOps.cpp
+void emitOp(RunBuilder &b, const plan::VariantSwitch &op);
 void emitOp(RunBuilder &b, const plan::RunScript &op);
 
 } // namespace imageplan::backends

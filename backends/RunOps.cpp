@@ -5,6 +5,7 @@
 // syntax is the constant printf wrapper in RunBuilder.cpp.
 #include "backends/RunOps.h"
 
+#include "backends/AssetDownloadProgram.h"
 #include "backends/ModelDownloadProgram.h"
 #include "backends/RunBuilder.h"
 #include "backends/ShellQuote.h"
@@ -12,6 +13,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cassert>
 
@@ -20,6 +23,20 @@ namespace {
 
 constexpr llvm::StringLiteral Indent = "    ";
 constexpr llvm::StringLiteral ArgIndent = "        ";
+
+// A model's files are the same whatever the distribution: one cache.
+constexpr PackageCache ModelCache{"models", "/root/.cache/imageplan/models", false, false};
+
+/// `["a", "b"]` as JSON: the patterns the download program reads.
+std::string jsonStrings(const std::vector<std::string> &items) {
+  llvm::json::Array array;
+  for (const std::string &item : items)
+    array.push_back(item);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(array));
+  return os.str();
+}
 
 bool isCacheMount(const Mount &mount) {
   return llvm::is_contained(mount.options,
@@ -32,18 +49,25 @@ bool isLockedCacheMount(const Mount &mount) {
                             std::make_pair(std::string("sharing"), std::string("locked")));
 }
 
-// A one-line script joins the && chain as written only when nothing in it can
-// reach outside its own command: a list operator (; & | and with them && ||)
-// would regroup the chain (`x && a; b` runs b even when x failed), '#' would
-// comment out the rest of the joined line, and a trailing backslash would
-// escape the line break the Dockerfile puts after it.
+// A one-line script joins the && chain as written only when it is a plain
+// command whose words need no quoting: nothing in it can reach outside its
+// own command (a list operator would regroup the chain, '#' would comment out
+// the rest of the joined line, a trailing backslash would escape the line
+// break after it) or fail to parse (an unmatched quote or parenthesis, a
+// redirection without a target, a reserved word such as `if` first). Any
+// other script runs as one quoted argument of the stage's shell, so the RUN
+// line always parses, whatever the script holds.
 bool isSimpleCommand(llvm::StringRef script) {
-  if (script.find_first_of(";&|#\n") != llvm::StringRef::npos || script.endswith("\\"))
-    return false;
-  return llvm::none_of(script, [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\t') || u == 0x7f;
+  static constexpr llvm::StringLiteral kReserved[] = {
+      "if",    "then", "else", "elif",     "fi",   "case", "esac", "for",  "select",
+      "while", "until", "do",  "done",     "function", "in", "time", "coproc"};
+  bool plainWords = llvm::all_of(script, [](char c) {
+    return llvm::isAlnum(c) || c == ' ' || c == '\t' || llvm::StringRef("-_./=:,+@%^~").contains(c);
   });
+  if (!plainWords)
+    return false;
+  llvm::StringRef first = script.ltrim(" \t").take_until([](char c) { return c == ' ' || c == '\t'; });
+  return !llvm::is_contained(kReserved, first);
 }
 
 // Operations that are not run operations are written as instructions of
@@ -54,6 +78,8 @@ void emitOp(RunBuilder &, const plan::CopyStage &) { notARunOp(); }
 void emitOp(RunBuilder &, const plan::SetEnv &) { notARunOp(); }
 void emitOp(RunBuilder &, const plan::SetWorkdir &) { notARunOp(); }
 void emitOp(RunBuilder &, const plan::WriteFile &) { notARunOp(); }
+void emitOp(RunBuilder &, const plan::FetchUrl &) { notARunOp(); }
+void emitOp(RunBuilder &, const plan::DeclareArg &) { notARunOp(); }
 
 } // namespace
 
@@ -67,12 +93,53 @@ void emitOp(RunBuilder &b, const plan::ModelDownload &op) {
       shellAssign("IMAGEPLAN_MODEL_REPO", op.repo),
       shellAssign("IMAGEPLAN_MODEL_REVISION", op.revision),
       shellAssign("IMAGEPLAN_MODEL_DIR", op.path),
+      shellAssign("IMAGEPLAN_MODEL_CLIENT", op.client),
   };
+  if (!op.allowPatterns.empty())
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_ALLOW", jsonStrings(op.allowPatterns)));
+  if (!op.ignorePatterns.empty())
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_IGNORE", jsonStrings(op.ignorePatterns)));
+  // Downloads land in a cache mount first: an interrupted or failed build
+  // resumes there, and a new revision fetches only the files that changed.
+  if (b.rules().cacheMounts) {
+    b.addCache(ModelCache);
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_CACHE", ModelCache.target));
+  }
+  if (op.hfTransfer)
+    env.push_back(shellAssign("HF_HUB_ENABLE_HF_TRANSFER", "1"));
   if (!op.secretId.empty())
     env.push_back(shellAssign("IMAGEPLAN_TOKEN_FILE", "/run/secrets/" + op.secretId));
-  std::vector<llvm::StringRef> program(modelDownloadProgram().begin(),
-                                       modelDownloadProgram().end());
+  b.printfLines(shellJoin({"python3", "-c"}), modelDownloadProgram(), env);
+}
+
+void emitOp(RunBuilder &b, const plan::AssetDownload &op) {
+  std::vector<std::string> env = {
+      shellAssign("IMAGEPLAN_ASSET_URL", op.url),
+      shellAssign("IMAGEPLAN_ASSET_SHA256", op.sha256),
+      shellAssign("IMAGEPLAN_ASSET_PATH", op.path),
+  };
+  if (!op.unpack.empty())
+    env.push_back(shellAssign("IMAGEPLAN_ASSET_UNPACK", op.unpack));
+  std::vector<llvm::StringRef> program(assetDownloadProgram().begin(),
+                                       assetDownloadProgram().end());
   b.printfLines(shellJoin({"python3", "-c"}), program, env);
+}
+
+// A shallow fetch of exactly the commit (by id, so a moved branch or tag
+// cannot change it), through a remote named origin, which `git lfs pull`
+// reads; the .git folder is removed once the files are checked out.
+void emitOp(RunBuilder &b, const plan::GitCheckout &op) {
+  std::string git = shellAssign("GIT_TERMINAL_PROMPT", "0") + " " + shellJoin({"git", "-C", op.path});
+  b.command(shellJoin({"git", "init", "--quiet", op.path}));
+  b.command(git + " " + shellJoin({"remote", "add", "origin", op.url}));
+  b.command(git + " " + shellJoin({"fetch", "--quiet", "--depth", "1", "origin", op.revision}));
+  b.command(git + " " + shellJoin({"-c", "advice.detachedHead=false", "checkout", "--quiet",
+                                   "FETCH_HEAD"}));
+  if (op.lfs) {
+    b.command(git + " " + shellJoin({"lfs", "install", "--local"}));
+    b.command(git + " " + shellJoin({"lfs", "pull"}));
+  }
+  b.command(shellJoin({"rm", "-rf", op.path + "/.git"}));
 }
 
 void emitOp(RunBuilder &b, const plan::RunScript &op) {

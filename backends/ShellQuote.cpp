@@ -84,6 +84,18 @@ std::string shellJoin(llvm::ArrayRef<llvm::StringRef> words) {
   return out;
 }
 
+namespace {
+bool isIdentifier(llvm::StringRef name) {
+  return !name.empty() && !llvm::isDigit(name.front()) &&
+         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+} // namespace
+
+std::string shellVariable(llvm::StringRef name) {
+  assert(isIdentifier(name) && "not a shell identifier");
+  return ("\"$" + name + "\"").str();
+}
+
 std::string shellAssign(llvm::StringRef name, llvm::StringRef value) {
   assert(!name.empty() && !llvm::isDigit(name.front()) && llvm::all_of(name, [](char c) {
     return llvm::isAlnum(c) || c == '_';

@@ -30,4 +30,8 @@ std::string shellJoin(llvm::ArrayRef<llvm::StringRef> words);
 /// quoting it would turn the assignment into a command name.
 std::string shellAssign(llvm::StringRef name, llvm::StringRef value);
 
+/// `"$name"`: the value of the variable `name` (a build argument) as one
+/// word. `name` must be a shell identifier.
+std::string shellVariable(llvm::StringRef name);
+
 } // namespace imageplan::backends

@@ -5,6 +5,8 @@
 
 #include "backends/ShellQuote.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 namespace imageplan::backends {
 namespace {
 
@@ -88,6 +90,40 @@ void emitOp(RunBuilder &b, const plan::SystemInstall &op) {
   }
 }
 
+// The key was fetched by the engine (FetchUrl). Pinned by sha256, the file
+// is checked and made readable for apt's unprivileged _apt user; pinned by
+// fingerprint, gpg exports that key alone into the keyring apt reads, so
+// that nothing else a keyserver sent is trusted. Then the deb822 entry.
+void emitOp(RunBuilder &b, const plan::AptSource &op) {
+  if (!op.keySha256.empty()) {
+    b.command(shellJoin({"echo", op.keySha256 + "  " + op.keyFile}) + " | " +
+              shellJoin({"sha256sum", "--check", "--quiet", "-"}));
+    b.command(shellJoin({"chmod", "0644", op.keyFile}));
+  } else {
+    std::string home = scratchPath("gnupg");
+    // /etc/apt/keyrings is new in apt 2.4 (Ubuntu 22.04, Debian 12).
+    b.command(shellJoin({"install", "-d", "-m", "0700", home}));
+    b.command(shellJoin({"mkdir", "-p", llvm::StringRef(op.signedBy).rsplit('/').first}));
+    // --no-autostart: public keys need no gpg-agent, which Debian's gpg
+    // package only recommends.
+    b.command(shellJoin({"gpg", "--homedir", home, "--batch", "--no-autostart", "--quiet",
+                         "--import", op.keyFile}));
+    b.command(shellJoin({"gpg", "--homedir", home, "--batch", "--no-autostart", "--export",
+                         op.fingerprint}) +
+              " > " + shellQuote(op.signedBy));
+    // gpg exports nothing, and succeeds, when the key is not there.
+    b.command(shellJoin({"test", "-s", op.signedBy}));
+    b.command(shellJoin({"chmod", "0644", op.signedBy}));
+    b.command(shellJoin({"rm", "-rf", home, op.keyFile}));
+  }
+  std::string content =
+      "Types: deb\nURIs: " + op.uri + "\nSuites: " + llvm::join(op.suites, " ") + "\n";
+  if (!op.components.empty())
+    content += "Components: " + llvm::join(op.components, " ") + "\n";
+  content += "Signed-By: " + op.signedBy + "\n";
+  b.writeFile("/etc/apt/sources.list.d/" + op.name + ".sources", content, "0644");
+}
+
 void emitOp(RunBuilder &b, const plan::MakeDirs &op) {
   std::vector<llvm::StringRef> mkdir = {"mkdir", "-p"};
   mkdir.insert(mkdir.end(), op.paths.begin(), op.paths.end());
@@ -101,18 +137,34 @@ void emitOp(RunBuilder &b, const plan::MakeDirs &op) {
 }
 
 void emitOp(RunBuilder &b, const plan::CreateUser &op) {
-  std::string id = std::to_string(op.uid);
+  std::string uid = std::to_string(op.uid), gid = std::to_string(op.gid);
   std::string home = "/home/" + op.name;
   if (op.busybox) {
     // busybox: -S system account, -D no password; the home is created.
-    b.command(shellJoin({"addgroup", "-S", "-g", id, op.name}));
-    b.command(shellJoin({"adduser", "-S", "-D", "-u", id, "-G", op.name, "-h", home, "-s",
+    // Its addgroup has no --force: a group the image lacks is made first.
+    for (const std::string &group : op.groups)
+      b.command("(" + shellJoin({"grep", "-q", "^" + group + ":", "/etc/group"}) + " || " +
+                shellJoin({"addgroup", "-S", group}) + ")");
+    b.command(shellJoin({"addgroup", "-S", "-g", gid, op.name}));
+    b.command(shellJoin({"adduser", "-S", "-D", "-u", uid, "-G", op.name, "-h", home, "-s",
                          "/sbin/nologin", op.name}));
+    for (const std::string &group : op.groups)
+      b.command(shellJoin({"addgroup", op.name, group}));
     return;
   }
-  b.command(shellJoin({"groupadd", "--system", "--gid", id, op.name}));
-  b.command(shellJoin({"useradd", "--system", "--uid", id, "--gid", op.name, "--create-home",
-                       "--home-dir", home, "--shell", "/usr/sbin/nologin", op.name}));
+  // --force: succeed when the image has the group already (video, render).
+  for (const std::string &group : op.groups)
+    b.command(shellJoin({"groupadd", "--force", "--system", group}));
+  b.command(shellJoin({"groupadd", "--system", "--gid", gid, op.name}));
+  std::vector<llvm::StringRef> useradd = {"useradd", "--system", "--uid", uid, "--gid", op.name};
+  std::string groups = llvm::join(op.groups, ",");
+  if (!op.groups.empty()) {
+    useradd.push_back("--groups");
+    useradd.push_back(groups);
+  }
+  useradd.insert(useradd.end(), {"--create-home", "--home-dir", home, "--shell",
+                                 "/usr/sbin/nologin", op.name});
+  b.command(shellJoin(useradd));
 }
 
 } // namespace imageplan::backends

@@ -3,14 +3,20 @@
 // the planner, which builds the graph they live in.
 #include "dsl/Parser.h"
 
+#include "dsl/ContextSecrets.h"
+#include "dsl/ModelCheck.h"
+#include "dsl/AssetCheck.h"
 #include "dsl/PythonCheck.h"
+#include "dsl/VariantCheck.h"
 #include "dsl/PythonProject.h"
+#include "dsl/Sanity.h"
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -47,26 +53,33 @@ void checkStepNames(readers::DiagnosticEngine &diags, const Spec &spec) {
 }
 
 /// `after:` names a step of the same list, or (for top-level steps) a
-/// built-in group.
+/// built-in group. Names are looked up in a set: a spec may hold thousands of
+/// steps. Only the first kMaxSuggestions unknown names get a suggestion, each
+/// of which compares the name with every step's.
 void checkAfterIn(readers::DiagnosticEngine &diags, const std::vector<StepSpec> &steps, bool groups,
                   llvm::StringRef stageName = "") {
+  constexpr unsigned kMaxSuggestions = 100;
   llvm::SmallVector<llvm::StringRef, 16> targets;
+  llvm::StringSet<> known;
   for (const StepSpec &step : steps)
-    if (!step.name.value.empty() && !llvm::is_contained(targets, step.name.value))
+    if (!step.name.value.empty() && known.insert(step.name.value).second)
       targets.push_back(step.name.value);
   if (groups)
     for (const char *group : kBuiltinGroups)
-      targets.push_back(group);
+      if (known.insert(group).second)
+        targets.push_back(group);
 
+  unsigned unknown = 0;
   for (const StepSpec &step : steps) {
     for (const LString &target : step.after) {
       if (target.value == step.name.value) {
         diags.error(target.loc, "step " + quoteValue(step.name.value) + " cannot run after itself");
         continue;
       }
-      if (llvm::is_contained(targets, target.value))
+      if (known.contains(target.value))
         continue;
-      std::string suggestion = readers::closestMatch(target.value, targets);
+      std::string suggestion =
+          ++unknown <= kMaxSuggestions ? readers::closestMatch(target.value, targets) : "";
       std::string scope = stageName.empty()
                               ? ""
                               : " (steps of stage " + quoteValue(stageName) +
@@ -92,7 +105,8 @@ void checkStageNames(readers::DiagnosticEngine &diags, const Spec &spec) {
     if (name.value.empty())
       return;
     llvm::StringRef value = name.value;
-    if (value == "builder" || value == "runtime" || value.startswith("model-")) {
+    if (value == "builder" || value == "runtime" || value.startswith("model-") ||
+        value.startswith("asset-")) {
       diags.error(name.loc, std::string(what) + " name " + quoteValue(value) +
                                 " is reserved for a stage imageplan makes");
       return;
@@ -169,7 +183,7 @@ void checkExclude(readers::DiagnosticEngine &diags, const Spec &spec) {
   if (spec.app.exclude.empty())
     return;
   bool copiesAll =
-      llvm::any_of(spec.app.copy, [](const LString &path) { return path.value == "."; });
+      llvm::any_of(spec.app.copy, [](const CopySpec &copy) { return copy.from.value == "."; });
   if (!copiesAll)
     diags.error(spec.app.exclude.front().loc,
                 "'exclude' applies only to 'copy: [.]', a copy of the whole build context; "
@@ -230,6 +244,61 @@ void checkModelSecrets(readers::DiagnosticEngine &diags, const Spec &spec) {
                         " is unused; a model is only downloaded at build time with 'bake: true'");
 }
 
+/// Repository names become file names, unique; a flat repository (suite
+/// "./") has no components.
+void checkRepositories(readers::DiagnosticEngine &diags, const SystemSpec &system) {
+  llvm::StringMap<llvm::SMLoc> seen;
+  for (const AptRepositorySpec &repo : system.repositories) {
+    if (!repo.name.value.empty()) {
+      auto [it, inserted] = seen.try_emplace(repo.name.value, repo.name.loc);
+      if (!inserted) {
+        diags.error(repo.name.loc, "duplicate repository name " + quoteValue(repo.name.value));
+        diags.note(it->second, "previous definition is here");
+      }
+    }
+    bool flat = llvm::any_of(repo.suites, [](const LString &suite) {
+      return llvm::StringRef(suite.value).endswith("/");
+    });
+    if (flat && repo.suites.size() > 1)
+      diags.error(repo.suites[1].loc, "a flat repository (a suite ending in '/') has one suite");
+    if (flat && !repo.components.empty())
+      diags.error(repo.components.front().loc,
+                  "a flat repository (a suite ending in '/') has no components");
+  }
+}
+
+/// uid, gid and groups describe the non-root user imageplan makes.
+void checkAppUser(readers::DiagnosticEngine &diags, const AppSpec &app) {
+  bool root = app.user && app.user->value == "root";
+  auto onlyForUser = [&](llvm::SMLoc loc, const char *key) {
+    if (root)
+      diags.error(loc, llvm::Twine("'") + key +
+                           "' applies to the non-root app user; 'user: root' makes none");
+  };
+  if (app.uid)
+    onlyForUser(app.uid->loc, "uid");
+  if (app.gid)
+    onlyForUser(app.gid->loc, "gid");
+  if (!app.groups.empty())
+    onlyForUser(app.groups.front().loc, "groups");
+  if (root)
+    return;
+  std::string user = app.user ? app.user->value : "app";
+  llvm::StringMap<llvm::SMLoc> seen;
+  for (const LString &group : app.groups) {
+    if (group.value == user) {
+      diags.error(group.loc, "group " + quoteValue(group.value) +
+                                 " is the user's own group; list only supplementary groups");
+      continue;
+    }
+    auto [it, inserted] = seen.try_emplace(group.value, group.loc);
+    if (!inserted) {
+      diags.error(group.loc, "duplicate group " + quoteValue(group.value));
+      diags.note(it->second, "previous definition is here");
+    }
+  }
+}
+
 void checkHealthcheckPort(readers::DiagnosticEngine &diags, const Spec &spec) {
   const std::optional<HealthcheckSpec> &check = spec.app.healthcheck;
   if (!check || !check->http || check->port || !spec.app.expose.empty())
@@ -269,16 +338,24 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
   if (!contextDir.empty())
     checkRequirementFiles(diags, spec, contextDir, filesRead);
   checkCudaBase(diags, spec);
+  checkRepositories(diags, spec.system);
   checkPythonSection(diags, spec, contextDir, filesRead);
   checkBuildOnlyPackages(diags, spec);
   checkModelPaths(diags, spec);
   checkModelSecrets(diags, spec);
+  checkModelDownloads(diags, spec);
+  checkAssets(diags, spec);
   checkHealthcheckPort(diags, spec);
+  checkAppUser(diags, spec.app);
   checkExclude(diags, spec);
   checkFilePaths(diags, spec);
   checkStepNames(diags, spec);
   checkAfter(diags, spec);
   checkStageNames(diags, spec);
+  checkVariants(diags, spec);
+  checkSanity(diags, spec);
+  if (!contextDir.empty())
+    warnAboutContextSecrets(diags, spec, contextDir);
   if (unsigned errors = diags.errorCount() - errorsBefore)
     return readers::diagnosticsReported(errors);
   return llvm::Error::success();

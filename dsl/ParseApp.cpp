@@ -2,6 +2,61 @@
 #include "dsl/SpecParser.h"
 
 namespace imageplan::dsl {
+namespace {
+// Above this, ids overflow the signed 32-bit integers some tools keep them in.
+constexpr long long kMaxId = 2147483647;
+} // namespace
+
+std::vector<CopySpec> SpecParser::readCopies(const Field &field) {
+  std::vector<CopySpec> copies;
+  if (!field.value.IsSequence()) {
+    r.diags().error(field.valueLoc, "expected a list of paths or mappings for 'copy', got " +
+                                        describeNode(field.value));
+    return copies;
+  }
+  for (const YAML::Node &item : field.value) {
+    llvm::SMLoc loc = r.locOf(item, field.valueLoc);
+    CopySpec copy;
+    copy.loc = loc;
+    if (item.IsSequence()) {
+      r.diags().error(loc, "expected a path or a mapping in 'copy', got a list");
+      continue;
+    }
+    if (!item.IsMap()) {
+      if (auto v = r.string(Field{field.key, field.keyLoc, item, loc}, &rules::copyPath)) {
+        copy.from = *v;
+        copies.push_back(std::move(copy));
+      }
+      continue;
+    }
+    r.readMapping(item, loc,
+                  {{"from",
+                    [&](const Field &f) {
+                      if (auto v = r.string(f, &rules::copyPath))
+                        copy.from = *v;
+                    },
+                    /*required=*/true},
+                   {"to", [&](const Field &f) { copy.to = r.string(f, &rules::copyDestination); }}});
+    if (!copy.from.value.empty())
+      copies.push_back(std::move(copy));
+  }
+  return copies;
+}
+
+void SpecParser::readCommand(const Field &field, std::vector<LString> &exec,
+                             std::optional<LString> &shell) {
+  // A string is the shell form: the user's shell text, run by /bin/sh -c.
+  if (field.value.IsScalar()) {
+    shell = r.script(field);
+    return;
+  }
+  if (!field.value.IsSequence()) {
+    r.diags().error(field.valueLoc, "expected a list (the exec form) or a string (shell text) "
+                                    "for '" + field.key + "', got " + describeNode(field.value));
+    return;
+  }
+  exec = r.stringList(field);
+}
 
 void SpecParser::readApp(const Field &field) {
   AppSpec &app = spec.app;
@@ -10,16 +65,19 @@ void SpecParser::readApp(const Field &field) {
       field,
       {
           {"workdir", [&](const Field &f) { app.workdir = r.string(f, &rules::workdir); }},
-          {"copy", [&](const Field &f) { app.copy = r.stringList(f, &rules::copyPath); }},
+          {"copy", [&](const Field &f) { app.copy = readCopies(f); }},
           {"exclude",
            [&](const Field &f) { app.exclude = r.stringList(f, &rules::excludePattern); }},
           {"dirs", [&](const Field &f) { app.dirs = r.stringList(f, &rules::anyPath); }},
           {"env", [&](const Field &f) { app.env = r.stringMap(f, rules::envName); }},
           {"user", [&](const Field &f) { app.user = r.string(f, &rules::userName); }},
+          {"uid", [&](const Field &f) { app.uid = r.integer(f, 1, kMaxId, "uid"); }},
+          {"gid", [&](const Field &f) { app.gid = r.integer(f, 1, kMaxId, "gid"); }},
+          {"groups", [&](const Field &f) { app.groups = r.stringList(f, &rules::groupName); }},
           {"expose", [&](const Field &f) { app.expose = r.integerList(f, 1, 65535, "port"); }},
           {"healthcheck", [&](const Field &f) { app.healthcheck = readHealthcheck(f); }},
           {"entrypoint", [&](const Field &f) { app.entrypoint = r.stringList(f); }},
-          {"cmd", [&](const Field &f) { app.cmd = r.stringList(f); }},
+          {"cmd", [&](const Field &f) { readCommand(f, app.cmd, app.shellCmd); }},
           {"changes", [&](const Field &f) { app.changes = r.changes(f); }},
       });
 }
@@ -68,7 +126,7 @@ void SpecParser::readTargets(const Field &field) {
           [&](const Field &f) { target.expose = r.integerList(f, 1, 65535, "port"); }},
          {"healthcheck", [&](const Field &f) { target.healthcheck = readHealthcheck(f); }},
          {"entrypoint", [&](const Field &f) { target.entrypoint = r.stringList(f); }},
-         {"cmd", [&](const Field &f) { target.cmd = r.stringList(f); }}});
+         {"cmd", [&](const Field &f) { readCommand(f, target.cmd, target.shellCmd); }}});
     spec.targets.push_back(std::move(target));
   });
 }

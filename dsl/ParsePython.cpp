@@ -25,12 +25,20 @@ void SpecParser::readPython(const Field &field) {
           {"uv_version", optional(python.uvVersion, &rules::toolVersion)},
           {"poetry_version", optional(python.poetryVersion, &rules::toolVersion)},
           {"venv", optional(python.venv, &rules::venvStage)},
+          {"environment", optional(python.environment, &rules::pythonEnvironment)},
+          {"prefix", optional(python.prefix, &rules::imagePath)},
+          {"conda", optional(python.conda, &rules::contextPath)},
+          {"conda_tool", optional(python.condaTool, &rules::condaTool)},
           {"package", [&](const Field &f) { python.package = r.boolean(f); }},
           {"packages", [&](const Field &f) { readPythonPackages(f, python); }},
           {"requirements",
            [&](const Field &f) { python.requirements = r.stringList(f, &rules::contextPath); }},
           {"index_urls",
            [&](const Field &f) { python.indexUrls = r.stringList(f, &rules::indexUrl); }},
+          {"installer", optional(python.installer, &rules::pipInstaller)},
+          {"index_strategy", optional(python.indexStrategy, &rules::indexStrategy)},
+          {"project_dependencies",
+           [&](const Field &f) { python.projectDependencies = r.boolean(f); }},
           {"build", packages(python.build)},
           {"build_requires", packages(python.buildRequires)},
       });
@@ -46,6 +54,8 @@ void SpecParser::readPythonPackages(const Field &field, PythonSpec &python) {
   }
   for (const YAML::Node &item : field.value) {
     llvm::SMLoc loc = r.locOf(item, field.valueLoc);
+    if (!r.visit(loc))
+      break;
     if (item.IsSequence()) {
       r.diags().error(loc, "expected a string or a mapping in 'packages', got a list");
       continue;
@@ -66,7 +76,9 @@ void SpecParser::readPythonPackages(const Field &field, PythonSpec &python) {
           },
           /*required=*/true},
          {"options",
-          [&](const Field &f) { package.options = r.stringList(f, &rules::pipOption); }}});
+          [&](const Field &f) { package.options = r.stringList(f, &rules::pipOption); }},
+         {"index_url",
+          [&](const Field &f) { package.indexUrl = r.string(f, &rules::indexUrl); }}});
     if (llvm::SMLoc options = seen.find("options");
         options.isValid() && item["options"].IsSequence() && item["options"].size() == 0)
       r.diags().error(options, "'options' may not be empty; write the package as a string");

@@ -32,6 +32,18 @@ void SpecParser::readModels(const Field &field) {
             {"token_secret",
              [&](const Field &f) { model.tokenSecret = r.string(f, &rules::secretId); }},
             {"changes", [&](const Field &f) { model.changes = r.changes(f); }},
+            {"image", [&](const Field &f) { model.image = r.string(f, &rules::modelImage); }},
+            {"downloader",
+             [&](const Field &f) { model.downloader = r.string(f, &rules::downloader); }},
+            {"hub_version",
+             [&](const Field &f) { model.hubVersion = r.string(f, &rules::toolVersion); }},
+            {"hf_transfer", [&](const Field &f) { model.hfTransfer = r.boolean(f); }},
+            {"allow_patterns",
+             [&](const Field &f) { model.allowPatterns = r.stringList(f, &rules::modelPattern); }},
+            {"ignore_patterns",
+             [&](const Field &f) {
+               model.ignorePatterns = r.stringList(f, &rules::modelPattern);
+             }},
         });
     spec.models.push_back(std::move(model));
   });
@@ -65,6 +77,9 @@ StepSpec SpecParser::readStep(const YAML::Node &node, llvm::SMLoc loc, bool inSt
       {"cost", [&](const Field &f) { step.cost = r.number(f, 0); }},
   };
   if (!inStage) {
+    readers.push_back({"needs", [&](const Field &f) {
+                         step.needs = r.stringList(f, &rules::stepNeed);
+                       }});
     readers.push_back(
         {"outputs", [&](const Field &f) { step.outputs = r.stringList(f, &rules::imagePath); }});
     readers.push_back({"stage", [&](const Field &f) { step.stage = r.string(f, &rules::stage); }});
@@ -142,6 +157,7 @@ void SpecParser::readStages(const Field &field) {
               stage.image = *v;
           },
           /*required=*/true},
+         {"shell", [&](const Field &f) { stage.shell = r.string(f, &rules::shell); }},
          {"workdir", [&](const Field &f) { stage.workdir = r.string(f, &rules::imagePath); }},
          {"steps",
           [&](const Field &f) {

@@ -27,12 +27,14 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"python", [&](const Field &f) { readPython(f); }},
           {"system", [&](const Field &f) { readSystem(f); }},
           {"models", [&](const Field &f) { readModels(f); }},
+          {"assets", [&](const Field &f) { readAssets(f); }},
           {"app", [&](const Field &f) { readApp(f); }, /*required=*/true},
           {"steps", [&](const Field &f) { readSteps(f); }},
           {"artifacts", [&](const Field &f) { readArtifacts(f); }},
           {"files", [&](const Field &f) { readFiles(f); }},
           {"stages", [&](const Field &f) { readStages(f); }},
           {"targets", [&](const Field &f) { readTargets(f); }},
+          {"variants", [&](const Field &f) { readVariants(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
           {"publish", [&](const Field &f) { readPublish(f); }},
           {"cache", [&](const Field &f) { readCache(f); }},
@@ -82,8 +84,9 @@ void SpecParser::requireOneOf(const KeysSeen &seen, const char *first, const cha
                  llvm::Twine("'") + (firstIsLater ? second : first) + "' is set here");
 }
 
-void SpecParser::readBase(const Field &field) {
-  BaseSpec &base = spec.base;
+void SpecParser::readBase(const Field &field) { readBaseInto(field, spec.base); }
+
+bool SpecParser::readBaseInto(const Field &field, BaseSpec &base) {
   base.loc = field.keyLoc;
   std::optional<KeysSeen> seen = r.readSection(
       field, {
@@ -98,16 +101,17 @@ void SpecParser::readBase(const Field &field) {
                     base.builderFlavor = r.string(f, &rules::cudaBuilderFlavor);
                   }},
                  {"registry",
-                  [&](const Field &f) { base.registry = r.string(f, &rules::baseImage); }},
+                  [&](const Field &f) { base.registry = r.string(f, &rules::registry); }},
              });
   if (!seen)
-    return;
+    return false;
   requireOneOf(*seen, "cuda", "image", field);
   if (seen->has("cuda"))
-    return;
+    return true;
   for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry"})
     if (llvm::SMLoc loc = seen->find(key); loc.isValid())
       r.diags().error(loc, llvm::Twine("'") + key + "' only applies to a 'cuda' base");
+  return true;
 }
 
 void SpecParser::readSystem(const Field &field) {
@@ -122,13 +126,38 @@ void SpecParser::readSystem(const Field &field) {
            [&](const Field &f) { system.buildPackages = r.stringList(f, &rules::systemPackage); }},
           {"manager",
            [&](const Field &f) { system.manager = r.string(f, &rules::packageManager); }},
+          {"repositories", [&](const Field &f) { readRepositories(f); }},
       });
 }
 
+namespace {
+
+/// Steps and stages beyond the limits, reported at the first one too many.
+void checkSpecSize(readers::DiagnosticEngine &diags, const Spec &spec, const SpecLimits &limits) {
+  std::vector<llvm::SMLoc> steps, stages;
+  for (const StepSpec &step : spec.steps)
+    steps.push_back(step.loc);
+  for (const StageSpec &stage : spec.stages) {
+    stages.push_back(stage.loc);
+    for (const StepSpec &step : stage.steps)
+      steps.push_back(step.loc);
+  }
+  for (const TargetSpec &target : spec.targets)
+    stages.push_back(target.loc);
+  if (steps.size() > limits.maxSteps)
+    diags.error(steps[limits.maxSteps], "more than " + llvm::Twine(limits.maxSteps) +
+                                            " steps in the spec (top level and stages together)");
+  if (stages.size() > limits.maxStages)
+    diags.error(stages[limits.maxStages], "more than " + llvm::Twine(limits.maxStages) +
+                                              " stages and targets in the spec");
+}
+
+} // namespace
+
 llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned bufferId,
-                               llvm::StringRef displayPath) {
+                               llvm::StringRef displayPath, const SpecLimits &limits) {
   unsigned errorsBefore = diags.errorCount();
-  YamlReader reader(diags, bufferId);
+  YamlReader reader(diags, bufferId, limits);
   Spec spec;
   spec.path = displayPath.str();
 
@@ -144,6 +173,7 @@ llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned buffer
                     "expected a mapping at the top level, got " + describeNode(*root));
       else
         SpecParser(reader, spec).readTop(*root, reader.locOf(*root, reader.start()));
+      checkSpecSize(diags, spec, limits);
     } catch (const YAML::Exception &e) {
       diags.error(reader.locOf(e.mark, reader.start()), "invalid YAML: " + yamlMessage(e));
     } catch (const std::exception &e) {

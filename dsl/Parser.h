@@ -2,6 +2,8 @@
 // problem it finds through the DiagnosticEngine rather than stopping at the first.
 #pragma once
 
+#include "dsl/ProjectDependencies.h" // readProjectRequirements: what a project declares
+#include "dsl/Limits.h"
 #include "dsl/Spec.h"
 #include "readers/Diagnostics.h"
 
@@ -14,8 +16,10 @@ namespace imageplan::dsl {
 /// Parses the buffer `bufferId` of the engine's SourceMgr. `displayPath` is the
 /// spec's name as the user gave it; it lands in Spec::path. On any error the
 /// diagnostics are already printed and the returned error only carries the count.
+/// `limits` bound the spec's size (Limits.h); benchmarks raise them.
 llvm::Expected<Spec> parseSpec(readers::DiagnosticEngine &diags, unsigned bufferId,
-                               llvm::StringRef displayPath);
+                               llvm::StringRef displayPath,
+                               const SpecLimits &limits = kDefaultSpecLimits);
 
 /// Semantic checks that need the whole spec: duplicate names, `after:` targets
 /// that do not exist, stage names, paths that must be relative to the context.

@@ -134,7 +134,7 @@ TEST(ParserTest, FullSpecFillsTheAst) {
   EXPECT_EQ(c.lineCol(app.loc), "27:1");
   EXPECT_EQ(app.workdir->value, "/app");
   ASSERT_EQ(app.copy.size(), 2u);
-  EXPECT_EQ(app.copy[1].value, ".");
+  EXPECT_EQ(app.copy[1].from.value, ".");
   EXPECT_EQ(app.dirs[1].value, "/data");
   ASSERT_EQ(app.env.size(), 3u); // in the order written, not sorted
   EXPECT_EQ(app.env[0].first.value, "ZED");

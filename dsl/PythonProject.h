@@ -41,7 +41,20 @@ std::string poetryVersion(const PythonSpec &python);
 
 /// True when the venv is built in the builder stage and copied whole into
 /// the runtime: `venv: builder`, or by default when something is compiled
-/// (`system.build_packages` or `python.build`).
+/// (`system.build_packages` or `python.build`). Never with `environment: base`.
 bool venvInBuilder(const Spec &spec);
+
+/// True with `environment: base`: pip installs into the base image's own
+/// Python environment instead of a fresh venv.
+bool usesBaseEnvironment(const PythonSpec &python);
+
+/// The prefix of the base image's Python environment: `prefix`, else the one
+/// a known image keeps it at (/opt/conda for pytorch/pytorch, continuumio/*,
+/// condaforge/*, mambaorg/micromamba; /usr/local for python:*), else "".
+std::string baseEnvironmentPrefix(const Spec &spec);
+
+/// What installs `conda`: `conda_tool`, else micromamba on the micromamba
+/// images, mamba on the condaforge images, conda elsewhere.
+std::string condaTool(const Spec &spec);
 
 } // namespace imageplan::dsl

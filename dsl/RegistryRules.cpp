@@ -3,6 +3,7 @@
 // has no tag or digest: the bake file tags images itself and keeps one cache
 // tag per image target.
 #include "dsl/Parser.h"
+#include "dsl/ValueRuleHelpers.h"
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -12,62 +13,19 @@
 namespace imageplan::dsl {
 namespace {
 
-bool isLowerAlnum(char c) { return llvm::isDigit(c) || (c >= 'a' && c <= 'z'); }
-
-/// A registry host as the first path component: it has a '.' or a ':'
-/// (a port), or is localhost.
-bool isRegistryHost(llvm::StringRef part) {
-  return part.contains('.') || part.contains(':') || part == "localhost";
-}
-
-std::string checkHost(llvm::StringRef host) {
-  auto [name, port] = host.split(':');
-  if (name.empty() || !llvm::all_of(name, [](char c) {
-        return llvm::isAlnum(c) || c == '.' || c == '-';
-      }))
-    return "the registry host '" + host.str() + "' is not a host name";
-  if (host.contains(':') && (port.empty() || !llvm::all_of(port, llvm::isDigit)))
-    return "the registry port in '" + host.str() + "' is not a number";
-  return "";
-}
-
-/// A path component of a repository: lowercase letters and digits, joined by
-/// single '.', '_' or '-' (or '__'), as the OCI distribution spec allows.
-bool isPathComponent(llvm::StringRef part) {
-  if (part.empty() || !isLowerAlnum(part.front()) || !isLowerAlnum(part.back()))
-    return false;
-  for (size_t i = 0; i < part.size(); ++i) {
-    char c = part[i];
-    if (isLowerAlnum(c))
-      continue;
-    if (c != '.' && c != '_' && c != '-')
-      return false;
-    bool doubleUnderscore = c == '_' && i + 1 < part.size() && part[i + 1] == '_';
-    if (!isLowerAlnum(part[i + 1]) && !doubleUnderscore && part[i + 1] != '-')
-      return false;
-  }
-  return true;
-}
-
+/// A repository is Docker's reference grammar without the tag and digest
+/// (ValueRules.cpp's detail::isRepositoryName); a tag or digest gets a
+/// message of its own.
 std::string checkRepository(llvm::StringRef v) {
   if (v.contains('@'))
     return "expected a repository without a digest, like 'registry.example.com/acme/app'";
-  llvm::SmallVector<llvm::StringRef, 8> parts;
-  v.split(parts, '/');
-  size_t first = 0;
-  if (parts.size() > 1 && isRegistryHost(parts.front())) {
-    if (std::string why = checkHost(parts.front()); !why.empty())
-      return why;
-    first = 1;
-  }
-  for (size_t i = first; i < parts.size(); ++i) {
-    if (parts[i].contains(':'))
-      return "expected a repository without a tag, like 'registry.example.com/acme/app' (the "
-             "bake file adds the tags)";
-    if (!isPathComponent(parts[i]))
-      return "expected a repository like 'registry.example.com/acme/app': lowercase letters "
-             "and digits, separated by '.', '_', '-' and '/'";
-  }
+  size_t slash = v.rfind('/'), colon = v.rfind(':');
+  if (colon != llvm::StringRef::npos && (slash == llvm::StringRef::npos || colon > slash))
+    return "expected a repository without a tag, like 'registry.example.com/acme/app' (the "
+           "bake file adds the tags)";
+  if (!detail::isRepositoryName(v))
+    return "expected a repository like 'registry.example.com/acme/app': lowercase letters "
+           "and digits, separated by '.', '_', '-' and '/', after an optional registry host";
   return "";
 }
 

@@ -21,12 +21,26 @@ public:
 private:
   bool readSchemaVersion(const YAML::Node &root, llvm::SMLoc loc);
   void readBase(const Field &field);
+  bool readBaseInto(const Field &field, BaseSpec &base);
+  /// `variants` (ParseVariants.cpp).
+  void readVariants(const Field &field);
+  VariantValueSpec readVariantValue(const YAML::Node &node, llvm::SMLoc loc);
   void readPython(const Field &field);
   /// `packages`: strings, or mappings of a requirement and its own options.
   void readPythonPackages(const Field &field, PythonSpec &python);
   void readSystem(const Field &field);
+  /// `system.repositories` (ParseRepositories.cpp).
+  void readRepositories(const Field &field);
+  std::optional<RepositoryKeySpec> readRepositoryKey(const Field &field);
   void readModels(const Field &field);
+  /// `assets` (ParseAssets.cpp).
+  void readAssets(const Field &field);
   void readApp(const Field &field);
+  /// `app.copy`: context paths, or mappings of a path and its destination.
+  std::vector<CopySpec> readCopies(const Field &field);
+  /// `cmd`: a list (exec form) or a string (shell form).
+  void readCommand(const Field &field, std::vector<LString> &exec,
+                   std::optional<LString> &shell);
   std::optional<HealthcheckSpec> readHealthcheck(const Field &field);
   void readSteps(const Field &field);
   /// One step; `inStage` steps belong to a custom stage (no `stage`/`outputs`).

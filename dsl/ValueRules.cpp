@@ -2,8 +2,11 @@
 // characters: the patterns are simple, and a scan can say which part is wrong.
 #include "dsl/ValueRules.h"
 
+#include "dsl/ValueRuleHelpers.h"
+
 #include "readers/Diagnostics.h"
 #include "readers/DockerignoreMatcher.h"
+#include "readers/TextEscape.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -14,13 +17,13 @@
 
 namespace imageplan::dsl {
 
-namespace {
+namespace detail {
 
 bool isLowerAlnum(char c) { return llvm::isDigit(c) || (c >= 'a' && c <= 'z'); }
 
 /// True when every character is alphanumeric (lowercase only if `lowerOnly`)
 /// or one of `punctuation`.
-bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly = false) {
+bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly) {
   return llvm::all_of(s, [&](char c) {
     return (lowerOnly ? isLowerAlnum(c) : llvm::isAlnum(c)) || punctuation.contains(c);
   });
@@ -38,17 +41,52 @@ bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
 }
 
-bool isLegalUtf8(llvm::StringRef s) {
-  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
-  return llvm::isLegalUTF8String(&begin, begin + s.size());
+/// One component of a repository path: lowercase letters and digits, joined
+/// by one '.', one or two '_', or any number of '-' (Docker's reference grammar).
+bool isPathComponent(llvm::StringRef c) {
+  bool empty = c.empty();
+  while (!c.empty()) {
+    llvm::StringRef word = c.take_while(isLowerAlnum);
+    llvm::StringRef sep = (c = c.drop_front(word.size())).take_until(isLowerAlnum);
+    c = c.drop_front(sep.size());
+    bool goodSeparator = sep == "." || sep == "_" || sep == "__" ||
+                         sep.find_first_not_of('-') == llvm::StringRef::npos;
+    if (word.empty() || !goodSeparator || (!sep.empty() && c.empty()))
+      return false;
+  }
+  return !empty;
 }
 
-/// A C1 control (U+0080..U+009F) starts at s[i]: UTF-8 C2 80..C2 9F.
-bool isC1At(llvm::StringRef s, size_t i) {
-  return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
-         static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-         static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+/// A registry host: letters, digits, '-' and '.', then an optional port.
+bool isRegistryHost(llvm::StringRef host) {
+  auto [name, port] = host.split(':');
+  llvm::SmallVector<llvm::StringRef, 4> labels;
+  name.split(labels, '.');
+  return (!host.contains(':') || isDigits(port)) && llvm::all_of(labels, [](llvm::StringRef l) {
+    return !l.empty() && llvm::isAlnum(l.front()) && llvm::isAlnum(l.back()) && consistsOf(l, "-");
+  });
 }
+
+/// `[host[:port]/]path[/path...]`: the first part is a host when it has a '.'
+/// or ':' or is "localhost", as Docker decides.
+bool isRepositoryName(llvm::StringRef name) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  name.split(parts, '/');
+  llvm::ArrayRef<llvm::StringRef> path = parts;
+  if (parts.size() > 1 &&
+      (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")) {
+    if (!isRegistryHost(parts[0]))
+      return false;
+    path = path.drop_front();
+  }
+  return name.size() <= 255 && llvm::all_of(path, isPathComponent);
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
 
 std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
   if (v.empty() || !isLowerAlnum(v[0]) || !consistsOf(v, punctuation, /*lowerOnly=*/true))
@@ -77,12 +115,34 @@ std::string checkOsName(llvm::StringRef v) {
   return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
 }
 
-std::string checkBaseImage(llvm::StringRef v) {
-  if (v.empty() || !llvm::isAlnum(v[0]) || !consistsOf(v, "._/:@-"))
-    return "expected an image reference like 'python:3.11-slim' (letters, digits and '._/:@-')";
+/// `name[:tag][@algorithm:hex]`, as `docker build` accepts it.
+std::string checkImageReference(llvm::StringRef v, bool nameOnly) {
+  const char *expected =
+      nameOnly ? "expected a registry like 'nvcr.io/nvidia' (a lowercase name, no tag)"
+               : "expected an image reference like 'python:3.11-slim' (a lowercase name[:tag])";
+  auto [rest, digest] = v.split('@');
+  size_t slash = rest.rfind('/'), colon = rest.rfind(':');
+  llvm::StringRef name = rest, tag;
+  if (colon != llvm::StringRef::npos && (slash == llvm::StringRef::npos || colon > slash)) {
+    name = rest.take_front(colon);
+    tag = rest.drop_front(colon + 1);
+    if (tag.empty() || tag.size() > 128 || tag.front() == '.' || tag.front() == '-' ||
+        !consistsOf(tag, "._-"))
+      return expected;
+  }
+  if (!isRepositoryName(name) || (nameOnly && (v.contains('@') || !tag.empty())))
+    return expected;
+  if (v.contains('@')) {
+    auto [algorithm, hex] = digest.split(':');
+    if (algorithm.empty() || !llvm::isAlpha(algorithm.front()) || !consistsOf(algorithm, "+._-") ||
+        hex.size() < 32 || !llvm::all_of(hex, llvm::isHexDigit))
+      return expected;
+  }
   return "";
 }
 
+std::string checkBaseImage(llvm::StringRef v) { return checkImageReference(v, false); }
+std::string checkRegistry(llvm::StringRef v) { return checkImageReference(v, true); }
 std::string checkDigest(llvm::StringRef v) {
   llvm::StringRef hex = v;
   if (!hex.consume_front("sha256:") || hex.size() != 64 ||
@@ -149,17 +209,6 @@ std::string checkToolVersion(llvm::StringRef v) {
   return "";
 }
 
-/// Options a single package may carry. Anything else (an index URL, a
-/// target directory, a file to read) could redirect the whole install.
-constexpr llvm::StringLiteral kPipOptions[] = {"--no-deps", "--no-build-isolation", "--pre",
-                                               "--only-binary=:all:", "--no-binary=:all:",
-                                               "--force-reinstall"};
-
-std::string checkPipOption(llvm::StringRef v) {
-  llvm::SmallVector<llvm::StringRef, 8> words(std::begin(kPipOptions), std::end(kPipOptions));
-  return checkOneOf(v, words);
-}
-
 // apt, apk and dnf names share one shape: a name such as libgl1, py3-pip or
 // gcc-c++, optionally pinned with '=' (apt and apk; dnf takes name-version).
 std::string checkSystemPackage(llvm::StringRef v) {
@@ -209,14 +258,6 @@ std::string checkExcludePattern(llvm::StringRef v) {
           readers::PathPattern::compile(readers::cleanPath(v));
       !compiled)
     return llvm::toString(compiled.takeError());
-  return "";
-}
-
-std::string checkIndexUrl(llvm::StringRef v) {
-  if (!isHttpUrl(v))
-    return "expected an http:// or https:// URL";
-  if (hasWhitespace(v) || hasQuote(v))
-    return "a URL may not contain whitespace or quotes";
   return "";
 }
 
@@ -337,6 +378,10 @@ std::string checkCudaBuilderFlavor(llvm::StringRef v) {
   return checkOneOf(v, {"devel", "cudnn-devel"});
 }
 
+std::string checkShell(llvm::StringRef v) { return checkOneOf(v, {"bash", "sh"}); }
+
+std::string checkStepNeed(llvm::StringRef v) { return checkOneOf(v, {"system", "python"}); }
+
 std::string checkDialect(llvm::StringRef v) {
   return checkOneOf(v, {"buildkit", "docker20", "buildah", "legacy"});
 }
@@ -349,17 +394,19 @@ const ValueRule cudaVersion{"CUDA version", checkCudaVersion};
 const ValueRule cudnnVersion{"cuDNN version", checkCudnnVersion};
 const ValueRule osName{"os", checkOsName};
 const ValueRule baseImage{"base image", checkBaseImage};
+const ValueRule registry{"registry", checkRegistry};
 const ValueRule digest{"digest", checkDigest};
 const ValueRule pythonVersion{"Python version", checkPythonVersion};
 const ValueRule pipPackage{"Python package", checkPipPackage};
 const ValueRule systemPackage{"system package", checkSystemPackage};
 const ValueRule packageManager{"package manager", checkPackageManager};
-const ValueRule indexUrl{"index URL", checkIndexUrl};
+const ValueRule indexUrl{"index URL", checkHttpUrl};
 const ValueRule contextPath{"context path", checkContextPath};
 const ValueRule copyPath{"context path", checkCopyPath};
 const ValueRule imagePath{"image path", checkImagePath};
 const ValueRule workdir{"workdir", checkWorkdir};
 const ValueRule anyPath{"directory", checkAnyPath};
+const ValueRule copyDestination{"destination", checkAnyPath};
 const ValueRule envName{"environment variable name", checkEnvName};
 const ValueRule labelKey{"label key", checkLabelKey};
 const ValueRule userName{"user name", checkUserName};
@@ -379,7 +426,10 @@ const ValueRule pythonManager{"Python package manager", checkPythonManager};
 const ValueRule venvStage{"venv stage", checkVenvStage};
 const ValueRule extraName{"extra", checkExtraName};
 const ValueRule toolVersion{"version", checkToolVersion};
-const ValueRule pipOption{"pip option", checkPipOption};
+const ValueRule variantValue{"variant value", checkStepName};
+const ValueRule groupName{"group name", checkUserName};
+const ValueRule shell{"shell", checkShell};
+const ValueRule stepNeed{"group", checkStepNeed};
 } // namespace rules
 
 std::optional<long long> durationMillis(llvm::StringRef value) {
@@ -422,59 +472,12 @@ std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> wo
   return "expected " + list;
 }
 
-namespace {
+std::string quoteValue(llvm::StringRef value) { return readers::quoteText(value); }
 
-/// Appends `value` to `out` with control characters and invalid UTF-8 escaped,
-/// stopping after `limit` bytes (never inside a UTF-8 sequence). Returns
-/// whether all of `value` fit.
-bool appendEscaped(std::string &out, llvm::StringRef value, size_t limit) {
-  bool utf8 = isLegalUtf8(value);
-  size_t i = 0;
-  for (; i < value.size() && i < limit; ++i) {
-    unsigned char c = value[i];
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\r')
-      out += "\\r";
-    else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8)) {
-      out += "\\x";
-      out += llvm::hexdigit(c >> 4, /*LowerCase=*/true);
-      out += llvm::hexdigit(c & 0xF, /*LowerCase=*/true);
-    } else if (utf8 && isC1At(value, i)) {
-      unsigned char next = value[++i];
-      out += "\\u00";
-      out += llvm::hexdigit(next >> 4, /*LowerCase=*/true);
-      out += llvm::hexdigit(next & 0xF, /*LowerCase=*/true);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (utf8)
-    while (i < value.size() && (static_cast<unsigned char>(value[i]) & 0xC0) == 0x80)
-      out += value[i++];
-  return i >= value.size();
-}
-
-} // namespace
-
-std::string quoteValue(llvm::StringRef value) {
-  constexpr size_t kMaxShown = 60;
-  std::string out = "'";
-  if (!appendEscaped(out, value, kMaxShown))
-    out += "...";
-  return out + "'";
-}
-
-std::string escaped(llvm::StringRef text) {
-  std::string out;
-  appendEscaped(out, text, text.size());
-  return out;
-}
+std::string escaped(llvm::StringRef text) { return readers::escapeText(text); }
 
 std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
-  if (!isLegalUtf8(value))
+  if (!readers::isLegalUtf8(value))
     return "invalid UTF-8";
   for (size_t i = 0; i < value.size(); ++i) {
     unsigned char c = value[i];
@@ -482,8 +485,11 @@ std::string findForbiddenCharacter(llvm::StringRef value, bool multiline) {
       continue;
     if (c < 0x20 || c == 0x7F)
       return "control character " + quoteValue(value.substr(i, 1));
-    if (isC1At(value, i))
+    if (readers::isC1ControlAt(value, i))
       return "control character " + quoteValue(value.substr(i, 2));
+    if (readers::bidiControlAt(value, i))
+      return "bidirectional formatting character " +
+             quoteValue(value.substr(i, llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(c))));
   }
   return "";
 }

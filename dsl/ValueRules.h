@@ -24,7 +24,8 @@ extern const ValueRule imageName;     // name: [a-z0-9][a-z0-9._-]*
 extern const ValueRule cudaVersion;   // 11.8, 12.1.1
 extern const ValueRule cudnnVersion;  // 8
 extern const ValueRule osName;        // ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi8, ubi9
-extern const ValueRule baseImage;     // python:3.11-slim
+extern const ValueRule baseImage;     // python:3.11-slim, ghcr.io/org/img:1@sha256:<hex>
+extern const ValueRule registry;      // nvcr.io/nvidia (a repository name, no tag)
 extern const ValueRule digest;        // sha256:<64 hex>
 extern const ValueRule pythonVersion; // 3.11
 extern const ValueRule pipPackage;    // torch==2.0.1, name @ https://...
@@ -36,6 +37,7 @@ extern const ValueRule copyPath;      // a context path, or "."
 extern const ValueRule imagePath;     // /models/llama (absolute, in the image, not "/")
 extern const ValueRule workdir;       // /app (an image path that may be "/")
 extern const ValueRule anyPath;       // relative to the workdir, or absolute
+extern const ValueRule copyDestination; // the same, for where a copy goes
 extern const ValueRule envName;       // HF_HOME
 extern const ValueRule labelKey;      // org.opencontainers.image.source
 extern const ValueRule userName;      // app
@@ -60,6 +62,26 @@ extern const ValueRule pipOption;     // --no-deps (an allow-list)
 extern const ValueRule repository;    // registry.example.com/acme/app (no tag, no digest)
 extern const ValueRule platform;      // linux/amd64, linux/arm/v7
 extern const ValueRule cacheMode;     // max, min
+// ModelRules.cpp
+extern const ValueRule modelImage;    // runtime, or an image like python:3.12-slim
+extern const ValueRule downloader;    // huggingface_hub, urllib
+extern const ValueRule modelPattern;  // *.safetensors, tokenizer/ (fnmatch, repo-relative)
+extern const ValueRule pipInstaller;  // pip, uv
+extern const ValueRule pythonEnvironment; // venv, base
+extern const ValueRule sha256;        // 64 lowercase hex digits
+extern const ValueRule keyFingerprint; // 40 hex digits (an OpenPGP v4 fingerprint)
+extern const ValueRule aptSuite;      // jammy, bookworm-updates, ./
+extern const ValueRule aptComponent;  // main, contrib
+extern const ValueRule assetUrl;      // https://github.com/.../eng.traineddata
+extern const ValueRule gitUrl;        // https://github.com/org/repo.git
+extern const ValueRule commitId;      // 40 hex digits
+extern const ValueRule unpackFormat;  // zip, tar
+extern const ValueRule variantValue;  // cpu, cu126
+extern const ValueRule condaTool;     // conda, mamba, micromamba
+extern const ValueRule indexStrategy; // first-index, unsafe-first-match, unsafe-best-match
+extern const ValueRule groupName;     // video
+extern const ValueRule shell;         // bash, sh
+extern const ValueRule stepNeed;      // system, python
 } // namespace rules
 
 /// The milliseconds in a duration as `rules::duration` accepts it (30s,

@@ -41,8 +41,17 @@ TEST(ValueRulesTest, Base) {
   EXPECT_EQ(rules::osName.check("ubuntu22.4"), "did you mean 'ubuntu22.04'?");
   EXPECT_EQ(rules::osName.check("debian"),
             "expected 'ubuntu20.04', 'ubuntu22.04', 'ubuntu24.04', 'ubi8' or 'ubi9'");
-  expectValid(rules::baseImage, {"python:3.11-slim", "ghcr.io/org/img@sha256:ab", "ubuntu"});
-  expectInvalid(rules::baseImage, {"", "-x", "a b", "img;rm"});
+  std::string digest = "@sha256:" + std::string(64, 'a');
+  expectValid(rules::baseImage,
+              {"python:3.11-slim", "ghcr.io/org/img" + digest, "ubuntu", "localhost:5000/a/b:1_x",
+               "registry.access.redhat.com/ubi9/ubi-minimal:9.4", "a__b/c--d.e" + digest});
+  // What `docker build` refuses (the fuzzer found ':@' passed through).
+  expectInvalid(rules::baseImage,
+                {"", "-x", "a b", "img;rm", "python:@.11-slim", "Python:3", "a/:1", "a:.1", "a:",
+                 "a..b", "a_._b", "img@sha256:ab", "img@:" + std::string(64, 'a'), "host:x/a",
+                 "a:" + std::string(129, '1'), "a/b/"});
+  expectValid(rules::registry, {"nvidia", "nvcr.io/nvidia", "localhost:5000/mirror"});
+  expectInvalid(rules::registry, {"nvidia:1", "nvcr.io/nvidia" + digest, "NVCR.io", "a/"});
   expectValid(rules::digest, {"sha256:" + std::string(64, 'a')});
   expectInvalid(rules::digest, {"", "sha256:" + std::string(63, 'a'),
                                 "sha256:" + std::string(64, 'A'), "md5:" + std::string(64, 'a')});

@@ -5,6 +5,7 @@
 #include "dsl/YamlLoad.h"
 
 #include "dsl/ValueRules.h"
+#include "dsl/YamlPrescan.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -91,6 +92,15 @@ std::string yamlMessage(const YAML::Exception &e) {
 }
 
 std::optional<YAML::Node> loadSingleDocument(YamlReader &r) {
+  // Nothing reaches yaml-cpp that could make it recurse deeply or allocate
+  // without bound (YamlPrescan.h).
+  llvm::StringRef text = r.text();
+  bool fits = prescanYaml(text, r.limits(), [&](size_t offset, const std::string &message) {
+    r.diags().error(llvm::SMLoc::getFromPointer(text.data() + std::min(offset, text.size())),
+                    message);
+  });
+  if (!fits)
+    return std::nullopt;
   try {
     DocumentStarts documents;
     if (!scanDocuments(r, documents))

@@ -1,6 +1,7 @@
 // Loads spec text with yaml-cpp into a node tree, turning every way that can
-// fail (malformed YAML, too deep nesting, more than one document) into one
-// diagnostic at its location. No yaml-cpp exception leaves this file.
+// fail (text over a limit or not YAML text at all, malformed YAML, more than
+// one document) into a diagnostic at its location. The text is measured by
+// YamlPrescan first. No yaml-cpp exception leaves this file.
 #pragma once
 
 #include "dsl/YamlReader.h"

@@ -2,6 +2,8 @@
 // values, with a diagnostic at the offending node for everything else.
 #include "dsl/YamlReader.h"
 
+#include "dsl/Secrets.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -58,17 +60,20 @@ std::string describeNode(const YAML::Node &node) {
   return "an empty value";
 }
 
-llvm::SMLoc KeysSeen::find(llvm::StringRef key) const {
-  for (const auto &[name, loc] : keys)
-    if (name == key)
-      return loc;
-  return llvm::SMLoc();
-}
-
-YamlReader::YamlReader(readers::DiagnosticEngine &diags, unsigned bufferId)
+YamlReader::YamlReader(readers::DiagnosticEngine &diags, unsigned bufferId,
+                       const SpecLimits &limits)
     : engine(diags), bufferId(bufferId),
       buffer(diags.sourceMgr().getMemoryBuffer(bufferId)->getBuffer()),
-      bomSize(buffer.startswith("\xEF\xBB\xBF") ? 3 : 0) {}
+      bomSize(buffer.startswith("\xEF\xBB\xBF") ? 3 : 0), specLimits(limits) {}
+
+bool YamlReader::visit(llvm::SMLoc loc) {
+  if (++visits <= specLimits.maxValues)
+    return true;
+  if (visits == specLimits.maxValues + 1)
+    engine.error(loc, "aliases expand the spec to more than " +
+                          llvm::Twine(specLimits.maxValues) + " values");
+  return false;
+}
 
 llvm::SMLoc YamlReader::locOf(const YAML::Mark &mark, llvm::SMLoc fallback) const {
   if (mark.is_null() || mark.pos < 0)
@@ -90,11 +95,18 @@ void YamlReader::typeError(llvm::SMLoc loc, llvm::StringRef expected, const llvm
 }
 
 bool YamlReader::checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key,
-                           const ValueRule *rule, bool multiline) {
+                           llvm::StringRef field, const ValueRule *rule, bool multiline) {
+  if (value.size() > specLimits.maxStringBytes) {
+    engine.error(loc, "a string longer than " + llvm::Twine(specLimits.maxStringBytes / 1024) +
+                          " KiB; that is the most one value may hold");
+    return false;
+  }
   if (std::string bad = findForbiddenCharacter(value, multiline); !bad.empty()) {
     engine.error(loc, bad + " in '" + key + "'");
     return false;
   }
+  if (!checkCredential(value, loc, key, field))
+    return false;
   if (!rule)
     return true;
   if (std::string reason = rule->check(value); !reason.empty()) {
@@ -105,20 +117,35 @@ bool YamlReader::checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringR
   return true;
 }
 
+bool YamlReader::checkCredential(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key,
+                                 llvm::StringRef field) {
+  std::optional<std::string> found = findCredential(value);
+  bool entry = key != field; // `HF_TOKEN: ...` in `env`
+  if (!found && ((entry && namesSecret(key)) || field == "token_secret") && looksRandom(value))
+    found = "a secret (a random-looking value under a name like a secret's)";
+  if (!found)
+    return true;
+  std::string what = entry ? "the value of '" + key.str() + "' in '" + field.str() + "'"
+                           : "'" + key.str() + "'";
+  engine.error(loc, what + " looks like " + *found + "; " + credentialAdvice(field));
+  return false;
+}
+
 std::optional<LString> YamlReader::scalarString(const YAML::Node &node, llvm::SMLoc loc,
                                                 const llvm::Twine &where, llvm::StringRef key,
-                                                const ValueRule *rule) {
+                                                llvm::StringRef field, const ValueRule *rule) {
   if (!node.IsScalar()) {
     typeError(loc, "a string", where, node);
     return std::nullopt;
   }
-  if (!checkText(node.Scalar(), loc, key, rule, /*multiline=*/false))
+  if (!checkText(node.Scalar(), loc, key, field, rule, /*multiline=*/false))
     return std::nullopt;
   return LString{node.Scalar(), loc};
 }
 
 std::optional<LString> YamlReader::string(const Field &field, const ValueRule *rule) {
-  return scalarString(field.value, field.valueLoc, "for '" + field.key + "'", field.key, rule);
+  return scalarString(field.value, field.valueLoc, "for '" + field.key + "'", field.key,
+                      field.key, rule);
 }
 
 std::optional<LString> YamlReader::script(const Field &field) {
@@ -127,7 +154,7 @@ std::optional<LString> YamlReader::script(const Field &field) {
     return std::nullopt;
   }
   const std::string &text = field.value.Scalar();
-  if (!checkText(text, field.valueLoc, field.key, nullptr, /*multiline=*/true))
+  if (!checkText(text, field.valueLoc, field.key, field.key, nullptr, /*multiline=*/true))
     return std::nullopt;
   if (llvm::StringRef(text).trim().empty()) {
     engine.error(field.valueLoc, "'" + field.key + "' may not be empty");
@@ -144,7 +171,9 @@ std::vector<LString> YamlReader::stringList(const Field &field, const ValueRule 
   }
   for (const YAML::Node &item : field.value) {
     llvm::SMLoc loc = locOf(item, field.valueLoc);
-    if (auto text = scalarString(item, loc, "in '" + field.key + "'", field.key, rule))
+    if (!visit(loc))
+      break;
+    if (auto text = scalarString(item, loc, "in '" + field.key + "'", field.key, field.key, rule))
       result.push_back(std::move(*text));
   }
   return result;
@@ -159,14 +188,16 @@ LPairs YamlReader::stringMap(const Field &field, const ValueRule &keyRule) {
   KeysSeen seen;
   for (auto it = field.value.begin(); it != field.value.end(); ++it) {
     llvm::SMLoc keyLoc = locOf(it->first, field.valueLoc);
+    if (!visit(keyLoc))
+      break;
     std::optional<std::string> key = keyText(it->first, keyLoc);
     if (!key || checkDuplicate(seen, *key, keyLoc))
       continue;
     seen.add(*key, keyLoc);
-    bool keyOk = checkText(*key, keyLoc, field.key, &keyRule, /*multiline=*/false);
+    bool keyOk = checkText(*key, keyLoc, field.key, field.key, &keyRule, /*multiline=*/false);
     llvm::SMLoc valueLoc = locOf(it->second, keyLoc);
     auto value = scalarString(it->second, valueLoc, "for '" + *key + "' in '" + field.key + "'",
-                              *key, nullptr);
+                              *key, field.key, nullptr);
     if (keyOk && value)
       result.emplace_back(LString{*key, keyLoc}, std::move(*value));
   }
@@ -206,6 +237,8 @@ std::vector<LInt> YamlReader::integerList(const Field &field, long long min, lon
   }
   for (const YAML::Node &item : field.value) {
     llvm::SMLoc loc = locOf(item, field.valueLoc);
+    if (!visit(loc))
+      break;
     if (auto value = scalarInteger(item, loc, "in '" + field.key + "'", min, max, what))
       result.push_back(*value);
   }
@@ -257,7 +290,7 @@ std::optional<ChangeSpec> YamlReader::changes(const Field &field) {
                                      "; expected a probability from 0 to 1");
     return std::nullopt;
   }
-  if (!checkText(text, field.valueLoc, field.key, nullptr, /*multiline=*/false))
+  if (!checkText(text, field.valueLoc, field.key, field.key, nullptr, /*multiline=*/false))
     return std::nullopt;
   llvm::SmallVector<llvm::StringRef, 4> words;
   for (const NamedRate &rate : kNamedRates)
@@ -279,6 +312,8 @@ void YamlReader::forEachMapping(const Field &field,
   }
   for (const YAML::Node &item : field.value) {
     llvm::SMLoc loc = locOf(item, field.valueLoc);
+    if (!visit(loc))
+      break;
     if (item.IsMap())
       read(item, loc);
     else
@@ -308,6 +343,8 @@ KeysSeen YamlReader::readMapping(const YAML::Node &map, llvm::SMLoc mapLoc,
   KeysSeen seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     llvm::SMLoc keyLoc = locOf(it->first, mapLoc);
+    if (!visit(keyLoc))
+      break;
     std::optional<std::string> key = keyText(it->first, keyLoc);
     if (!key)
       continue;
@@ -331,6 +368,9 @@ KeysSeen YamlReader::readMapping(const YAML::Node &map, llvm::SMLoc mapLoc,
     seen.add(*key, keyLoc);
     reader->read(Field{*key, keyLoc, it->second, locOf(it->second, keyLoc)});
   }
+  // A mapping cut short by the value limit is not missing its keys.
+  if (visits > specLimits.maxValues)
+    return seen;
   for (const KeyReader &r : readers)
     if (r.required && !seen.has(r.key))
       engine.error(mapLoc, llvm::Twine("missing required key '") + r.key + "'");

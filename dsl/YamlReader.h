@@ -3,9 +3,12 @@
 // nothing for that value, so the parser carries on and one run reports all.
 #pragma once
 
+#include "dsl/Limits.h"
 #include "dsl/Spec.h"
 #include "dsl/ValueRules.h"
 #include "readers/Diagnostics.h"
+
+#include "llvm/ADT/StringMap.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -37,20 +40,29 @@ struct KeyReader {
 /// keys (exactly one of 'cuda' and 'image') do not pile onto an earlier error.
 class KeysSeen {
 public:
-  void add(std::string key, llvm::SMLoc loc) { keys.emplace_back(std::move(key), loc); }
+  void add(llvm::StringRef key, llvm::SMLoc loc) { where.try_emplace(key, loc); }
   /// Where `key` was written, or an invalid SMLoc.
-  llvm::SMLoc find(llvm::StringRef key) const;
+  llvm::SMLoc find(llvm::StringRef key) const {
+    auto it = where.find(key);
+    return it == where.end() ? llvm::SMLoc() : it->second;
+  }
   bool has(llvm::StringRef key) const { return find(key).isValid(); }
 
 private:
-  std::vector<std::pair<std::string, llvm::SMLoc>> keys;
+  llvm::StringMap<llvm::SMLoc> where; // a mapping may hold thousands of keys
 };
 
 class YamlReader {
 public:
-  YamlReader(readers::DiagnosticEngine &diags, unsigned bufferId);
+  YamlReader(readers::DiagnosticEngine &diags, unsigned bufferId,
+             const SpecLimits &limits = kDefaultSpecLimits);
 
   readers::DiagnosticEngine &diags() { return engine; }
+  const SpecLimits &limits() const { return specLimits; }
+  /// Counts one more value read at `loc`. False, after reporting it once,
+  /// when aliases have made the spec expand beyond SpecLimits::maxValues
+  /// (YamlPrescan counted each value as written once): the caller stops.
+  bool visit(llvm::SMLoc loc);
   /// The buffer's text, and the location of its first byte.
   llvm::StringRef text() const { return buffer; }
   llvm::SMLoc start() const { return llvm::SMLoc::getFromPointer(buffer.data()); }
@@ -95,12 +107,17 @@ private:
   /// "expected <expected> <where>, got <what the node is>".
   void typeError(llvm::SMLoc loc, llvm::StringRef expected, const llvm::Twine &where,
                  const YAML::Node &got);
-  /// Reports control characters in `value` and, when given, a broken `rule`.
-  bool checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key, const ValueRule *rule,
-                 bool multiline);
+  /// Reports control characters in `value`, a string over the size limit, a
+  /// credential (Secrets.h) and, when given, a broken `rule`. `key` names the
+  /// value in messages; `field` is the spec key holding it, the same but
+  /// for an entry of a mapping such as `env` (then `key` is the entry's).
+  bool checkText(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key,
+                 llvm::StringRef field, const ValueRule *rule, bool multiline);
+  bool checkCredential(llvm::StringRef value, llvm::SMLoc loc, llvm::StringRef key,
+                       llvm::StringRef field);
   std::optional<LString> scalarString(const YAML::Node &node, llvm::SMLoc loc,
                                       const llvm::Twine &where, llvm::StringRef key,
-                                      const ValueRule *rule);
+                                      llvm::StringRef field, const ValueRule *rule);
   std::optional<LInt> scalarInteger(const YAML::Node &node, llvm::SMLoc loc,
                                     const llvm::Twine &where, long long min, long long max,
                                     llvm::StringRef what);
@@ -111,6 +128,8 @@ private:
   unsigned bufferId;
   llvm::StringRef buffer;
   size_t bomSize; // yaml-cpp counts positions after a byte order mark
+  const SpecLimits &specLimits;
+  size_t visits = 0;
 };
 
 /// How a node reads in a message: "a list", "a mapping", "an empty value", or

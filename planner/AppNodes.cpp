@@ -8,6 +8,10 @@
 #include "planner/SystemManager.h"
 
 namespace imageplan::planner {
+namespace {
+constexpr int kDefaultUid = 10001;
+} // namespace
+
 std::optional<unsigned> addUser(BuildGraph &graph, const GraphInputs &in, unsigned stage) {
   std::string user = in.runtimeUser();
   if (user.empty())
@@ -17,7 +21,11 @@ std::optional<unsigned> addUser(BuildGraph &graph, const GraphInputs &in, unsign
   std::vector<plan::Op> ops;
   if (std::vector<std::string> tools = userToolPackages(manager); !tools.empty())
     ops.push_back(plan::SystemInstall{tools, manager});
-  ops.push_back(plan::CreateUser{user, 10001, usesBusyboxUserTools(manager)});
+  plan::CreateUser create{user, app.uid ? static_cast<int>(app.uid->value) : kDefaultUid,
+                          usesBusyboxUserTools(manager)};
+  create.gid = app.gid ? static_cast<int>(app.gid->value) : create.uid;
+  create.groups = values(app.groups);
+  ops.push_back(std::move(create));
   return addNode(graph, NodeKind::User, "user " + user, stage, app.user ? app.user->loc : app.loc,
                  costs::kUserRate, costs::kUser, std::move(ops))
       .id;
@@ -52,11 +60,15 @@ void addAppDirs(BuildGraph &graph, const GraphInputs &in, const StageAnchors &ru
 
 void addAppCopies(BuildGraph &graph, const dsl::AppSpec &app, const StageAnchors &runtime) {
   std::string workdir = appWorkdir(app);
-  for (const dsl::LString &path : app.copy) {
-    Node &copy = addNode(
-        graph, NodeKind::AppCopy, "app " + path.value, runtime.stage, path.loc, costs::kAppCodeRate,
-        costs::kAppCopy,
-        {plan::CopyContext{{path.value}, destinationUnder(workdir, path.value), ""}}, {"app"});
+  for (const dsl::CopySpec &entry : app.copy) {
+    const dsl::LString &path = entry.from;
+    std::string dest = copyDestination(workdir, entry);
+    std::string name = "app " + path.value;
+    if (entry.to)
+      name += " to " + dest;
+    Node &copy = addNode(graph, NodeKind::AppCopy, name, runtime.stage, path.loc,
+                         costs::kAppCodeRate, costs::kAppCopy,
+                         {plan::CopyContext{{path.value}, dest, ""}}, {"app"});
     copy.inputs = {path.value};
     if (path.value == ".")
       copy.excludes = values(app.exclude);

@@ -17,6 +17,16 @@ struct DistroPython {
   const char *python;
 };
 
+struct DistroCodename {
+  const char *distro;
+  const char *codename;
+};
+
+constexpr DistroCodename kCodenames[] = {
+    {"ubuntu20.04", "focal"},  {"ubuntu22.04", "jammy"},   {"ubuntu24.04", "noble"},
+    {"debian11", "bullseye"}, {"debian12", "bookworm"},  {"debian13", "trixie"},
+};
+
 // The python3 each release ships; tags are matched by codename or version.
 constexpr DistroPython kDistroPythons[] = {
     {"ubuntu20.04", "ubuntu20.04", "3.8"}, {"ubuntu22.04", "ubuntu22.04", "3.10"},
@@ -114,6 +124,9 @@ void describeImage(BaseImages &out, llvm::StringRef image) {
     if (llvm::StringRef(lower).contains(d.marker)) {
       out.distro = d.distro;
       out.shippedPython = d.python;
+      for (const DistroCodename &c : kCodenames)
+        if (out.distro == c.distro)
+          out.codename = c.codename;
       return;
     }
   }

@@ -27,6 +27,9 @@ struct BaseImages {
   std::string shippedPython;
   /// A human name for the distribution, for messages ("ubuntu22.04").
   std::string distro;
+  /// Its release's codename (jammy, bookworm), or "" when unknown: the
+  /// default suite of an extra apt repository.
+  std::string codename;
   /// How system packages are installed: inferred from the runtime image
   /// (SystemManager.h), or the spec's `system.manager`.
   plan::PackageManager manager = plan::PackageManager::Apt;

@@ -47,6 +47,12 @@ inline constexpr double kLockedDependencies = 90; // resolve-free install of a l
 inline constexpr double kVenvCopy = 20;
 inline constexpr double kManagedPython = 25;      // download of a standalone CPython
 inline constexpr double kProjectInstall = 5;      // the app alone, --no-deps
+inline constexpr double kCondaEnvironment = 180;  // solving and linking an environment.yml
+inline constexpr double kAptRepository = 5;       // a key download and a sources file
+inline constexpr double kAptRepositoryGpg = 15;   // the same, with gpg installed to pick the key
+inline constexpr double kAssetDownload = 60;
+inline constexpr double kAssetCheckout = 120;     // a shallow clone, LFS objects included
+inline constexpr double kAssetCopy = 10;
 
 /// The expected extra rebuild work, in seconds per commit, below which two
 /// adjacent RUN steps of the same change class share a layer. It stands for

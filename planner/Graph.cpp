@@ -3,6 +3,7 @@
 // lists them), then measured rates and the check for cycles.
 #include "planner/Graph.h"
 
+#include "planner/AssetNodes.h"
 #include "planner/Cycles.h"
 #include "planner/GraphInputs.h"
 #include "planner/History.h"
@@ -10,6 +11,7 @@
 #include "planner/Planner.h"
 #include "planner/StageNodes.h"
 #include "planner/StepNodes.h"
+#include "planner/VariantNodes.h"
 
 namespace imageplan::planner {
 
@@ -38,6 +40,10 @@ const char *toString(NodeKind kind) {
   case NodeKind::ProjectDependencies: return "python-deps";
   case NodeKind::VenvCopy: return "venv-copy";
   case NodeKind::ProjectInstall: return "project-install";
+  case NodeKind::CondaEnvironment: return "conda-env";
+  case NodeKind::AptRepository: return "apt-repository";
+  case NodeKind::AssetFetch: return "asset-fetch";
+  case NodeKind::AssetCopy: return "asset-copy";
   }
   return "step";
 }
@@ -47,6 +53,7 @@ const char *toString(RateSource source) {
   case RateSource::Default: return "default";
   case RateSource::Spec: return "spec";
   case RateSource::History: return "history";
+  case RateSource::Lock: return "lock";
   }
   return "default";
 }
@@ -57,6 +64,7 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   GraphInputs in = graphInputs(diags, spec, options);
   BuildGraph graph;
   // Stages in Dockerfile order: each copies only from the stages before it.
+  addVariantBaseStages(graph, in, needsBuilder(in));
   std::optional<StageAnchors> builder;
   if (needsBuilder(in))
     builder = addBuilderStage(graph, in);
@@ -64,17 +72,25 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   for (const dsl::ModelSpec &model : spec.models)
     if (model.bake.value)
       models.push_back(addModelStage(graph, in, model));
+  std::vector<AssetStage> assets;
+  for (const dsl::AssetSpec &asset : spec.assets)
+    assets.push_back(addAssetStage(graph, in, asset));
   StepIndex steps;
   std::vector<CustomStage> custom;
   for (const dsl::StageSpec &stage : spec.stages)
     custom.push_back(addCustomStage(graph, stage, steps));
-  StageAnchors runtime = addRuntimeStage(graph, diags, in, {builder, models, custom, steps});
+  StageAnchors runtime =
+      addRuntimeStage(graph, diags, in, {builder, models, assets, custom, steps});
   // Custom steps last: `after:` may name any built-in node of their stage.
   addCustomSteps(graph, diags, spec.steps, builder, runtime, steps);
   for (const dsl::TargetSpec &target : spec.targets)
     addTarget(graph, diags, in, target);
+  // Measured now, or measured before and committed: a history given on the
+  // command line wins over the lock's rates.
   if (options.history)
     applyHistory(graph, *options.history);
+  else if (options.lock && options.lock->rates)
+    applyLockedRates(diags, graph, *options.lock, options.reportPins, options.lockMustMatch);
   // Only a graph built without errors is checked for cycles.
   if (diags.errorCount() == errorsBefore)
     checkCycles(diags, graph, steps.afterLocs);

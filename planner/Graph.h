@@ -41,11 +41,15 @@ enum class NodeKind {
   ProjectDependencies, // uv sync / poetry install of the lock, without the project
   VenvCopy,            // the builder's venv, copied whole into the runtime
   ProjectInstall,      // the app as a package, --no-deps, after the code copy
+  CondaEnvironment,    // a conda environment.yml installed into the base's environment
+  AptRepository,       // an extra apt source and its key, before the stage's packages
+  AssetFetch,          // an asset's download or checkout, in its own stage
+  AssetCopy,           // the asset, copied into the runtime
 };
 const char *toString(NodeKind kind);
 
 /// Where a node's change rate came from.
-enum class RateSource { Default, Spec, History };
+enum class RateSource { Default, Spec, History, Lock };
 const char *toString(RateSource source);
 
 struct Node {
@@ -88,6 +92,7 @@ using DependencyGraph =
 
 struct BuildGraph {
   std::vector<Node> nodes; // index == Node::id
+  plan::Pairs args;        // build arguments declared before the first FROM
   size_t commitCount = 0;  // commits replayed for `changedIn`; 0 without history
   DependencyGraph graph;
   std::vector<StageInfo> stages; // in Dockerfile order: dependencies first

@@ -4,6 +4,8 @@
 #include "dsl/PythonProject.h"
 #include "planner/GraphShared.h"
 #include "planner/Planner.h"
+#include "planner/RepositoryNodes.h"
+#include "planner/VariantNodes.h"
 
 namespace imageplan::planner {
 namespace {
@@ -57,18 +59,65 @@ std::vector<std::string> GraphInputs::constraintFiles() const {
   return spec.python ? values(spec.python->constraints) : std::vector<std::string>{};
 }
 
+std::string GraphInputs::runtimeFrom() const {
+  return baseVariant ? variantBaseStage("base-", baseVariant->arg) : base.runtime;
+}
+
+std::string GraphInputs::develFrom() const {
+  if (!baseVariant)
+    return base.devel;
+  return variantBaseStage(baseVariant->develDiffers ? "builder-base-" : "base-", baseVariant->arg);
+}
+
+std::string GraphInputs::envPrefix() const { return baseEnvironment ? basePrefix : kVenv; }
+
+bool GraphInputs::uvInstaller() const {
+  return spec.python && spec.python->installer && spec.python->installer->value == "uv";
+}
+
+void GraphInputs::useInstaller(plan::PipInstall &op, llvm::StringRef prefix) const {
+  if (!uvInstaller())
+    return;
+  op.installer = "uv";
+  op.python = (prefix + "/bin/python").str();
+  if (spec.python->indexStrategy)
+    op.indexStrategy = spec.python->indexStrategy->value;
+}
+
 std::string GraphInputs::runtimeUser() const {
   std::string user = spec.app.user ? spec.app.user->value : "app";
   return user == "root" ? "" : user;
 }
 
+const std::string *GraphInputs::lockedCommit(llvm::StringRef id, llvm::StringRef revision) const {
+  if (!lock)
+    return nullptr;
+  const dsl::LockedModel *locked = lock->findModel(id, revision);
+  return locked ? &locked->commit.value : nullptr;
+}
+
 GraphInputs graphInputs(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                         const PlanOptions &options) {
   GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec)};
+  in.baseOverride = options.baseOverride;
+  in.lock = options.lock;
+  if (options.projectRequirements)
+    in.projectRequirements = &*options.projectRequirements;
+  if (spec.python && dsl::usesBaseEnvironment(*spec.python)) {
+    // The base image ships the interpreter, in the environment pip installs
+    // into; what version it is, only a python:* image's name says.
+    in.baseEnvironment = true;
+    in.basePrefix = dsl::baseEnvironmentPrefix(spec);
+    if (in.base.python != PythonSource::Image)
+      in.base.shippedPython.clear();
+    in.base.python = PythonSource::Image;
+  }
   // An explicit manager wins over the one the base image's name suggests.
   if (spec.system.manager)
     if (auto manager = plan::parsePackageManager(spec.system.manager->value))
       in.base.manager = *manager;
+  in.aptSources = resolveRepositories(diags, spec, in.base);
+  in.baseVariant = resolveBaseVariant(diags, spec, in.base, options.baseOverride);
   // An overridden base is a test's stand-in: whatever it ships is taken as is.
   bool overridden = !options.baseOverride.empty();
   if (!spec.python || !spec.python->version || overridden || in.base.shippedPython.empty())

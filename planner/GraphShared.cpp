@@ -56,4 +56,18 @@ std::string destinationUnder(llvm::StringRef workdir, llvm::StringRef path) {
   return base + path.str();
 }
 
+std::string copyDestination(llvm::StringRef workdir, const dsl::CopySpec &copy) {
+  if (!copy.to)
+    return destinationUnder(workdir, copy.from.value);
+  llvm::StringRef to = copy.to->value;
+  return to.startswith("/") ? to.str() : destinationUnder(workdir, to);
+}
+
+std::vector<std::string> copySources(const dsl::AppSpec &app) {
+  std::vector<std::string> sources;
+  for (const dsl::CopySpec &copy : app.copy)
+    sources.push_back(copy.from.value);
+  return sources;
+}
+
 } // namespace imageplan::planner

@@ -41,4 +41,11 @@ std::string appWorkdir(const dsl::AppSpec &app);
 /// The path a context path lands at under the workdir: "app/" -> "/app/app/".
 std::string destinationUnder(llvm::StringRef workdir, llvm::StringRef path);
 
+/// Where an `app.copy` entry lands: its `to` (absolute, or under the
+/// workdir), else its own path under the workdir.
+std::string copyDestination(llvm::StringRef workdir, const dsl::CopySpec &copy);
+
+/// The context paths `app.copy` reads, in spec order.
+std::vector<std::string> copySources(const dsl::AppSpec &app);
+
 } // namespace imageplan::planner

@@ -8,6 +8,9 @@
 #include "readers/DockerignoreMatcher.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <set>
 
 namespace imageplan::planner {
 namespace {
@@ -67,6 +70,64 @@ void applyHistory(BuildGraph &graph, const History &history) {
   for (Node &node : graph.nodes)
     if (!node.inputs.empty() && node.rateSource != RateSource::Spec)
       measure(node, history);
+}
+
+std::vector<InputRate> measureInputRates(const BuildGraph &graph, const History &history) {
+  std::vector<InputRate> rates;
+  for (const Node &node : graph.nodes) {
+    if (node.inputs.empty() || node.rateSource == RateSource::Spec)
+      continue;
+    if (llvm::any_of(rates, [&](const InputRate &r) {
+          return r.paths == node.inputs && r.exclude == node.excludes;
+        }))
+      continue;
+    Node measured = node;
+    measure(measured, history);
+    size_t changed = 0;
+    for (uint64_t word : measured.changedIn)
+      changed += __builtin_popcountll(word);
+    rates.push_back({node.inputs, node.excludes, changed});
+  }
+  return rates;
+}
+
+void applyLockedRates(readers::DiagnosticEngine &diags, BuildGraph &graph, const dsl::Lock &lock,
+                      bool report, bool mustMatch) {
+  const dsl::LockedRates &rates = *lock.rates;
+  std::string name = "'" + lock.path + "'";
+  // A stale lock for gen --check, else a warning when asked for.
+  auto problem = [&](llvm::SMLoc loc, const std::string &stale, const std::string &warning) {
+    if (mustMatch)
+      diags.error(loc, name + " is stale: " + stale);
+    else if (report)
+      diags.warning(loc, name + warning);
+  };
+  std::set<const dsl::LockedInput *> used; // membership only
+  for (Node &node : graph.nodes) {
+    if (node.inputs.empty() || node.rateSource == RateSource::Spec)
+      continue;
+    const dsl::LockedInput *input = lock.findInput(node.inputs, node.excludes);
+    if (!input) {
+      std::string what = "measured rate for " + llvm::join(node.inputs, ", ");
+      problem(node.loc, "it has no " + what + "; run 'imageplan tune'",
+              " has no " + what + "; using the default rate (run 'imageplan tune')");
+      continue;
+    }
+    used.insert(input);
+    if (rates.commits.value == 0)
+      continue;
+    node.changeRate = double(input->changed.value) / double(rates.commits.value);
+    node.rateSource = RateSource::Lock;
+  }
+  for (const dsl::LockedInput &input : rates.inputs) {
+    if (used.count(&input))
+      continue;
+    std::string what;
+    for (const dsl::LString &path : input.paths)
+      what += (what.empty() ? "" : ", ") + path.value;
+    problem(input.loc, "it has a rate for " + what + ", which no step reads; run 'imageplan tune'",
+            " has a rate for " + what + ", which no step reads");
+  }
 }
 
 } // namespace imageplan::planner

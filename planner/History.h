@@ -4,6 +4,9 @@
 // reads it from git; applyHistory turns it into the graph's change rates.
 #pragma once
 
+#include "dsl/Lock.h"
+#include "readers/Diagnostics.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
@@ -34,5 +37,26 @@ bool coveredBy(llvm::StringRef file, llvm::StringRef input);
 /// marked in Node::changedIn. Nodes without inputs keep their defaults; an
 /// empty history changes nothing.
 void applyHistory(BuildGraph &graph, const History &history);
+
+/// One step's inputs and how often they changed: what `imageplan tune`
+/// records and applyLockedRates reads back.
+struct InputRate {
+  std::vector<std::string> paths;
+  std::vector<std::string> exclude;
+  size_t changed = 0;
+};
+
+/// The distinct input sets of the graph's steps that read context files and
+/// whose rate the spec does not set, in node order, each with the number of
+/// `history`'s commits that changed it (the share applyHistory would use).
+std::vector<InputRate> measureInputRates(const BuildGraph &graph, const History &history);
+
+/// The lock's measured rates (`rates:`) for every step that reads context
+/// files and whose rate the spec does not set: changed / commits. A step the
+/// lock has no rate for keeps its default, and a rate for inputs no step
+/// reads is unused; both are warnings with `report`, errors of a stale lock
+/// with `mustMatch`.
+void applyLockedRates(readers::DiagnosticEngine &diags, BuildGraph &graph, const dsl::Lock &lock,
+                      bool report, bool mustMatch);
 
 } // namespace imageplan::planner

@@ -10,8 +10,10 @@
 
 namespace imageplan::planner {
 
-unsigned addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
-                        bool withHeaders) {
+std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
+                                       bool withHeaders) {
+  if (in.baseEnvironment)
+    return std::nullopt;
   const dsl::PythonSpec &python = *in.spec.python;
   if (!in.managedPython.empty())
     return addNode(graph, NodeKind::Interpreter,

@@ -11,8 +11,10 @@
 namespace imageplan::planner {
 
 /// The node that gives `stage` a venv at /opt/venv; `withHeaders` adds the
-/// C headers wheels compile against.
-unsigned addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage, bool withHeaders);
+/// C headers wheels compile against. None with `environment: base`, where
+/// the base image's environment is used as it is.
+std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
+                                       bool withHeaders);
 
 /// The interpreter alone, for a runtime that copies its venv from the builder
 /// (`builderStage`): the same python3 at the same path the venv's links point

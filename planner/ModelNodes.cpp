@@ -1,43 +1,115 @@
 // Model stages, downloads, copies and folders (ModelNodes.h).
 #include "planner/ModelNodes.h"
 
+#include "dsl/ModelCheck.h"
 #include "planner/Costs.h"
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
 #include "planner/SystemManager.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 namespace imageplan::planner {
+namespace {
+
+/// The image a model's download stage starts from, described like a base:
+/// the spec's `image` ("runtime": the runtime base), else a python:* runtime
+/// base itself (slim already), else a slim Python image. A test's base
+/// override stands in for every image.
+BaseImages modelStageBase(const GraphInputs &in, const dsl::ModelSpec &model) {
+  if (!in.baseOverride.empty() || (model.image && model.image->value == "runtime"))
+    return in.base;
+  if (model.image)
+    return resolveBase({}, model.image->value);
+  if (in.base.python == PythonSource::Image)
+    return in.base;
+  return resolveBase({}, dsl::kDefaultModelImage);
+}
+
+/// What the download needs before it runs: Python (from the distribution
+/// where the image has none) with CA certificates, and for huggingface_hub a
+/// venv with it installed from the spec's indexes. Nothing on a python:*
+/// image with the urllib downloader.
+std::optional<unsigned> addDownloadTools(BuildGraph &graph, const GraphInputs &in,
+                                         const BaseImages &base, const dsl::ModelSpec &model,
+                                         unsigned stage) {
+  bool hub = !dsl::usesUrllib(model);
+  std::vector<plan::Op> ops;
+  double cost = 0;
+  if (base.python == PythonSource::System) {
+    std::vector<std::string> packages = interpreterPackages(base, "", /*withHeaders=*/false);
+    // The standard library needs neither the venv module nor pip.
+    if (!hub)
+      llvm::erase_if(packages, [](const std::string &p) {
+        return llvm::StringRef(p).endswith("-venv") || llvm::StringRef(p).endswith("-pip");
+      });
+    packages.push_back("ca-certificates");
+    ops.push_back(plan::SystemInstall{sortedUnique(packages), base.manager});
+    cost += costs::kInterpreter;
+  }
+  std::string name = "python for the download";
+  if (hub) {
+    std::string version = dsl::hubVersion(model);
+    std::vector<std::string> packages = {"huggingface_hub==" + version};
+    if (model.hfTransfer && model.hfTransfer->value)
+      packages.push_back(std::string("hf_transfer==") + dsl::kHfTransferVersion);
+    ops.push_back(plan::CreateVenv{pythonCommand(base.manager, "", base.wolfi), kVenv});
+    plan::PipInstall install;
+    install.packages = std::move(packages);
+    install.indexUrls = in.indexUrls();
+    ops.push_back(std::move(install));
+    cost += 2 * costs::kPipBase;
+    name = "huggingface_hub " + version;
+  }
+  if (ops.empty())
+    return std::nullopt;
+  return addNode(graph, NodeKind::Interpreter, name, stage, model.loc, costs::kInterpreterRate,
+                 cost, std::move(ops))
+      .id;
+}
+
+} // namespace
 
 ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model) {
-  const BaseImages &base = in.base;
+  BaseImages base = modelStageBase(in, model);
+  bool hub = !dsl::usesUrllib(model);
   StageInfo info;
   info.name = uniqueStageName(graph, "model-" + modelSlug(model.id.value));
-  info.from = base.runtime;
+  // On the runtime's own base, a variant's choice of base holds here too.
+  info.from = base.runtime == in.base.runtime ? in.runtimeFrom() : base.runtime;
   info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
   info.args = {"HF_ENDPOINT"};
   info.posixShell = lacksBash(base.manager);
-  unsigned stage = addStage(graph, std::move(info));
-
-  std::optional<unsigned> interpreter;
-  if (base.python == PythonSource::System) {
-    // Only the interpreter itself (python3, or Wolfi's python-3.12): the
-    // download uses the standard library.
-    std::string python = interpreterPackages(base, "", /*withHeaders=*/false).front();
-    interpreter =
-        addNode(graph, NodeKind::Interpreter, "python for the download", stage, model.loc,
-                costs::kInterpreterRate, costs::kInterpreter,
-                {plan::SystemInstall{sortedUnique({"ca-certificates", python}), base.manager}})
-            .id;
+  if (hub) {
+    info.env = {{"PYTHONDONTWRITEBYTECODE", "1"},
+                {"PIP_DISABLE_PIP_VERSION_CHECK", "1"},
+                {"VIRTUAL_ENV", kVenv}};
+    info.pathPrepend = std::string(kVenv) + "/bin";
   }
-  std::string revision = model.revision ? model.revision->value : "main";
-  std::string secret = model.tokenSecret ? model.tokenSecret->value : "";
-  Node &download =
-      addNode(graph, NodeKind::ModelDownload, "download " + model.id.value, stage, model.loc,
-              costs::kModelRate, costs::kModelDownload,
-              {plan::ModelDownload{model.id.value, revision, model.path.value, secret}});
+  unsigned stage = addStage(graph, std::move(info));
+  std::optional<unsigned> tools = addDownloadTools(graph, in, base, model, stage);
+
+  plan::ModelDownload op;
+  op.repo = model.id.value;
+  op.revision = modelRevision(in, model);
+  op.path = model.path.value;
+  op.secretId = model.tokenSecret ? model.tokenSecret->value : "";
+  op.client = hub ? "huggingface_hub" : "urllib";
+  op.allowPatterns = values(model.allowPatterns);
+  op.ignorePatterns = values(model.ignorePatterns);
+  op.hfTransfer = hub && model.hfTransfer && model.hfTransfer->value;
+  Node &download = addNode(graph, NodeKind::ModelDownload, "download " + model.id.value, stage,
+                           model.loc, costs::kModelRate, costs::kModelDownload, {std::move(op)});
   applyChanges(download, model.changes);
-  needs(graph, download, interpreter);
+  needs(graph, download, tools);
   return {&model, stage, download.id};
+}
+
+std::string modelRevision(const GraphInputs &in, const dsl::ModelSpec &model) {
+  std::string revision = model.revision ? model.revision->value : "main";
+  if (const std::string *commit = in.lockedCommit(model.id.value, revision))
+    return *commit;
+  return revision;
 }
 
 void addModelCopies(BuildGraph &graph, const StageAnchors &runtime,
@@ -64,6 +136,13 @@ void addModelDirs(BuildGraph &graph, const GraphInputs &in, const StageAnchors &
                         {plan::MakeDirs{{model.path.value}, user}}, {"models"});
     needs(graph, dir, runtime.user);
   }
+}
+
+std::string hubHome(const dsl::Spec &spec) {
+  for (const dsl::ModelSpec &model : spec.models)
+    if (!model.bake.value)
+      return model.path.value;
+  return "";
 }
 
 } // namespace imageplan::planner

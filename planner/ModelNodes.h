@@ -7,6 +7,7 @@
 #include "planner/GraphInputs.h"
 #include "planner/StageAnchors.h"
 
+#include <string>
 #include <vector>
 
 namespace imageplan::planner {
@@ -27,5 +28,13 @@ void addModelCopies(BuildGraph &graph, const StageAnchors &runtime,
 
 /// The folder of each model that is not baked, owned by the runtime user.
 void addModelDirs(BuildGraph &graph, const GraphInputs &in, const StageAnchors &runtime);
+
+/// The revision a baked model is downloaded at: the commit the lock pins for
+/// its `revision` (default main), else that revision as written.
+std::string modelRevision(const GraphInputs &in, const dsl::ModelSpec &model);
+
+/// HF_HOME of an image whose models are fetched at run time: the path of the
+/// first model that is not baked (a volume), or "" when every model is baked.
+std::string hubHome(const dsl::Spec &spec);
 
 } // namespace imageplan::planner

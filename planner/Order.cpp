@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <unordered_map>
 
@@ -102,7 +103,7 @@ public:
     std::vector<unsigned> order;
     uint64_t done = 0;
     while (done != full) {
-      // Of the choices that keep the total optimal, the smallest index.
+      // Of the choices that keep the total optimal, the first by tie rank.
       std::vector<std::pair<unsigned, double>> choices;
       double least = std::numeric_limits<double>::infinity();
       for (unsigned v = 0; v < items.size(); ++v) {
@@ -112,19 +113,22 @@ public:
         choices.push_back({v, total});
         least = std::min(least, total);
       }
-      for (auto [v, total] : choices) {
-        if (total <= least + tolerance(least)) {
-          order.push_back(v);
-          done |= bit(v);
-          break;
-        }
-      }
+      std::optional<unsigned> chosen;
+      for (auto [v, total] : choices)
+        if (total <= least + tolerance(least) && (!chosen || tiesBefore(v, *chosen)))
+          chosen = v;
+      order.push_back(*chosen);
+      done |= bit(*chosen);
     }
     return order;
   }
 
 private:
   static uint64_t bit(unsigned v) { return uint64_t(1) << v; }
+
+  bool tiesBefore(unsigned a, unsigned b) const {
+    return std::make_pair(items[a].tieRank, a) < std::make_pair(items[b].tieRank, b);
+  }
 
   bool ready(uint64_t done, unsigned v) const {
     return !(done & bit(v)) && (deps.predecessorMask[v] & ~done) == 0;
@@ -216,7 +220,7 @@ std::vector<unsigned> ratioRuleOrder(llvm::ArrayRef<OrderItem> items,
       return key[a] > key[b];
     if (items[a].rate != items[b].rate)
       return items[a].rate > items[b].rate;
-    return a > b;
+    return std::make_pair(items[a].tieRank, a) > std::make_pair(items[b].tieRank, b);
   };
   std::priority_queue<unsigned, std::vector<unsigned>, decltype(later)> readyQueue(later);
   for (unsigned v = 0; v < items.size(); ++v)

@@ -19,6 +19,10 @@ struct OrderItem {
   /// Steps with it are scored on the actual commits (changes that come
   /// together count together); steps without it by `rate`, independently.
   const std::vector<uint64_t> *changedIn = nullptr;
+  /// Where expected work leaves the order open (exact ties), the lower rank
+  /// comes first, then the lower index. OrderTies.h computes the planner's:
+  /// cheaper first, then main files before `-dev`/`-test`/`-extra` ones.
+  unsigned tieRank = 0;
 };
 
 /// Expected seconds of rebuild work per commit for `items` built in `order`:
@@ -39,14 +43,16 @@ std::vector<double> rebuildProbabilities(llvm::ArrayRef<OrderItem> items,
 /// minimises expectedRebuildWork. Exact (dynamic programming over the
 /// dependency-closed prefixes) when the number of such prefixes stays within
 /// `exactStateLimit`; otherwise a ratio-rule list schedule. Among optimal
-/// orders, the lexicographically smallest, so earlier-declared steps win ties.
+/// orders, the lexicographically smallest by (tieRank, index): with equal
+/// ranks, earlier-declared steps win ties.
 std::vector<unsigned> orderForRebuildWork(llvm::ArrayRef<OrderItem> items,
                                           llvm::ArrayRef<std::pair<unsigned, unsigned>> edges,
                                           size_t commitCount = 0,
                                           size_t exactStateLimit = 1u << 18);
 
 /// The ratio-rule list schedule alone: repeatedly the ready step with the
-/// smallest rate / ((1 - rate) * cost), ties by lower rate, then lower index.
+/// smallest rate / ((1 - rate) * cost), ties by lower rate, then lower
+/// tieRank, then lower index.
 std::vector<unsigned> ratioRuleOrder(llvm::ArrayRef<OrderItem> items,
                                      llvm::ArrayRef<std::pair<unsigned, unsigned>> edges);
 

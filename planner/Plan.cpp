@@ -3,6 +3,8 @@
 // operation does not compile until it answers them.
 #include "planner/Plan.h"
 
+#include <algorithm>
+
 namespace imageplan::plan {
 namespace {
 
@@ -41,6 +43,13 @@ bool isRunOp(const Op &op) {
                         [](const InstallPoetry &) { return true; },
                         [](const InstallProject &) { return true; },
                         [](const InstallPython &) { return true; },
+                        [](const CondaEnvUpdate &) { return true; },
+                        [](const FetchUrl &) { return false; },
+                        [](const AptSource &) { return true; },
+                        [](const AssetDownload &) { return true; },
+                        [](const GitCheckout &) { return true; },
+                        [](const VariantSwitch &) { return true; },
+                        [](const DeclareArg &) { return false; },
                     },
                     op);
 }
@@ -67,8 +76,93 @@ std::vector<std::string> contextInputs(const Op &op) {
           // It installs from the code copies already in the image.
           [](const InstallProject &) { return Paths(); },
           [](const InstallPython &) { return Paths(); },
+          [](const CondaEnvUpdate &conda) { return Paths{conda.file}; },
+          [](const FetchUrl &) { return Paths(); },
+          [](const AptSource &) { return Paths(); },
+          [](const AssetDownload &) { return Paths(); },
+          [](const GitCheckout &) { return Paths(); },
+          [](const VariantSwitch &variant) {
+            Paths paths;
+            for (const auto &[value, installs] : variant.cases)
+              for (const VariantInstall &install : installs)
+                for (const std::string &path : contextInputs(std::visit(
+                         [](const auto &each) { return Op(each); }, install)))
+                  if (std::find(paths.begin(), paths.end(), path) == paths.end())
+                    paths.push_back(path);
+            return paths;
+          },
+          [](const DeclareArg &) { return Paths(); },
       },
       op);
+}
+
+namespace {
+
+using Refs = std::vector<std::string *>;
+
+/// The image references an operation holds; a CopyStage's may name a stage.
+Refs imageFields(Op &op) {
+  return std::visit(Visitor{
+                        [](SystemInstall &) { return Refs(); },
+                        [](CreateVenv &) { return Refs(); },
+                        [](PipInstall &) { return Refs(); }, // wheelStage: always a stage
+                        [](PipWheel &) { return Refs(); },
+                        [](ModelDownload &) { return Refs(); },
+                        [](CopyContext &) { return Refs(); },
+                        [](CopyStage &copy) { return Refs{&copy.stage}; },
+                        [](MakeDirs &) { return Refs(); },
+                        [](CreateUser &) { return Refs(); },
+                        [](RunScript &) { return Refs(); },
+                        [](SetEnv &) { return Refs(); },
+                        [](SetWorkdir &) { return Refs(); },
+                        [](WriteFile &) { return Refs(); },
+                        [](UvSync &) { return Refs(); },
+                        [](PoetryInstall &) { return Refs(); },
+                        [](InstallPoetry &) { return Refs(); },
+                        [](InstallProject &project) { return Refs{&project.uvImage}; },
+                        [](InstallPython &python) { return Refs{&python.uvImage}; },
+                        [](CondaEnvUpdate &) { return Refs(); },
+                        [](FetchUrl &) { return Refs(); },
+                        [](AptSource &) { return Refs(); },
+                        [](AssetDownload &) { return Refs(); },
+                        [](GitCheckout &) { return Refs(); },
+                        [](VariantSwitch &) { return Refs(); },
+                        [](DeclareArg &) { return Refs(); },
+                    },
+                    op);
+}
+
+} // namespace
+
+void forEachImage(Plan &plan, const std::function<void(std::string &)> &visit) {
+  std::vector<std::string> stageNames;
+  for (const Stage &stage : plan.stages)
+    stageNames.push_back(stage.name);
+  auto isStage = [&](const std::string &name) {
+    return std::find(stageNames.begin(), stageNames.end(), name) != stageNames.end();
+  };
+  // A reference a build argument expands (FROM base-${BACKEND}) names one of
+  // the variant's alias stages, each FROM an image of its own, visited there.
+  auto isTemplated = [](const std::string &ref) { return ref.find("${") != std::string::npos; };
+  for (Stage &stage : plan.stages) {
+    if (!stage.fromStage && !stage.from.empty() && !isTemplated(stage.from))
+      visit(stage.from);
+    for (Layer &layer : stage.layers)
+      for (Op &op : layer.ops)
+        for (std::string *ref : imageFields(op))
+          if (!ref->empty() && !isStage(*ref) && !isTemplated(*ref))
+            visit(*ref);
+  }
+}
+
+std::vector<std::string> imageReferences(const Plan &plan) {
+  Plan copy = plan;
+  std::vector<std::string> refs;
+  forEachImage(copy, [&](std::string &ref) {
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end())
+      refs.push_back(ref);
+  });
+  return refs;
 }
 
 const char *toString(PackageManager manager) {

@@ -3,6 +3,7 @@
 // name, a path, a URL); backends decide how to quote it for their syntax.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,28 @@ enum class PackageManager {
 const char *toString(PackageManager manager);
 /// The manager called `name` ("apt", "apk", "dnf", "microdnf"), or nothing.
 std::optional<PackageManager> parsePackageManager(std::string_view name);
+
+/// Downloads `url` to `dest` in the image, by the engine (ADD): what a stage
+/// needs before it has a downloader, such as an apt repository's key.
+struct FetchUrl {
+  std::string url;
+  std::string dest;
+};
+
+/// Adds an apt repository as a deb822 sources file,
+/// /etc/apt/sources.list.d/<name>.sources, trusting only its own key: the
+/// file `keyFile` (fetched before) when its sha256 is `keySha256`, or the
+/// key of `fingerprint` taken out of it with gpg into `signedBy`.
+struct AptSource {
+  std::string name;
+  std::string uri;
+  std::vector<std::string> suites;
+  std::vector<std::string> components;
+  std::string keyFile;
+  std::string keySha256;
+  std::string fingerprint;
+  std::string signedBy; // the keyring apt checks the repository with
+};
 
 /// Installs system `packages` (sorted and deduplicated) with `manager`.
 struct SystemInstall {
@@ -49,6 +72,11 @@ struct PipInstall {
   std::string wheelDir; // without wheelStage: a folder of this stage
   std::vector<std::string> constraintFiles; // -c, read through bind mounts like requirements
   std::vector<std::string> options;         // allow-listed options for this call: --no-deps
+  /// "pip", or "uv" for `uv pip install` into the interpreter `python`
+  /// (its --python), with uv's `indexStrategy` when set.
+  std::string installer = "pip";
+  std::string indexStrategy = {};
+  std::string python = {};
 };
 
 /// `uv sync` of a project's locked dependencies (never the project itself)
@@ -98,6 +126,33 @@ struct InstallProject {
   std::string uvImage;
 };
 
+/// Installs a conda environment file (a context path, read through a bind
+/// mount) into the environment at `prefix` with `tool`: conda, mamba or
+/// micromamba.
+struct CondaEnvUpdate {
+  std::string file;
+  std::string prefix;
+  std::string tool;
+};
+
+/// An install of one value of a build-argument variant.
+using VariantInstall = std::variant<PipInstall, UvSync, PoetryInstall>;
+
+/// Runs the installs of the value build argument `arg` has at build time;
+/// any other value fails the build, naming the values there are. A value
+/// may install nothing.
+struct VariantSwitch {
+  std::string arg;
+  std::vector<std::pair<std::string, std::vector<VariantInstall>>> cases;
+};
+
+/// Declares build argument `name` with its default (ARG): the layers after
+/// it see it, and are cached per value; the layers before it are shared.
+struct DeclareArg {
+  std::string name;
+  std::string defaultValue;
+};
+
 /// pip wheel of packages that need a compiler, written to `outDir`.
 struct PipWheel {
   std::vector<std::string> packages;
@@ -105,14 +160,40 @@ struct PipWheel {
   std::string outDir;
 };
 
-/// Downloads a Hugging Face model snapshot into `path` using only the Python
-/// standard library, honouring HF_ENDPOINT. The token, if any, is read from the
+/// Downloads a Hugging Face model snapshot of `revision` (a branch, tag or,
+/// pinned by a lock, a commit) into `path`, verifying each file's size and
+/// hash against the hub's metadata, honouring HF_ENDPOINT. `client` is
+/// "huggingface_hub" (snapshot_download, installed in the stage) or
+/// "urllib" (the standard library). The token, if any, is read from the
 /// BuildKit secret `secretId` and never stored.
 struct ModelDownload {
   std::string repo;
   std::string revision;
   std::string path;
   std::string secretId; // empty: public model
+  std::string client = "huggingface_hub";
+  std::vector<std::string> allowPatterns{};  // only files matching one (fnmatch)
+  std::vector<std::string> ignorePatterns{}; // never files matching one
+  bool hfTransfer = false; // HF_HUB_ENABLE_HF_TRANSFER=1 (hf_transfer installed)
+};
+
+/// Downloads `url` into `path` with the Python standard library, refusing
+/// it unless its sha256 is `sha256`; with `unpack` (zip, tar) `path` is the
+/// folder the archive is extracted into.
+struct AssetDownload {
+  std::string url;
+  std::string sha256;
+  std::string path;
+  std::string unpack;
+};
+
+/// Checks out `revision` of the git repository at `url` into `path`, with
+/// its LFS objects when `lfs`, and without the .git folder.
+struct GitCheckout {
+  std::string url;
+  std::string revision;
+  std::string path;
+  bool lfs = false;
 };
 
 /// COPY of context paths to `dest`.
@@ -142,6 +223,10 @@ struct CreateUser {
   int uid = 10001;
   /// busybox's addgroup/adduser (Alpine, Wolfi) instead of groupadd/useradd.
   bool busybox = false;
+  int gid = 10001; // of the user's own group, named like the user
+  /// Supplementary groups (video, render), each made first when the base
+  /// image has no group of that name.
+  std::vector<std::string> groups = {};
 };
 
 /// A small file given inline in the spec, written to `path` with `mode`
@@ -175,7 +260,8 @@ struct SetWorkdir {
 using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
                         CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
                         SetWorkdir, WriteFile, UvSync, PoetryInstall, InstallPoetry,
-                        InstallProject, InstallPython>;
+                        InstallProject, InstallPython, CondaEnvUpdate, FetchUrl, AptSource,
+                        AssetDownload, GitCheckout, VariantSwitch, DeclareArg>;
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);
@@ -221,6 +307,9 @@ struct RuntimeConfig {
   std::vector<std::string> entrypoint;
   std::vector<std::string> cmd;
   Pairs labels; // OCI labels, in order
+  /// Folders the running container keeps its data in (models downloaded on
+  /// first start): VOLUME.
+  std::vector<std::string> volumes{};
 };
 
 struct Stage {
@@ -264,7 +353,24 @@ struct Plan {
   /// leaves out of it (app.exclude), in spec order.
   std::vector<std::string> contextExcludes;
   Publish publish;
+  /// Build arguments declared before the first FROM, with their defaults:
+  /// the variant that selects the base, which FROM lines expand.
+  Pairs args;
+  /// Files that hold credentials by convention (.env*, *.pem, id_rsa*, .ssh/,
+  /// ...) as .dockerignore patterns, left out of the context whatever it copies.
+  std::vector<std::string> secretExcludes;
+  /// The context paths the spec names that those patterns cover: named
+  /// explicitly, so copied all the same.
+  std::vector<std::string> secretIncludes;
 };
+
+/// Calls `visit` on every image reference the plan pulls, in Dockerfile
+/// order, each time it occurs: a stage's `from` unless it names a stage of
+/// the plan, COPY --from an image, the uv image a RUN bind-mounts. `visit`
+/// may rewrite the reference in place (a digest pin).
+void forEachImage(Plan &plan, const std::function<void(std::string &)> &visit);
+/// The same references, each once, in first-use order.
+std::vector<std::string> imageReferences(const Plan &plan);
 
 /// Expected seconds per commit spent rebuilding a layer (cost times the
 /// probability that a commit rebuilds it), summed over a stage or a plan.

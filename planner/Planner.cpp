@@ -7,7 +7,13 @@
 #include "planner/Costs.h"
 #include "planner/Graph.h"
 #include "planner/Order.h"
+#include "planner/OrderTies.h"
+#include "planner/Pins.h"
 
+#include "dsl/Secrets.h"
+#include "readers/DockerignoreMatcher.h"
+
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -26,7 +32,8 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     // One package manager call per layer: install earlier, but never past a
     // user script (it may add a package source the packages need).
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
-      if (std::holds_alternative<plan::RunScript>(*it))
+      if (std::holds_alternative<plan::RunScript>(*it) ||
+          std::holds_alternative<plan::AptSource>(*it))
         break;
       if (auto *earlier = std::get_if<plan::SystemInstall>(&*it);
           earlier && earlier->manager == install->manager) {
@@ -43,7 +50,9 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
     if (auto *earlier = std::get_if<plan::PipInstall>(&ops.back());
         earlier && earlier->indexUrls == pip->indexUrls &&
         earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir &&
-        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles) {
+        earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles &&
+        earlier->installer == pip->installer && earlier->indexStrategy == pip->indexStrategy &&
+        earlier->python == pip->python) {
       for (std::string &package : pip->packages)
         if (!llvm::is_contained(earlier->packages, package))
           earlier->packages.push_back(std::move(package));
@@ -76,14 +85,27 @@ public:
     result.name = spec.name.value;
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
+    // Each stage's nodes and edges, found in one pass over the graph: a pass
+    // per stage would be quadratic in a spec of many stages.
+    members.assign(graph.stages.size(), {});
+    for (const Node &node : graph.nodes)
+      members[node.stage].push_back(&node);
+    stageEdges.assign(graph.stages.size(), {});
+    for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
+      unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
+      if (graph.nodes[from].stage == graph.nodes[to].stage)
+        stageEdges[graph.nodes[from].stage].push_back({from, to});
+    }
     for (unsigned s = 0; s < graph.stages.size(); ++s) {
       result.stages.push_back(buildStage(s));
       result.stages.back().distro = distroOf(result, graph.stages[s]);
     }
     result.contextPaths = contextPaths(result);
+    result.args = graph.args;
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
     result.publish = publishOf(spec, cacheRef);
+    addSecretPatterns(result);
     return result;
   }
 
@@ -137,26 +159,25 @@ private:
     stage.runtime = info.runtime;
     stage.posixShell = info.posixShell;
 
-    std::vector<const Node *> members;
-    for (const Node &node : graph.nodes)
-      if (node.stage == s)
-        members.push_back(&node);
+    const std::vector<const Node *> &members = this->members[s];
     std::vector<OrderItem> items;
-    std::vector<unsigned> local(graph.nodes.size(), ~0u);
+    std::vector<TieKey> ties;
+    llvm::DenseMap<unsigned, unsigned> local; // node id -> index among `members`
     for (unsigned i = 0; i < members.size(); ++i) {
       const Node &node = *members[i];
       OrderItem item{node.cost, effectiveRate(node)};
       if (!node.changedIn.empty() && !node.consumesStage)
         item.changedIn = &node.changedIn;
       items.push_back(item);
+      ties.push_back({node.cost, nameRank(node.inputs)});
       local[node.id] = i;
     }
+    std::vector<unsigned> ranks = tieRanks(ties);
+    for (unsigned i = 0; i < members.size(); ++i)
+      items[i].tieRank = ranks[i];
     std::vector<std::pair<unsigned, unsigned>> edges;
-    for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
-      unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
-      if (local[from] != ~0u && local[to] != ~0u)
-        edges.push_back({local[from], local[to]});
-    }
+    for (auto [from, to] : stageEdges[s])
+      edges.push_back({local[from], local[to]});
     llvm::sort(edges);
     std::vector<unsigned> order = orderForRebuildWork(items, edges, graph.commitCount);
     std::vector<double> rebuild = rebuildProbabilities(items, order, graph.commitCount);
@@ -227,6 +248,25 @@ private:
     return true;
   }
 
+  /// The secret-file patterns, and the paths the spec names that they cover.
+  static void addSecretPatterns(plan::Plan &plan) {
+    std::vector<readers::PathPattern> patterns;
+    for (llvm::StringRef text : dsl::secretFilePatterns()) {
+      plan.secretExcludes.push_back(text.str());
+      if (llvm::Expected<readers::PathPattern> pattern = readers::PathPattern::compile(text))
+        patterns.push_back(std::move(*pattern));
+      else
+        llvm::consumeError(pattern.takeError()); // the list is ours, and compiles
+    }
+    for (const std::string &path : plan.contextPaths) {
+      std::string clean = readers::cleanPath(path);
+      if (clean != "." && llvm::any_of(patterns, [&](const readers::PathPattern &pattern) {
+            return pattern.matchesOrParent(clean);
+          }))
+        plan.secretIncludes.push_back(clean);
+    }
+  }
+
   static std::vector<std::string> contextPaths(const plan::Plan &plan) {
     std::vector<std::string> paths;
     std::set<std::string> seen; // membership only; `paths` keeps first-use order
@@ -245,6 +285,8 @@ private:
   const dsl::Spec &spec;
   std::string cacheRef; // --cache-ref
   std::vector<double> stageChange;
+  std::vector<std::vector<const Node *>> members;                     // by stage
+  std::vector<std::vector<std::pair<unsigned, unsigned>>> stageEdges; // by stage, node ids
 };
 
 } // namespace
@@ -254,7 +296,12 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   llvm::Expected<BuildGraph> graph = buildGraph(diags, spec, options);
   if (!graph)
     return graph.takeError();
-  return PlanBuilder(*graph, spec, options.cacheRef).build();
+  unsigned errorsBefore = diags.errorCount();
+  plan::Plan plan = PlanBuilder(*graph, spec, options.cacheRef).build();
+  applyLockToPlan(diags, plan, spec, options);
+  if (diags.errorCount() != errorsBefore)
+    return readers::diagnosticsReported(diags.errorCount() - errorsBefore);
+  return plan;
 }
 
 } // namespace imageplan::planner

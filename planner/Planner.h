@@ -3,6 +3,8 @@
 // adjacent steps into layers.
 #pragma once
 
+#include "dsl/Lock.h"
+#include "dsl/ProjectDependencies.h"
 #include "dsl/Spec.h"
 #include "planner/History.h"
 #include "planner/Plan.h"
@@ -24,6 +26,18 @@ struct PlanOptions {
   const History *history = nullptr;
   /// Overrides the spec's `cache.ref` (`--cache-ref`).
   std::string cacheRef;
+  /// imageplan.lock: image digests, model commits and, when no history is
+  /// given, measured rates (docs/lock.md).
+  const dsl::Lock *lock = nullptr;
+  /// gen and check: warn about every image tag and model revision left
+  /// unpinned, and lock entries the spec no longer uses.
+  bool reportPins = false;
+  /// gen --check: a lock that does not cover the spec (or holds entries it
+  /// does not use) is an error: the lock is stale.
+  bool lockMustMatch = false;
+  /// A pip project's declared dependencies (dsl::readProjectRequirements),
+  /// installed in a layer of their own.
+  std::optional<dsl::ProjectRequirements> projectRequirements;
 };
 
 /// Builds the plan. Errors found here (dependency cycles, python versions a base

@@ -71,17 +71,68 @@ std::vector<plan::SystemInstall> systemInstalls(llvm::StringRef yaml, llvm::Stri
   return opsOf<plan::SystemInstall>(stageNamed(*planned.plan, stage));
 }
 
-TEST(PlannerTest, ModelStageGetsTheDistributionsPython) {
+TEST(PlannerTest, ModelStageOnTheRuntimeBaseGetsTheDistributionsPython) {
   auto installs = systemInstalls(R"(imageplan: 1
 name: x
 base: {image: "cgr.dev/chainguard/wolfi-base"}
-models: [{id: org/model, path: /models/m, bake: true}]
+models: [{id: org/model, path: /models/m, bake: true, image: runtime, downloader: urllib}]
 app: {user: root}
 )",
                                  "model-model");
   ASSERT_EQ(installs.size(), 1u);
   EXPECT_EQ(installs[0].manager, plan::PackageManager::Apk);
   EXPECT_EQ(installs[0].packages, (std::vector<std::string>{"ca-certificates", "python-3.12"}));
+}
+
+TEST(PlannerTest, ModelStageDefaultsToASlimPythonWithHuggingfaceHub) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {cuda: "12.4.1"}
+python: {index_urls: [https://mirror.example/simple]}
+models: [{id: org/model, path: /models/m, bake: true, hf_transfer: true,
+          allow_patterns: ["*.json"]}]
+app: {}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &stage = stageNamed(*planned.plan, "model-model");
+  EXPECT_EQ(stage.from, "python:3.12-slim");
+  EXPECT_EQ(stage.pathPrepend, "/opt/venv/bin");
+  EXPECT_TRUE(opsOf<plan::SystemInstall>(stage).empty());
+  ASSERT_EQ(opsOf<plan::CreateVenv>(stage).size(), 1u);
+  std::vector<plan::PipInstall> pips = opsOf<plan::PipInstall>(stage);
+  ASSERT_EQ(pips.size(), 1u);
+  EXPECT_EQ(pips[0].packages,
+            (std::vector<std::string>{"huggingface_hub==0.36.0", "hf_transfer==0.1.9"}));
+  EXPECT_EQ(pips[0].indexUrls, (std::vector<std::string>{"https://mirror.example/simple"}));
+  const plan::ModelDownload *download = findOp<plan::ModelDownload>(stage);
+  ASSERT_TRUE(download);
+  EXPECT_EQ(download->client, "huggingface_hub");
+  EXPECT_TRUE(download->hfTransfer);
+  EXPECT_EQ(download->allowPatterns, (std::vector<std::string>{"*.json"}));
+  // A python:* runtime base is slim already: the stage reuses it.
+  Planned python = planFor(R"(imageplan: 1
+name: x
+base: {image: "python:3.11-slim"}
+models: [{id: org/model, path: /models/m, bake: true}]
+app: {}
+)");
+  ASSERT_TRUE(python.plan) << python.diagnostics;
+  EXPECT_EQ(stageNamed(*python.plan, "model-model").from, "python:3.11-slim");
+}
+
+TEST(PlannerTest, ModelFetchedAtRunTimeGetsAVolumeAndHfHome) {
+  Planned planned = planFor(R"(imageplan: 1
+name: x
+base: {image: "python:3.11-slim"}
+models: [{id: org/a, path: /models/a}, {id: org/b, path: /models/b}]
+app: {expose: [80], healthcheck: {http: /health}}
+)");
+  ASSERT_TRUE(planned.plan) << planned.diagnostics;
+  const plan::Stage &runtime = stageNamed(*planned.plan, "runtime");
+  EXPECT_EQ(runtime.runtime->volumes, (std::vector<std::string>{"/models/a", "/models/b"}));
+  EXPECT_TRUE(llvm::is_contained(runtime.env, std::make_pair(std::string("HF_HOME"),
+                                                             std::string("/models/a"))));
+  EXPECT_EQ(runtime.runtime->healthcheck->startPeriod, "10m");
 }
 
 TEST(PlannerTest, UbiMinimalInstallsShadowUtilsForTheUser) {

@@ -6,6 +6,7 @@
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace imageplan::planner {
 namespace {
@@ -23,6 +24,17 @@ std::string probePython(readers::DiagnosticEngine &diags, const GraphInputs &in,
   return "";
 }
 
+/// Docker counts no failed probe during the start period, and the first
+/// passing one ends it, so a generous default costs nothing when the app is
+/// up sooner: the time to load a baked model, or to download one on first
+/// start and load it.
+std::string defaultStartPeriod(const dsl::Spec &spec) {
+  bool fetched = llvm::any_of(spec.models, [](const dsl::ModelSpec &m) { return !m.bake.value; });
+  if (fetched)
+    return kFetchedModelStartPeriod;
+  return spec.models.empty() ? "" : kBakedModelStartPeriod;
+}
+
 std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
                                              const GraphInputs &in,
                                              const dsl::HealthcheckSpec &spec,
@@ -30,7 +42,7 @@ std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
   plan::Healthcheck check;
   check.interval = spec.interval ? spec.interval->value : "";
   check.timeout = spec.timeout ? spec.timeout->value : "";
-  check.startPeriod = spec.startPeriod ? spec.startPeriod->value : "";
+  check.startPeriod = spec.startPeriod ? spec.startPeriod->value : defaultStartPeriod(in.spec);
   check.retries = spec.retries ? static_cast<int>(spec.retries->value) : 0;
   if (!spec.http) {
     check.cmd = values(spec.cmd);
@@ -60,18 +72,24 @@ std::optional<plan::Healthcheck> healthcheck(readers::DiagnosticEngine &diags,
 }
 
 /// The OCI title and base name, then the spec's labels: one that names
-/// either replaces it in place.
+/// either replaces it in place. Found through an index: a spec may hold
+/// thousands of labels.
 plan::Pairs labels(const GraphInputs &in, const dsl::TargetSpec *target) {
   const dsl::Spec &spec = in.spec;
   std::string title = target ? spec.name.value + "-" + target->name.value : spec.name.value;
-  plan::Pairs labels = {{"org.opencontainers.image.title", title},
-                        {"org.opencontainers.image.base.name", in.base.runtime}};
-  for (const auto &[key, value] : values(spec.labels)) {
-    auto existing = llvm::find_if(labels, [&](const auto &label) { return label.first == key; });
-    if (existing != labels.end())
-      existing->second = value;
+  plan::Pairs labels = {{"org.opencontainers.image.title", title}};
+  // With a variant that selects the base, no one name is true of every image.
+  if (!in.baseVariant)
+    labels.push_back({"org.opencontainers.image.base.name", in.base.runtime});
+  llvm::StringMap<size_t> index;
+  for (size_t i = 0; i < labels.size(); ++i)
+    index[labels[i].first] = i;
+  for (const auto &label : values(spec.labels)) {
+    auto [existing, added] = index.try_emplace(label.first, labels.size());
+    if (added)
+      labels.push_back(label);
     else
-      labels.push_back({key, value});
+      labels[existing->second].second = label.second;
   }
   return labels;
 }
@@ -87,14 +105,23 @@ plan::RuntimeConfig runtimeConfig(readers::DiagnosticEngine &diags, const GraphI
       target && !target->expose.empty() ? target->expose : app.expose;
   for (const dsl::LInt &port : expose)
     config.expose.push_back(static_cast<int>(port.value));
-  bool ownCommand = target && (!target->entrypoint.empty() || !target->cmd.empty());
+  bool ownCommand = target && (!target->entrypoint.empty() || !target->cmd.empty() ||
+                               target->shellCmd);
   config.entrypoint = values(ownCommand ? target->entrypoint : app.entrypoint);
-  config.cmd = values(ownCommand ? target->cmd : app.cmd);
+  const std::optional<dsl::LString> &shellCmd = ownCommand ? target->shellCmd : app.shellCmd;
+  // The shell form runs the user's text with sh at container start, where
+  // `${PORT}` expands; written as the exec form of sh, so the Dockerfile
+  // parser sees one JSON string and expands nothing at build time.
+  config.cmd = shellCmd ? std::vector<std::string>{"/bin/sh", "-c", shellCmd->value}
+                        : values(ownCommand ? target->cmd : app.cmd);
   const std::optional<dsl::HealthcheckSpec> &check =
       target && target->healthcheck ? target->healthcheck : app.healthcheck;
   if (check)
     config.healthcheck = healthcheck(diags, in, *check, expose);
   config.labels = labels(in, target);
+  for (const dsl::ModelSpec &model : in.spec.models)
+    if (!model.bake.value)
+      config.volumes.push_back(model.path.value);
   return config;
 }
 

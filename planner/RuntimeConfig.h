@@ -12,6 +12,11 @@
 
 namespace imageplan::planner {
 
+/// Health-check start periods when the spec gives none and the image has
+/// models: one baked in loads; one fetched on first start downloads first.
+inline constexpr const char *kBakedModelStartPeriod = "2m";
+inline constexpr const char *kFetchedModelStartPeriod = "10m";
+
 /// The app's metadata, or `target`'s where it says more (null: the app's
 /// alone). Reports an http health check that cannot run in the image.
 plan::RuntimeConfig runtimeConfig(readers::DiagnosticEngine &diags, const GraphInputs &in,

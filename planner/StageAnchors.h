@@ -14,6 +14,7 @@ struct StageAnchors {
   std::optional<unsigned> interpreter; // the venv, or the python3 a copied venv links to
   std::optional<unsigned> pins;        // python.packages, where the venv is built
   std::optional<unsigned> wheels;      // the wheel build (builder only)
+  std::optional<unsigned> installer;   // the uv binary that runs `pip install` (installer: uv)
   std::optional<unsigned> user;        // the non-root user (runtime only)
   std::optional<unsigned> env;         // the app environment (runtime only)
   std::optional<unsigned> workdir;     // where custom steps and app copies run

@@ -6,7 +6,9 @@
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
 #include "planner/InterpreterNodes.h"
+#include "planner/ModelNodes.h"
 #include "planner/PythonNodes.h"
+#include "planner/RepositoryNodes.h"
 #include "planner/RuntimeConfig.h"
 #include "planner/SystemManager.h"
 
@@ -22,20 +24,25 @@ bool hasBuilderSteps(const dsl::Spec &spec) {
 }
 
 /// A stage on an image of the base; with `python`, its environment runs the
-/// venv's interpreter.
+/// venv's interpreter (or that of the base image's environment).
 StageInfo stageOnBase(std::string name, std::string from, std::string purpose,
-                      const BaseImages &base, bool python) {
+                      const GraphInputs &in, bool python) {
   StageInfo info;
   info.name = std::move(name);
   info.from = std::move(from);
   info.purpose = std::move(purpose);
-  info.posixShell = lacksBash(base.manager);
-  if (python) {
-    info.env = {{"PYTHONUNBUFFERED", "1"},
-                {"PYTHONDONTWRITEBYTECODE", "1"},
-                {"PIP_DISABLE_PIP_VERSION_CHECK", "1"},
-                {"VIRTUAL_ENV", kVenv}};
+  info.posixShell = lacksBash(in.base.manager);
+  if (!python)
+    return info;
+  info.env = {{"PYTHONUNBUFFERED", "1"},
+              {"PYTHONDONTWRITEBYTECODE", "1"},
+              {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
+  if (!in.baseEnvironment) {
+    info.env.push_back({"VIRTUAL_ENV", kVenv});
     info.pathPrepend = std::string(kVenv) + "/bin";
+  } else if (in.basePrefix != "/usr" && in.basePrefix != "/usr/local") {
+    // Conda images put their bin on PATH already; first is first either way.
+    info.pathPrepend = in.basePrefix + "/bin";
   }
   return info;
 }
@@ -107,12 +114,13 @@ StageAnchors addBuilderStage(BuildGraph &graph, const GraphInputs &in) {
           : "compiles Python wheels and runs build steps with the full toolchain";
   StageAnchors builder;
   builder.stage =
-      addStage(graph, stageOnBase(kBuilderStage, in.base.devel, purpose, in.base, python));
+      addStage(graph, stageOnBase(kBuilderStage, in.develFrom(), purpose, in, python));
   if (!in.spec.system.buildPackages.empty())
     builder.system =
         addSystemPackages(graph, in, builder.stage, in.spec.system.buildPackages, "build packages");
   if (python)
     builder.interpreter = addInterpreter(graph, in, builder.stage, /*withHeaders=*/true);
+  addRepositoryNodes(graph, in, builder.stage, {builder.system, builder.interpreter});
   if (in.venvInBuilder)
     builder.pins = addPythonDependencies(graph, in, builder);
   if (buildsWheels) {
@@ -134,6 +142,8 @@ CustomStage addCustomStage(BuildGraph &graph, const dsl::StageSpec &stageSpec, S
   info.name = stageSpec.name.value;
   info.from = stageSpec.image.value;
   info.purpose = "custom stage on " + stageSpec.image.value + "; the runtime copies its exports";
+  info.posixShell = stageSpec.shell ? stageSpec.shell->value == "sh"
+                                    : imageLacksBash(stageSpec.image.value);
   unsigned stage = addStage(graph, std::move(info));
   std::string workdir = stageSpec.workdir ? stageSpec.workdir->value : "/src";
   unsigned dir = addNode(graph, NodeKind::Workdir, "workdir " + workdir, stage, stageSpec.loc,
@@ -149,9 +159,14 @@ StageAnchors addRuntimeStage(BuildGraph &graph, readers::DiagnosticEngine &diags
                              const GraphInputs &in, const EarlierStages &earlier) {
   const dsl::Spec &spec = in.spec;
   StageInfo info =
-      stageOnBase(kRuntimeStage, in.base.runtime,
-                  "the image that runs: runtime base, dependencies, models and the app", in.base,
+      stageOnBase(kRuntimeStage, in.runtimeFrom(),
+                  "the image that runs: runtime base, dependencies, models and the app", in,
                   in.hasPython());
+  // Models fetched at run time land in a volume, where huggingface_hub
+  // (and what uses it) keeps its cache: a restart does not download again.
+  bool ownHome = llvm::any_of(spec.app.env, [](const auto &e) { return e.first.value == "HF_HOME"; });
+  if (std::string home = hubHome(spec); !home.empty() && !ownHome)
+    info.env.push_back({"HF_HOME", home});
   // With targets, each target's stage carries the metadata instead.
   if (spec.targets.empty())
     info.runtime = runtimeConfig(diags, in, nullptr);
@@ -164,10 +179,12 @@ StageAnchors addRuntimeStage(BuildGraph &graph, readers::DiagnosticEngine &diags
     runtime.interpreter = in.venvInBuilder
                               ? addBareInterpreter(graph, in, runtime.stage, earlier.builder->stage)
                               : addInterpreter(graph, in, runtime.stage, /*withHeaders=*/false);
+  addRepositoryNodes(graph, in, runtime.stage, {runtime.system, runtime.interpreter});
   runtime.user = addUser(graph, in, runtime.stage);
   if (in.hasPython())
     runtime.pins = addRuntimePython(graph, in, runtime, earlier.builder);
   addModelCopies(graph, runtime, earlier.models);
+  addAssetCopies(graph, runtime, earlier.assets);
   addModelDirs(graph, in, runtime);
   addArtifactCopies(graph, spec, runtime, earlier);
   runtime.env = addAppEnv(graph, spec.app, runtime.stage);
@@ -184,7 +201,7 @@ void addTarget(BuildGraph &graph, readers::DiagnosticEngine &diags, const GraphI
                const dsl::TargetSpec &target) {
   StageInfo info =
       stageOnBase(target.name.value, kRuntimeStage,
-                  "target " + target.name.value + ": the runtime with its own command", in.base,
+                  "target " + target.name.value + ": the runtime with its own command", in,
                   /*python=*/false);
   info.fromStage = true;
   info.runtime = runtimeConfig(diags, in, &target);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "planner/Graph.h"
+#include "planner/AssetNodes.h"
 #include "planner/GraphInputs.h"
 #include "planner/ModelNodes.h"
 #include "planner/StageAnchors.h"
@@ -26,6 +27,7 @@ struct CustomStage {
 struct EarlierStages {
   const std::optional<StageAnchors> &builder;
   const std::vector<ModelStage> &models;
+  const std::vector<AssetStage> &assets;
   const std::vector<CustomStage> &custom;
   const StepIndex &steps;
 };

@@ -37,9 +37,13 @@ public:
   void addEdges(const dsl::StepSpec &step) {
     unsigned id = steps.nodes.at(step.name.value);
     unsigned stage = graph.nodes[id].stage;
-    // A step runs with its stage's system and Python dependencies installed,
-    // in its stage's workdir, with the app environment set.
-    for (llvm::StringRef group : {"system", "python"})
+    // A step runs with its stage's system and Python dependencies installed
+    // (those of `needs`, when given), in its stage's workdir, with the app
+    // environment set.
+    std::vector<std::string> needed = {"system", "python"};
+    if (step.needs)
+      needed = values(*step.needs);
+    for (const std::string &group : needed)
       for (unsigned member : members(group, stage))
         addEdge(graph, member, id);
     const StageAnchors &here = stage == runtime.stage ? runtime : *builder;

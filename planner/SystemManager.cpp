@@ -141,4 +141,9 @@ bool usesBusyboxUserTools(plan::PackageManager manager) {
 
 bool lacksBash(plan::PackageManager manager) { return manager == plan::PackageManager::Apk; }
 
+bool imageLacksBash(llvm::StringRef image) {
+  return lacksBash(inferPackageManager(image)) ||
+         llvm::StringRef(referenceWithoutTag(image)).contains("busybox");
+}
+
 } // namespace imageplan::planner

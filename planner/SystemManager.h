@@ -44,4 +44,8 @@ bool usesBusyboxUserTools(plan::PackageManager manager);
 /// True when the base ships no bash, so RUN must use /bin/sh.
 bool lacksBash(plan::PackageManager manager);
 
+/// The same for any image by its name: apk images (Alpine, Wolfi, and so
+/// alpine/git) and busybox images.
+bool imageLacksBash(llvm::StringRef image);
+
 } // namespace imageplan::planner

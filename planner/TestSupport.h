@@ -50,7 +50,7 @@ struct TestStages {
     GraphInputs in = graphInputs(parsed.diags, *parsed.spec, PlanOptions{});
     if (needsBuilder(in))
       builder = addBuilderStage(graph, in);
-    runtime = addRuntimeStage(graph, parsed.diags, in, {builder, {}, {}, {}});
+    runtime = addRuntimeStage(graph, parsed.diags, in, {builder, {}, {}, {}, {}});
   }
 
   std::string name(std::optional<unsigned> id) const {

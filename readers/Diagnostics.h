@@ -4,6 +4,8 @@
 // LLVM style: lowercase start, no trailing period.
 #pragma once
 
+#include "readers/InputFile.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SMLoc.h"
@@ -20,9 +22,14 @@ class DiagnosticEngine {
 public:
   explicit DiagnosticEngine(llvm::raw_ostream &os);
 
-  /// Reads a file into the SourceMgr. Returns the buffer id, or an error
-  /// (the file cannot be read) that the caller reports without a location.
-  llvm::Expected<unsigned> addFile(llvm::StringRef path);
+  /// Reads a file into the SourceMgr through readInputFile (InputFile.h):
+  /// a regular file of at most `limit`. Returns the buffer id, or an error
+  /// ("cannot read '<path>': <reason>") that the caller reports without a
+  /// location. The buffer is named `bufferName`, else `path` as given; a
+  /// file of the build context passes the context as `insideDir`.
+  llvm::Expected<unsigned> addFile(llvm::StringRef path, InputLimit limit,
+                                   llvm::StringRef bufferName = {},
+                                   llvm::StringRef insideDir = {});
   /// Adds an in-memory buffer named `name` (tests, stdin).
   unsigned addBuffer(llvm::StringRef contents, llvm::StringRef name);
 
@@ -47,6 +54,8 @@ public:
 
 private:
   void print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind, const llvm::Twine &msg);
+  /// The source line, escaped, and the caret under byte `column` of it.
+  void printSourceLine(llvm::StringRef line, size_t column);
 
   llvm::SourceMgr sm;
   llvm::raw_ostream &os;

@@ -71,7 +71,7 @@ TEST(DiagnosticsTest, SummaryCountsErrorsBeforeWarnings) {
 TEST(DiagnosticsTest, AddFileNamesTheBufferAsGiven) {
   // Unit tests run in the source directory.
   CapturedDiagnostics c;
-  llvm::Expected<unsigned> id = c.engine().addFile("dsl/Spec.h");
+  llvm::Expected<unsigned> id = c.engine().addFile("dsl/Spec.h", limits::kSpec);
   ASSERT_TRUE(static_cast<bool>(id)) << llvm::toString(id.takeError());
   EXPECT_EQ(c.engine().describe(c.engine().locAt(*id, 0)), "dsl/Spec.h:1:1");
   c.engine().error(c.engine().locAt(*id, 0), "x");
@@ -80,7 +80,7 @@ TEST(DiagnosticsTest, AddFileNamesTheBufferAsGiven) {
 
 TEST(DiagnosticsTest, AddFileReportsAnUnreadableFile) {
   CapturedDiagnostics c;
-  llvm::Expected<unsigned> id = c.engine().addFile("no/such/imageplan.yaml");
+  llvm::Expected<unsigned> id = c.engine().addFile("no/such/imageplan.yaml", limits::kSpec);
   ASSERT_FALSE(static_cast<bool>(id));
   EXPECT_EQ(llvm::toString(id.takeError()),
             "cannot read 'no/such/imageplan.yaml': No such file or directory");

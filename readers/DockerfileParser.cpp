@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -26,14 +27,15 @@ namespace {
 /// Variables in scope: ARG and ENV values in declaration order; the last
 /// assignment of a name wins.
 struct Scope {
-  std::vector<std::pair<std::string, std::optional<std::string>>> vars;
+  llvm::StringMap<std::optional<std::string>> vars; // the last assignment of each name
   std::vector<std::pair<std::string, std::string>> env; // ENV only: what a derived stage inherits
 
+  void assign(llvm::StringRef name, std::optional<std::string> value) {
+    vars[name] = std::move(value);
+  }
   std::optional<std::string> lookup(llvm::StringRef name) const {
-    for (auto it = vars.rbegin(); it != vars.rend(); ++it)
-      if (it->first == name)
-        return it->second;
-    return std::nullopt;
+    auto it = vars.find(name);
+    return it == vars.end() ? std::nullopt : it->second;
   }
 };
 
@@ -231,23 +233,33 @@ private:
         error(inst.loc, "invalid stage name '" + args[2] +
                             "'; it must start with a letter and hold only letters, digits, "
                             "'-', '_' and '.'");
-      for (const DockerfileStage &earlier : file.stages)
-        if (earlier.name == stage.name) {
-          error(inst.loc, "stage name '" + stage.name + "' is already used");
-          diags.note(earlier.loc, "first used here");
-        }
+      auto [earlier, inserted] = stageByName.try_emplace(stage.name, file.stages.size());
+      if (!inserted) {
+        error(inst.loc, "stage name '" + stage.name + "' is already used");
+        diags.note(file.stages[earlier->second].loc, "first used here");
+      }
     }
-    std::string baseName = llvm::StringRef(stage.base).lower();
     Scope derived;
-    for (size_t i = 0; i < file.stages.size(); ++i)
-      if (!file.stages[i].name.empty() && file.stages[i].name == baseName) {
-        stage.baseStage = static_cast<int>(i);
-        // A stage derived from another starts with its environment.
+    if (auto base = stageByName.find(llvm::StringRef(stage.base).lower());
+        base != stageByName.end() && base->second < file.stages.size()) {
+      size_t i = base->second;
+      stage.baseStage = static_cast<int>(i);
+      // A stage derived from another starts with its environment. A chain of
+      // stages copies it down the chain; past a budget that only a crafted
+      // file reaches, the file is refused rather than read in quadratic time.
+      inherited += scopes[i].env.size();
+      if (inherited > kMaxInheritedVariables) {
+        if (inherited - scopes[i].env.size() <= kMaxInheritedVariables)
+          error(inst.loc, "stages derived from other stages inherit more than " +
+                              llvm::Twine(kMaxInheritedVariables) +
+                              " environment variables in all");
+      } else {
         for (const auto &[key, value] : scopes[i].env) {
-          derived.vars.push_back({key, value});
+          derived.assign(key, value);
           derived.env.push_back({key, value});
         }
       }
+    }
     file.stages.push_back(std::move(stage));
     scopes.push_back(std::move(derived));
   }
@@ -265,7 +277,7 @@ private:
       else if (!file.stages.empty())
         resolved = globalScope.lookup(name); // a global ARG declared again in a stage
       inst.assignments.push_back({name.str(), resolved.value_or("")});
-      scope().vars.push_back({name.str(), resolved});
+      scope().assign(name, resolved);
     }
   }
 
@@ -291,7 +303,7 @@ private:
       }
     }
     for (const auto &[name, value] : inst.assignments) {
-      scope().vars.push_back({name, value});
+      scope().assign(name, value);
       scope().env.push_back({name, value});
     }
   }
@@ -385,11 +397,8 @@ private:
     unsigned index = 0;
     if (!ref.getAsInteger(10, index))
       return index < file.stages.size() ? static_cast<int>(index) : -1;
-    std::string lower = ref.lower();
-    for (size_t i = 0; i < file.stages.size(); ++i)
-      if (!file.stages[i].name.empty() && file.stages[i].name == lower)
-        return static_cast<int>(i);
-    return -1;
+    auto it = stageByName.find(ref.lower());
+    return it == stageByName.end() ? -1 : static_cast<int>(it->second);
   }
 
   /// Resolves every COPY --from and mount from= once all stages are known,
@@ -456,6 +465,9 @@ private:
   Dockerfile file;
   Scope globalScope;
   std::vector<Scope> scopes; // one per stage
+  llvm::StringMap<size_t> stageByName; // the first stage of each `AS` name
+  size_t inherited = 0;                // environment variables copied into derived stages
+  static constexpr size_t kMaxInheritedVariables = 10000000;
   unsigned errors = 0;
 };
 

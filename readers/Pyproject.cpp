@@ -109,6 +109,23 @@ private:
     return value ? value->get() : std::string();
   }
 
+  /// The strings of the array `parent[key]` with their locations; an error
+  /// for an item of another type.
+  std::vector<DeclaredRequirement> stringsOf(const toml::table &parent, llvm::StringRef key,
+                                             const std::string &dotted) {
+    std::vector<DeclaredRequirement> strings;
+    const toml::array *array = typed<toml::array>(parent, key, dotted, toml::node_type::array);
+    if (!array)
+      return strings;
+    for (const toml::node &item : *array) {
+      if (const auto *text = item.as_string())
+        strings.push_back({text->get(), locOf(item.source())});
+      else
+        error(item.source(), "'" + dotted + "' must hold strings, not " + typeName(item.type()));
+    }
+    return strings;
+  }
+
   /// The keys of the table `parent[key]`, in the order they are written.
   std::vector<PyprojectKey> keysOf(const toml::table &parent, llvm::StringRef key,
                                    llvm::StringRef dotted) {
@@ -129,17 +146,18 @@ private:
     pyproject.hasProject = true;
     pyproject.name = string(*project, "name", "project.name");
     pyproject.requiresPython = string(*project, "requires-python", "project.requires-python");
-    if (const toml::array *dependencies = typed<toml::array>(
-            *project, "dependencies", "project.dependencies", toml::node_type::array))
-      for (const toml::node &item : *dependencies) {
-        if (const auto *text = item.as_string())
-          pyproject.dependencies.push_back(text->get());
-        else
-          error(item.source(),
-                "'project.dependencies' must hold strings, not " + typeName(item.type()));
-      }
+    pyproject.dependencyEntries = stringsOf(*project, "dependencies", "project.dependencies");
+    for (const DeclaredRequirement &entry : pyproject.dependencyEntries)
+      pyproject.dependencies.push_back(entry.text);
+    for (const DeclaredRequirement &entry : stringsOf(*project, "dynamic", "project.dynamic"))
+      pyproject.dynamic.push_back({entry.text, entry.loc});
     pyproject.optionalDependencies =
         keysOf(*project, "optional-dependencies", "project.optional-dependencies");
+    if (const toml::table *extras = table(*project, "optional-dependencies",
+                                          "project.optional-dependencies"))
+      for (const PyprojectKey &key : pyproject.optionalDependencies)
+        pyproject.extraEntries.push_back(
+            {key, stringsOf(*extras, key.name, "project.optional-dependencies." + key.name)});
     pyproject.scripts = keysOf(*project, "scripts", "project.scripts");
   }
 

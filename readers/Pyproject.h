@@ -29,12 +29,30 @@ struct PyprojectKey {
   llvm::SMLoc loc;
 };
 
+/// A PEP 508 requirement string of the manifest, where it is written.
+struct DeclaredRequirement {
+  std::string text;
+  llvm::SMLoc loc;
+};
+
+/// An extra and the requirements it adds, as the manifest declares them.
+struct DeclaredExtra {
+  PyprojectKey key;
+  std::vector<DeclaredRequirement> requirements;
+};
+
 struct Pyproject {
   // [project]
   bool hasProject = false;
   std::string name;
   std::string requiresPython;                     // "" when not given
   std::vector<std::string> dependencies;          // as written
+  /// The same with their locations, and each extra's requirements in file
+  /// order: what a pip install of the declared dependencies reads.
+  std::vector<DeclaredRequirement> dependencyEntries;
+  std::vector<DeclaredExtra> extraEntries;
+  /// [project] dynamic: fields a build backend fills in (["dependencies"]).
+  std::vector<PyprojectKey> dynamic;
   std::vector<PyprojectKey> optionalDependencies; // the extras, in file order
   std::vector<PyprojectKey> scripts;              // [project.scripts], in file order
   bool buildSystem = false;                       // [build-system]: the project is a package

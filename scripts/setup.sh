@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building imageplan needs on Debian 12 and, with --test, what its
 # test suites need too (shellcheck, Node.js with npm, dockerfile-utils, the HCL
-# parser @cdktf/hcl2json, python3-yaml; for the end-to-end builds Docker 20.10,
-# debootstrap, buildah, docker-registry, and Debian's python3 with pip,
-# setuptools and wheel, whose wheels also go into the local index).
+# parser @cdktf/hcl2json, python3-yaml; Clang 14 with its sanitizer and
+# libFuzzer runtimes for the asan preset and the fuzzers; for the end-to-end
+# builds Docker 20.10, debootstrap, buildah, and Debian's python3 with pip,
+# setuptools and wheel, whose wheels also go into the local index; for
+# `imageplan lock` and the two-builder cache test, docker-registry, skopeo
+# and curl).
 # Only what is missing is installed, so running it again does nothing.
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
@@ -11,6 +14,8 @@ set -euo pipefail
 readonly DOCKERFILE_UTILS_VERSION=0.16.3
 # HashiCorp's HCL parser compiled to WebAssembly: checks the bake files.
 readonly HCL2JSON_VERSION=0.21.0
+# Hugging Face's JS hub client: tests/hub checks the stand-in hub with it.
+readonly HF_HUB_JS_VERSION=2.17.5
 
 with_tests=0
 case "${1:-}" in
@@ -41,13 +46,23 @@ is_installed() {
 packages=(cmake ninja-build g++ llvm-dev libyaml-cpp-dev libtomlplusplus-dev libboost-graph-dev libspdlog-dev libgtest-dev libbenchmark-dev)
 if ((with_tests)); then
   packages+=(shellcheck)
+  # The asan preset (CMakePresets.json) and tests/fuzz: Clang 14, and the
+  # compiler-rt runtimes of AddressSanitizer, UBSan and libFuzzer.
+  packages+=(clang-14 libclang-rt-14-dev)
   # tests/e2e: build images for real with a private dockerd (docker.io brings
   # containerd and runc) on a debootstrap base, and with buildah; build the
   # wheelhouse with /usr/bin/python3.
-  # docker-registry: the loopback registry of the two-builder cache test;
+  packages+=(docker.io debootstrap buildah python3 python3-pip python3-setuptools python3-wheel
+    python3-setuptools-whl python3-wheel-whl)
   # python3-yaml reads the generated CI workflows.
-  packages+=(docker.io debootstrap buildah docker-registry python3 python3-pip python3-setuptools
-    python3-wheel python3-setuptools-whl python3-wheel-whl python3-yaml)
+  packages+=(python3-yaml)
+  # imageplan lock and the two-builder cache test: a real registry on
+  # loopback (lock resolves digests from it with skopeo; curl, for the
+  # registry and hub APIs, too).
+  packages+=(docker-registry skopeo curl)
+  # tests/e2e/features.sh: a signed apt repository (dpkg-dev, gpg) and a git
+  # daemon on loopback.
+  packages+=(dpkg-dev gpg git)
   # Node.js may come from another Debian repository whose nodejs package bundles
   # npm (and conflicts with Debian's npm): ask apt only for what is not there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -89,11 +104,27 @@ if ((with_tests)); then
       exit 1
     fi
   fi
-  hcl2json=$(node -p 'require(process.argv[1] + "/@cdktf/hcl2json/package.json").version' \
-    "$(npm root -g)" 2>/dev/null || true)
-  if [[ $hcl2json != "$HCL2JSON_VERSION" ]]; then
+fi
+
+# The version of the global npm package $1, or nothing.
+npm_global_version() {
+  local package_json
+  package_json="$(npm root -g 2>/dev/null)/$1/package.json"
+  [[ -f $package_json ]] || return 0
+  node -p 'require(process.argv[1]).version' "$package_json" 2>/dev/null || true
+}
+
+if ((with_tests)); then
+  installed=$(npm_global_version @huggingface/hub)
+  if [[ $installed != "$HF_HUB_JS_VERSION" ]]; then
+    echo "setup.sh: installing @huggingface/hub@$HF_HUB_JS_VERSION (npm, global)"
+    as_root npm install -g --no-audit --no-fund --loglevel=error \
+      "@huggingface/hub@$HF_HUB_JS_VERSION" >/dev/null
+  fi
+  installed=$(npm_global_version @cdktf/hcl2json)
+  if [[ $installed != "$HCL2JSON_VERSION" ]]; then
     echo "setup.sh: installing @cdktf/hcl2json@$HCL2JSON_VERSION (npm, global)" \
-      "${hcl2json:+replacing $hcl2json}"
+      "${installed:+replacing $installed}"
     as_root npm install -g --no-audit --no-fund --loglevel=error \
       "@cdktf/hcl2json@$HCL2JSON_VERSION" >/dev/null
   fi

@@ -83,12 +83,22 @@ for spec in samples/*/imageplan.yaml; do
   fi
 done
 
-for spec in tests/negative/*/imageplan.yaml; do
-  dir=$(dirname "$spec")
+# Negative cases run in a copy (tests/harness/negative.sh does the same), where
+# input.sh makes what cannot be committed; args.txt holds a command line other
+# than `check imageplan.yaml`.
+# shellcheck source=../tests/harness/common.sh
+source tests/harness/common.sh
+for dir in tests/negative/*/; do
+  dir=${dir%/}
+  [[ -e $dir/imageplan.yaml || -e $dir/input.sh || -e $dir/args.txt ]] || continue
+  rm -rf "$scratch/case"
+  prepare_negative_case "$dir" "$scratch/case"
+  negative_args "$dir"
   rc=0
-  (cd "$dir" && "$imageplan" check imageplan.yaml) >/dev/null 2>"$scratch/stderr" || rc=$?
+  (cd "$scratch/case" && "$imageplan" "${negative_args[@]}" </dev/null) >/dev/null \
+    2>"$scratch/stderr" || rc=$?
   if ((rc != 1)); then
-    echo "update-golden.sh: imageplan check exited with $rc in $dir, not 1;" \
+    echo "update-golden.sh: imageplan ${negative_args[0]} exited with $rc in $dir, not 1;" \
       "expected.txt left as it was" >&2
     failures=$((failures + 1))
     continue

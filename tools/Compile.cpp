@@ -6,6 +6,7 @@
 #include "dsl/Parser.h"
 #include "planner/GraphDot.h"
 #include "planner/Planner.h"
+#include "tools/lock/Rates.h"
 #include "tools/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -64,6 +65,27 @@ std::optional<planner::History> historyFor(readers::DiagnosticEngine &diags, con
   return std::move(*history);
 }
 
+/// The lock to plan with: --lock (which must exist), else imageplan.lock
+/// beside the spec when there is one; an error after reporting a bad one.
+llvm::Expected<std::optional<dsl::Lock>> lockFor(readers::DiagnosticEngine &diags,
+                                                 const CompileOptions &options) {
+  if (options.noLock)
+    return std::nullopt;
+  std::string path = lockPathOf(options);
+  if (options.lockPath.empty() && !llvm::sys::fs::exists(path))
+    return std::nullopt;
+  llvm::Expected<unsigned> buffer = diags.addFile(path, readers::limits::kLockFile);
+  if (!buffer) {
+    diags.error(llvm::toString(buffer.takeError()));
+    return readers::diagnosticsReported(diags.errorCount());
+  }
+  spdlog::debug("reading lock '{}'", path);
+  llvm::Expected<dsl::Lock> lock = dsl::parseLock(diags, *buffer, path);
+  if (!lock)
+    return lock.takeError();
+  return std::optional<dsl::Lock>(std::move(*lock));
+}
+
 /// The dialect called `name`; std::nullopt after reporting an unknown name.
 std::optional<backends::Dialect> dialectNamed(readers::DiagnosticEngine &diags,
                                               llvm::StringRef name) {
@@ -78,6 +100,14 @@ std::optional<backends::Dialect> dialectNamed(readers::DiagnosticEngine &diags,
 }
 
 } // namespace
+
+std::string lockPathOf(const CompileOptions &options) {
+  if (!options.lockPath.empty())
+    return options.lockPath;
+  llvm::SmallString<256> path(llvm::sys::path::parent_path(options.specPath));
+  llvm::sys::path::append(path, dsl::kLockFileName);
+  return path.str().str();
+}
 
 std::string contextDirOf(const CompileOptions &options) {
   if (!options.contextDir.empty())
@@ -97,9 +127,9 @@ std::string specPathFor(llvm::StringRef path) {
 llvm::Expected<Compiled> compileSpec(readers::DiagnosticEngine &diags,
                                      const CompileOptions &options, std::string *graphDot) {
   spdlog::debug("reading spec '{}'", options.specPath);
-  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath);
+  llvm::Expected<unsigned> buffer = diags.addFile(options.specPath, readers::limits::kSpec);
   if (!buffer) {
-    diags.error("cannot read '" + options.specPath + "': " + reasonOf(buffer.takeError()));
+    diags.error(llvm::toString(buffer.takeError()));
     return readers::diagnosticsReported(diags.errorCount());
   }
   return compileSpecBuffer(diags, *buffer, options, graphDot);
@@ -138,11 +168,27 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
                                                backends::rulesFor(*dialect).secretMounts))
     return err;
 
+  llvm::Expected<std::optional<dsl::Lock>> lock = lockFor(diags, options);
+  if (!lock)
+    return lock.takeError();
+  compiled.lock = std::move(*lock);
+  if (compiled.lock)
+    compiled.filesRead.push_back(compiled.lock->path);
+
   planner::PlanOptions planOptions;
   planOptions.baseOverride = options.baseImage;
   planOptions.cacheRef = options.cacheRef;
+  planOptions.lock = compiled.lock ? &*compiled.lock : nullptr;
+  planOptions.reportPins = options.reportPins;
+  planOptions.lockMustMatch = options.lockMustMatch;
+  llvm::Expected<std::optional<dsl::ProjectRequirements>> declared =
+      dsl::readProjectRequirements(diags, *spec, contextDir, &compiled.filesRead);
+  if (!declared)
+    return declared.takeError();
+  planOptions.projectRequirements = std::move(*declared);
   std::optional<planner::History> history =
-      historyFor(diags, *spec, contextDir, options.history);
+      options.ignoreHistory ? std::nullopt
+                            : historyFor(diags, *spec, contextDir, options.history);
   if (history)
     planOptions.history = &*history;
   if (graphDot) {
@@ -154,11 +200,16 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   llvm::Expected<plan::Plan> plan = planner::buildPlan(diags, *spec, planOptions);
   if (!plan)
     return plan.takeError();
+  // gen --check: measured rates still hold (needs the repository's history).
+  if (options.lockMustMatch && compiled.lock && !history &&
+      !lock::checkRatesCurrent(diags, *spec, planOptions, contextDir, *compiled.lock))
+    return readers::diagnosticsReported(diags.errorCount());
   // A phase that printed an error must not let the run succeed.
   if (diags.hasErrors())
     return readers::diagnosticsReported(diags.errorCount());
   spdlog::debug("plan '{}': {} stage(s)", plan->name, plan->stages.size());
   compiled.plan = std::move(*plan);
+  compiled.spec = std::move(*spec);
   return compiled;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "backends/Backend.h"
+#include "dsl/Lock.h"
 #include "planner/Plan.h"
 #include "readers/Diagnostics.h"
 
@@ -23,6 +24,13 @@ struct CompileOptions {
   std::string dialect;    // --dialect; empty: the spec's, else buildkit
   std::optional<unsigned> history; // --history[=N]; nothing: the spec's `history:`
   std::string cacheRef; // --cache-ref; empty: the spec's `cache.ref`
+  std::string lockPath{}; // --lock; empty: imageplan.lock beside the spec, when there is one
+  bool noLock = false;  // --no-lock: plan as if there were none
+  bool reportPins = false;    // gen, check: warn about what the lock leaves unpinned
+  bool lockMustMatch = false; // gen --check: a stale lock (pins or rates) is an error
+  /// Plan with default change rates whatever the spec asks, running no git
+  /// (the fuzzers, which must not spawn a process per input).
+  bool ignoreHistory = false;
 };
 
 /// A spec compiled into a plan, what the backends are told, and the files
@@ -31,7 +39,13 @@ struct Compiled {
   plan::Plan plan;
   backends::Options output;
   std::vector<std::string> filesRead; // besides the spec, in first-read order
+  std::optional<dsl::Lock> lock;      // the lock the plan used
+  dsl::Spec spec;                     // checked; its locations live in the engine
 };
+
+/// The lock file `options` name: --lock, else imageplan.lock in the spec's
+/// folder.
+std::string lockPathOf(const CompileOptions &options);
 
 /// The build context: --context, else the spec's folder.
 std::string contextDirOf(const CompileOptions &options);

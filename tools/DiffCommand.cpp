@@ -9,6 +9,8 @@
 #include "analysis/Git.h"
 #include "analysis/PlanDiff.h"
 #include "backends/Backend.h"
+#include "readers/InputFile.h"
+#include "readers/TextEscape.h"
 #include "tools/Compile.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -92,6 +94,12 @@ int runDiff(const DiffOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
       return 1;
     }
     oldName = old->second;
+    if (old->first.size() > readers::limits::kSpec.maxBytes) {
+      diags.error("cannot read " + readers::quoteText(oldName) + ": it is larger than the " +
+                  readers::describeSize(readers::limits::kSpec.maxBytes) + " limit for " +
+                  readers::limits::kSpec.what);
+      return 1;
+    }
     oldBuffer = diags.addBuffer(old->first, oldName);
     spdlog::debug("diff: old spec is '{}'", oldName);
   }

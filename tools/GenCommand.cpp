@@ -5,6 +5,8 @@
 #include "backends/Backend.h"
 #include "backends/ShellQuote.h"
 #include "readers/Diagnostics.h"
+#include "readers/InputFile.h"
+#include "readers/TextEscape.h"
 #include "tools/Compile.h"
 #include "tools/Output.h"
 #include "tools/UnifiedDiff.h"
@@ -79,18 +81,65 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
   add("--base-image", compile.baseImage);
   add("--dialect", compile.dialect);
   add("--cache-ref", compile.cacheRef);
+  add("--lock", compile.lockPath);
+  if (compile.noLock)
+    words.push_back("--no-lock");
   if (compile.history)
     words.push_back("--history=" + std::to_string(*compile.history));
   std::vector<llvm::StringRef> refs(words.begin(), words.end());
   return backends::shellJoin(refs);
 }
 
+/// Whether `a` and `b` name one file: the same inode, or (for files not
+/// written yet) the same absolute path once `.` and `..` are resolved.
+bool sameFile(llvm::StringRef a, llvm::StringRef b) {
+  bool same = false;
+  if (!llvm::sys::fs::equivalent(a, b, same))
+    return same;
+  llvm::SmallString<256> absoluteA(a), absoluteB(b);
+  if (llvm::sys::fs::make_absolute(absoluteA) || llvm::sys::fs::make_absolute(absoluteB))
+    return a == b;
+  llvm::sys::path::remove_dots(absoluteA, /*remove_dot_dot=*/true);
+  llvm::sys::path::remove_dots(absoluteB, /*remove_dot_dot=*/true);
+  return absoluteA == absoluteB;
+}
+
+/// Why `writes` may not go ahead: an output that is the spec or another
+/// file this run read, or two outputs that are one file. "" when they may.
+std::string outputConflict(llvm::ArrayRef<FileWrite> writes, const GenOptions &options,
+                           const Compiled &compiled) {
+  std::vector<std::pair<std::string, std::string>> inputs = {
+      {options.compile.specPath, "the spec this run compiles"}};
+  for (const std::string &file : compiled.filesRead)
+    inputs.push_back({file, "a file this run reads"});
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const std::string &path = writes[i].path;
+    for (const auto &[input, what] : inputs)
+      if (sameFile(path, input))
+        return "refusing to write " + readers::quoteText(path) + ": it is " + what +
+               (input == path ? "" : " (" + readers::quoteText(input) + ")");
+    for (size_t j = 0; j < i; ++j)
+      if (sameFile(path, writes[j].path))
+        return "refusing to write " + readers::quoteText(path) + " twice in one run";
+  }
+  return "";
+}
+
 /// --check: compares instead of writing; a difference prints a diff to `out`.
 int checkUpToDate(const GenOptions &options, readers::DiagnosticEngine &diags,
                   const backends::Backend &backend, llvm::StringRef generated,
                   llvm::raw_ostream &out) {
-  auto existing = llvm::MemoryBuffer::getFile(options.checkFile, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> existing =
+      readers::readInputFile(options.checkFile, readers::limits::kExistingOutput);
+  if (!existing) {
+    // A missing file is stale (the diff adds all of it); anything else that
+    // cannot be read (a FIFO, a directory, a huge file) is reported as such.
+    if (llvm::sys::fs::exists(options.checkFile)) {
+      diags.error(llvm::toString(existing.takeError()));
+      return 1;
+    }
+    llvm::consumeError(existing.takeError());
+  }
   llvm::StringRef current = existing ? (*existing)->getBuffer() : llvm::StringRef();
   if (existing && current == generated) {
     spdlog::debug("'{}' is up to date", options.checkFile);
@@ -108,7 +157,7 @@ int checkUpToDate(const GenOptions &options, readers::DiagnosticEngine &diags,
 /// say: all or nothing, each file atomically.
 int writeOutputs(const GenOptions &options, readers::DiagnosticEngine &diags,
                  const std::vector<const backends::Backend *> &chosen,
-                 std::vector<std::string> texts, const std::vector<std::string> &filesRead) {
+                 std::vector<std::string> texts, const Compiled &compiled) {
   std::vector<FileWrite> writes;
   for (size_t i = 0; i < chosen.size(); ++i) {
     std::string path = options.outputFile;
@@ -121,11 +170,13 @@ int writeOutputs(const GenOptions &options, readers::DiagnosticEngine &diags,
   }
   if (!options.depfile.empty()) {
     std::vector<std::string> deps{options.compile.specPath};
-    for (const std::string &file : filesRead)
+    for (const std::string &file : compiled.filesRead)
       if (!llvm::is_contained(deps, file))
         deps.push_back(file);
     writes.push_back({options.depfile, renderDepfile(writes.front().path, deps)});
   }
+  if (std::string conflict = outputConflict(writes, options, compiled); !conflict.empty())
+    return usageError(diags, conflict);
   // --output-dir names where the files go: made when missing, and only now
   // that everything rendered.
   if (!options.outputDir.empty())
@@ -178,7 +229,10 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
   if (!options.depfile.empty() && toStdout)
     return usageError(diags, "--depfile needs an output file (-o FILE or --output-dir)");
 
-  std::optional<Compiled> compiled = compileAndReport(diags, options.compile);
+  CompileOptions compile = options.compile;
+  compile.reportPins = true;
+  compile.lockMustMatch = !options.checkFile.empty();
+  std::optional<Compiled> compiled = compileAndReport(diags, compile);
   if (!compiled)
     return 1;
 
@@ -198,12 +252,14 @@ int runGen(const GenOptions &options, llvm::raw_ostream &out, llvm::raw_ostream 
     return 0;
   }
 
-  return writeOutputs(options, diags, chosen, std::move(texts), compiled->filesRead);
+  return writeOutputs(options, diags, chosen, std::move(texts), *compiled);
 }
 
 int runCheck(const CompileOptions &options, llvm::raw_ostream &err) {
   readers::DiagnosticEngine diags(err);
-  return compileAndReport(diags, options) ? 0 : 1;
+  CompileOptions compile = options;
+  compile.reportPins = true;
+  return compileAndReport(diags, compile) ? 0 : 1;
 }
 
 } // namespace imageplan::driver

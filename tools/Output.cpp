@@ -1,6 +1,8 @@
 // Atomic, write-if-changed file output and depfile rendering for the driver.
 #include "tools/Output.h"
 
+#include "readers/InputFile.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -15,10 +17,15 @@ llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &reason) {
 }
 
 
+/// Whether `path` is a regular file holding exactly `contents`. Only that
+/// many bytes are read: a larger file, a FIFO or a device differs anyway.
 bool hasSameBytes(llvm::StringRef path, llvm::StringRef contents) {
-  auto existing = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                              /*RequiresNullTerminator=*/false);
-  return existing && (*existing)->getBuffer() == contents;
+  auto existing = readers::readInputFile(path, {contents.size(), "an existing output"});
+  if (!existing) {
+    llvm::consumeError(existing.takeError());
+    return false;
+  }
+  return (*existing)->getBuffer() == contents;
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include "analysis/Score.h"
 #include "analysis/ScoreReport.h"
 #include "backends/Backend.h"
+#include "readers/TextEscape.h"
 #include "tools/Compile.h"
 
 #include "llvm/Support/Path.h"
@@ -27,11 +28,22 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     diags.error("--history takes a positive number of commits");
     return 1;
   }
+  readers::InputLimit dockerfileLimit = readers::limits::kDockerfile;
+  readers::InputLimit ignoreLimit = readers::limits::kDockerignore;
+  if (!options.maxFileSize.empty()) {
+    std::optional<uint64_t> size = readers::parseSize(options.maxFileSize);
+    if (!size) {
+      diags.error("--max-file-size takes a size such as 64M (bytes, or K, M or G), from 1 byte "
+                  "to 4G, not " + readers::quoteText(options.maxFileSize));
+      return 1;
+    }
+    dockerfileLimit.maxBytes = ignoreLimit.maxBytes = *size;
+  }
   // Read the user's Dockerfile first: a missing file is a usage error, and
   // nothing should be compiled or replayed for it.
   unsigned userBuffer = 0;
   if (!options.dockerfile.empty()) {
-    llvm::Expected<unsigned> buffer = diags.addFile(options.dockerfile);
+    llvm::Expected<unsigned> buffer = diags.addFile(options.dockerfile, dockerfileLimit);
     if (!buffer) {
       diags.error(llvm::toString(buffer.takeError()));
       return 1;
@@ -73,7 +85,11 @@ int runScore(const ScoreOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     std::string ignorePath = analysis::ignoreFileFor(options.dockerfile, contextDir);
     unsigned ignoreBuffer = 0;
     if (!ignorePath.empty()) {
-      llvm::Expected<unsigned> buffer = diags.addFile(ignorePath);
+      // The context's own .dockerignore is the context's to decide, and it
+      // may not point outside it; one beside the Dockerfile is the user's.
+      bool besideDockerfile = ignorePath == options.dockerfile + ".dockerignore";
+      llvm::Expected<unsigned> buffer =
+          diags.addFile(ignorePath, ignoreLimit, "", besideDockerfile ? "" : contextDir);
       if (!buffer) {
         diags.error(llvm::toString(buffer.takeError()));
         return 1;

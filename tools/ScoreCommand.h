@@ -16,6 +16,9 @@ struct ScoreOptions {
   std::string dockerfile; // --dockerfile: an existing Dockerfile to score beside it
   unsigned history = 500; // commits to replay
   std::string format = "text"; // text or json
+  /// --max-file-size: the cap on the Dockerfile and .dockerignore read, as
+  /// written ("32M"); empty: readers::limits::kDockerfile.
+  std::string maxFileSize;
 };
 
 /// Prints the score to `out`, diagnostics to `err`; returns the exit code.

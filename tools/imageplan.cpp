@@ -5,6 +5,7 @@
 #include "tools/ExplainCommand.h"
 #include "tools/GenCommand.h"
 #include "tools/InitCommand.h"
+#include "tools/LockCommand.h"
 #include "tools/ScoreCommand.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -42,6 +43,10 @@ cl::SubCommand scoreCommand("score", "Replay git history: how often each layer w
                                      "rebuilt, generated Dockerfile vs an existing one");
 cl::SubCommand diffCommand("diff", "What a spec change does to the plan and to the build "
                                    "cache");
+cl::SubCommand lockCommand("lock", "Write imageplan.lock: the digest of every image and the "
+                                   "commit of every model revision the spec uses");
+cl::SubCommand tuneCommand("tune", "Write the change rates measured from git history into "
+                                   "imageplan.lock, for gen to order by");
 
 cl::opt<bool> verbose("verbose", cl::desc("Trace each phase on stderr"),
                       cl::sub(*cl::AllSubCommands), cl::cat(category));
@@ -121,6 +126,11 @@ cl::opt<std::string> scoreFormat("format", cl::value_desc("text|json"), cl::init
                                  cl::desc("Output format (default text)"), cl::sub(scoreCommand),
                                  cl::cat(category));
 
+cl::opt<std::string> scoreMaxFileSize("max-file-size", cl::value_desc("size"),
+                                      cl::desc("Largest Dockerfile or .dockerignore to read, "
+                                               "in bytes or with K, M or G (default 32M)"),
+                                      cl::sub(scoreCommand), cl::cat(category));
+
 // diff
 cl::list<std::string> diffSpecs(cl::Positional, cl::OneOrMore,
                                 cl::desc("<old spec> <new spec> | --git <rev> <spec>"),
@@ -133,12 +143,50 @@ cl::opt<std::string> diffFormat("format", cl::value_desc("text|markdown"), cl::i
                                          "comment)"),
                                 cl::sub(diffCommand), cl::cat(category));
 
+// lock and tune
+cl::opt<std::string> lockSpec(cl::Positional, cl::init("imageplan.yaml"), cl::desc("[spec]"),
+                              cl::sub(lockCommand), cl::sub(tuneCommand), cl::cat(category));
+cl::opt<std::string> lockOutput("o", cl::value_desc("file"),
+                                cl::desc("Write the lock to <file> (default: imageplan.lock "
+                                         "beside the spec)"),
+                                cl::sub(lockCommand), cl::sub(tuneCommand), cl::cat(category));
+cl::list<std::string> lockPins("pin", cl::value_desc("image=sha256:...|id@revision=commit"),
+                               cl::desc("Pin an image or a model revision yourself (repeatable); "
+                                        "kept when the lock is rewritten"),
+                               cl::sub(lockCommand), cl::cat(category));
+cl::opt<std::string> lockResolver("resolver", cl::value_desc("name"), cl::init("auto"),
+                                  cl::desc("How image digests are found: auto (default), skopeo, "
+                                           "imagetools, registry (HTTP API with curl) or none"),
+                                  cl::sub(lockCommand), cl::cat(category));
+cl::opt<std::string> lockHubEndpoint("hub-endpoint", cl::value_desc("url"),
+                                     cl::desc("The model hub (default $HF_ENDPOINT, else "
+                                              "https://huggingface.co)"),
+                                     cl::sub(lockCommand), cl::cat(category));
+cl::opt<std::string> lockHubToken("hub-token-file", cl::value_desc("file"),
+                                  cl::desc("A file holding the hub token (default $HF_TOKEN)"),
+                                  cl::sub(lockCommand), cl::cat(category));
+cl::opt<std::string> lockTolerance("tolerance", cl::value_desc("rate"),
+                                   cl::desc("How far a re-measured rate may drift before gen "
+                                            "--check calls it stale (default 0.05)"),
+                                   cl::sub(lockCommand), cl::sub(tuneCommand), cl::cat(category));
+
+// gen, check, explain, graph
+cl::opt<std::string> lockFile("lock", cl::value_desc("file"),
+                              cl::desc("The lock to plan with (default: imageplan.lock beside "
+                                       "the spec, when there is one)"),
+                              cl::sub(genCommand), cl::sub(checkCommand), cl::sub(explainCommand),
+                              cl::sub(graphCommand), cl::cat(category));
+cl::opt<bool> noLock("no-lock", cl::desc("Plan as if there were no lock"), cl::sub(genCommand),
+                     cl::sub(checkCommand), cl::sub(explainCommand), cl::sub(graphCommand),
+                     cl::cat(category));
+
 // Shared by the subcommands that compile a spec.
 cl::opt<std::string> history("history", cl::ValueOptional, cl::value_desc("commits"),
                              cl::desc("Measure change rates from the last N commits of the "
                                       "repository (default 500)"),
                              cl::sub(genCommand), cl::sub(checkCommand), cl::sub(explainCommand),
-                             cl::sub(graphCommand), cl::cat(category));
+                             cl::sub(graphCommand), cl::sub(lockCommand), cl::sub(tuneCommand),
+                             cl::cat(category));
 cl::opt<std::string> dialect("dialect", cl::value_desc("name"),
                              cl::desc("What the output may use: buildkit (default), docker20, "
                                       "buildah or legacy"),
@@ -148,7 +196,7 @@ cl::opt<std::string> contextDir("context", cl::value_desc("dir"),
                                 cl::desc("Build context directory (default: the spec's folder)"),
                                 cl::sub(genCommand), cl::sub(checkCommand),
                                 cl::sub(explainCommand), cl::sub(graphCommand),
-                                cl::cat(category));
+                                cl::sub(lockCommand), cl::sub(tuneCommand), cl::cat(category));
 
 /// spdlog goes to stderr only, and says nothing unless --verbose.
 void setUpTracing() {
@@ -190,7 +238,36 @@ CompileOptions compileOptions(llvm::StringRef spec, llvm::StringRef baseImage) {
   options.contextDir = contextDir;
   options.baseImage = baseImage.str();
   options.dialect = dialect;
+  options.lockPath = lockFile;
+  options.noLock = noLock;
   return options;
+}
+
+/// lock and tune: tune always measures (500 commits unless --history or the
+/// spec's `history:` says otherwise); lock only with --history.
+int runLockCommand() {
+  LockOptions options;
+  options.compile = compileOptions(lockSpec, "");
+  options.outputFile = lockOutput;
+  options.pins.assign(lockPins.begin(), lockPins.end());
+  options.resolver = lockResolver;
+  options.hubEndpoint = lockHubEndpoint;
+  options.hubTokenFile = lockHubToken;
+  options.ratesOnly = static_cast<bool>(tuneCommand);
+  if (!historyCommits(options.history))
+    return 1;
+  if (tuneCommand && !options.history)
+    options.history = 0; // the spec's `history:`, else 500 (LockCommand.cpp)
+  if (!lockTolerance.empty()) {
+    double value = 0;
+    if (llvm::StringRef(lockTolerance).getAsDouble(value) || value < 0 || value > 1) {
+      llvm::errs() << "error: --tolerance takes a rate between 0 and 1, not '" << lockTolerance
+                   << "'\n";
+      return 1;
+    }
+    options.tolerance = value;
+  }
+  return runLock(options, llvm::errs());
 }
 
 int runGenCommand() {
@@ -224,6 +301,8 @@ int runDiffCommand() {
 }
 
 int runSubcommand() {
+  if (lockCommand || tuneCommand)
+    return runLockCommand();
   if (genCommand)
     return runGenCommand();
   if (checkCommand) {
@@ -240,7 +319,7 @@ int runSubcommand() {
     if (scoreSpec.empty())
       return missingSpec("score");
     return runScore({specPathFor(scoreSpec), scoreContext, scoreDockerfile, scoreHistory,
-                     scoreFormat},
+                     scoreFormat, scoreMaxFileSize},
                     llvm::outs(), llvm::errs());
   }
   if (diffCommand)
@@ -287,7 +366,7 @@ int run(int argc, char **argv) {
       [](llvm::raw_ostream &os) { os << "imageplan " << IMAGEPLAN_VERSION << "\n"; });
   for (cl::SubCommand *sub :
        {&*cl::TopLevelSubCommand, &genCommand, &checkCommand, &explainCommand, &graphCommand,
-        &initCommand, &scoreCommand, &diffCommand})
+        &initCommand, &scoreCommand, &diffCommand, &lockCommand, &tuneCommand})
     cl::HideUnrelatedOptions(category, *sub);
   std::vector<std::string> joined;
   std::vector<const char *> args = joinHistoryValues(argc, argv, joined);

@@ -325,7 +325,7 @@ case_depfile() {
   mkdir "out dir"
   run gen "spec dir/imageplan.yaml" -o "out dir/Dockerfile" --depfile "out dir/Dockerfile.d"
   expect_rc 0
-  printf '%s\n' 'out\ dir/Dockerfile: spec\ dir/imageplan.yaml spec\ dir/requirements.txt' >expected.d
+  printf '%s\n' 'out\ dir/Dockerfile: spec\ dir/imageplan.yaml spec\ dir/requirements.txt spec\ dir/imageplan.lock' >expected.d
   if ! cmp -s expected.d "out dir/Dockerfile.d"; then
     show_diff expected.d "out dir/Dockerfile.d" expected actual >&2
     fail "depfile content differs"
@@ -334,7 +334,7 @@ case_depfile() {
   run gen "spec dir/imageplan.yaml" --emit dockerfile --emit dockerignore --output-dir "out dir" \
     --depfile deps.d --context "spec dir"
   expect_rc 0
-  printf '%s\n' 'out\ dir/Dockerfile: spec\ dir/imageplan.yaml spec\ dir/requirements.txt' >expected.d
+  printf '%s\n' 'out\ dir/Dockerfile: spec\ dir/imageplan.yaml spec\ dir/requirements.txt spec\ dir/imageplan.lock' >expected.d
   if ! cmp -s expected.d deps.d; then
     show_diff expected.d deps.d expected actual >&2
     fail "depfile content differs with --output-dir"

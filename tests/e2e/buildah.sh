@@ -25,7 +25,7 @@ imageplan=$2
 case_dir=$(cd "$3" && pwd -P)
 name=$(basename "$case_dir")
 registry=""
-[[ $# == 3 ]] || registry=$(e2e_registry)
+[[ $# == 3 ]] || registry=127.0.0.1:$(e2e_registry_port)
 readonly E2E_BUILDAH=/usr/bin/buildah
 [[ -x $E2E_BUILDAH ]] || fail "$E2E_BUILDAH is missing; run 'scripts/setup.sh --test'"
 tarball=$(e2e_base_tarball)

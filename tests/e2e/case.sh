@@ -82,21 +82,25 @@ assert_requirements_ran() {
 
 # --- Checks of one case's running image -------------------------------------
 check_case_webapp() {
-  local image=$1 body files hub=$e2e_dir/hub/e2e-org/tiny-model
+  local image=$1 body files hub
+  hub=$(e2e_hub_root)/e2e-org/tiny-model
+  # What the spec's allow_patterns keep of the repository (README.md and
+  # .gitattributes are left out).
+  local kept=(config.json tokenizer/vocab.txt weights.bin)
   body=$("$E2E_PYTHON" -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
     "http://127.0.0.1:$E2E_APP_PORT/health") || fail "GET /health on 127.0.0.1:$E2E_APP_PORT failed"
   echo "GET /health: $body"
-  files=$(cd "$hub" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | "$E2E_PYTHON" -c 'import json, sys
+  files=$(printf '%s\n' "${kept[@]}" | "$E2E_PYTHON" -c 'import json, sys
 print(json.dumps(sys.stdin.read().split()))')
   [[ $body == *"\"model_files\": $files"* && $body == *'"status": "ok"'* ]] ||
-    fail "/health does not list the model files $files"
-  # The files are the hub's, byte for byte, at the spec's path.
-  diff <(cd "$hub" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
+    fail "/health does not list exactly the model files $files"
+  # The files are the hub's, byte for byte, at the spec's path, and only those.
+  diff <(cd "$hub" && sha256sum "${kept[@]}" | sed 's|  |  ./|') \
     <(timeout 60 env DOCKER_HOST="unix://$E2E_SOCK" "$E2E_DOCKER" run --rm --network=none "$image" \
       sh -c 'cd /models/tiny-model && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum') ||
-    fail "the model files in the image differ from the hub's (diff above: - hub, + image)"
-  echo "ok: /models/tiny-model holds the hub's files"
+    fail "the model files in the image differ from the hub's kept files (diff above: - hub, + image)"
+  echo "ok: /models/tiny-model holds the hub's files that allow_patterns keep, and no other"
   grep -q 'GET /e2e-org/tiny-model/resolve/.* 200' "$E2E_STATE/servers/hub.log" ||
     fail "the hub log shows no authorized download"
   echo "ok: the private repository was downloaded with the token"

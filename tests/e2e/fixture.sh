@@ -11,9 +11,8 @@
 #   servers-start   the local package index (wheelhouse built now) and the
 #                   fake model hub, each on a free port, with a new token
 #   servers-stop    stops both (by pid)
-#   registry-start  Debian's docker-registry on a free loopback port, storing
-#                   in STATE_DIR/volatile
-#   registry-stop   stops it (by pid) and drops what it stored
+#   registry-start  Debian's docker-registry on a free loopback port
+#   registry-stop   stops it (by pid)
 # usage: fixture.sh STATE_DIR SUBCOMMAND
 set -euo pipefail
 # shellcheck source=lib.sh

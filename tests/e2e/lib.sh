@@ -1,8 +1,9 @@
 # Helpers shared by the end-to-end tests (tests/e2e/*.sh) and the comparison
 # benchmark (bench/compare-handwritten.sh): a private dockerd, the local Debian
 # base image, the local package index and model hub, builds, and reading
-# BuildKit's --progress=plain output (the base image in base-image.sh, the
-# registry in registry.sh). Sourced, never run.
+# BuildKit's --progress=plain output. The base image is made in base-image.sh,
+# the servers (package index, model hub, registry) are in lib-servers.sh, both
+# sourced from here. Sourced, never run.
 # shellcheck shell=bash
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -10,8 +11,6 @@ e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 source "$e2e_dir/../harness/common.sh"
 # shellcheck source=base-image.sh
 source "$e2e_dir/base-image.sh"
-# shellcheck source=registry.sh
-source "$e2e_dir/registry.sh"
 
 # Debian's docker.io (20.10, BuildKit built in): the docker first on PATH may
 # be another CLI that refuses BuildKit builds without buildx.
@@ -179,96 +178,6 @@ e2e_dockerd_stop() {
   [[ -z $name ]] || rm -rf "$(e2e_daemon_data "$name")"
 }
 
-# Builds the local wheelhouse in $E2E_STATE/servers/wheelhouse, laid out as a
-# "simple" index: every tests/e2e/packages/<name>/ with Debian's python3, as a
-# source distribution when it has C sources (installing it compiles them),
-# else as a wheel; plus Debian's setuptools and wheel wheels, which pip needs
-# to build those sources.
-e2e_wheelhouse() {
-  local house=$E2E_STATE/servers/wheelhouse work=$E2E_STATE/servers/packages package name whl
-  rm -rf "$house" "$work"
-  mkdir -p "$house/simple" "$work"
-  for package in "$e2e_dir"/packages/*/; do
-    name=$(basename "$package")
-    cp -R "$package" "$work/$name" # builds write into the source folder
-    mkdir -p "$house/simple/$name"
-    if [[ -n $(find "$work/$name" -name '*.c' -print -quit) ]]; then
-      (cd "$work/$name" && "$E2E_PYTHON" setup.py -q sdist -d "$house/simple/$name") \
-        >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; fail "sdist of $name failed"; }
-    else
-      "$E2E_PYTHON" -m pip wheel -q --no-build-isolation --no-deps --no-index \
-        -w "$house/simple/$name" "$work/$name" >"$work/$name.log" 2>&1 ||
-        { cat "$work/$name.log" >&2; fail "wheel of $name failed"; }
-    fi
-  done
-  for name in setuptools wheel; do
-    whl=$(find /usr/share/python-wheels -name "$name-*.whl" -print -quit)
-    [[ -n $whl ]] || fail "no $name wheel in /usr/share/python-wheels; run 'scripts/setup.sh --test'"
-    mkdir -p "$house/simple/$name"
-    cp "$whl" "$house/simple/$name/"
-  done
-  rm -rf "$work"
-}
-
-# e2e_serve KIND ARGS...: starts tests/e2e/servers.py KIND in the background
-# and waits for the port it listens on.
-e2e_serve() {
-  local kind=$1 dir=$E2E_STATE/servers i
-  shift
-  rm -f "$dir/$kind.port"
-  setsid "$E2E_PYTHON" "$e2e_dir/servers.py" "$kind" --port-file "$dir/$kind.port" "$@" \
-    </dev/null >"$dir/$kind.log" 2>&1 &
-  echo "$!" >"$dir/$kind.pid"
-  for ((i = 0; i < 100; i++)); do
-    if [[ -s $dir/$kind.port ]]; then
-      echo "e2e: $kind server on 127.0.0.1:$(<"$dir/$kind.port")"
-      return 0
-    fi
-    e2e_live_pid "$dir/$kind.pid" >/dev/null || break
-    sleep 0.1
-  done
-  cat "$dir/$kind.log" >&2
-  fail "the $kind server did not start (log above)"
-}
-
-# Starts the package index (on a fresh wheelhouse) and the model hub, with a
-# new random token for the hub's private repository.
-e2e_servers_start() {
-  e2e_servers_stop
-  local dir=$E2E_STATE/servers
-  e2e_wheelhouse
-  (umask 077 && printf 'hf_e2e_%s\n' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$dir/hf_token")
-  e2e_serve index --root "$dir/wheelhouse"
-  e2e_serve hub --root "$e2e_dir/hub" --private e2e-org/tiny-model --token-file "$dir/hf_token"
-}
-
-e2e_servers_stop() {
-  local kind
-  for kind in index hub; do
-    e2e_stop_pid "$E2E_STATE/servers/$kind.pid" "$kind server"
-    rm -f "$E2E_STATE/servers/$kind.port"
-  done
-}
-
-# The port a running server listens on, or a failure saying the fixture is missing.
-e2e_port() {
-  local file=$E2E_STATE/servers/$1.port
-  if ! e2e_live_pid "$E2E_STATE/servers/$1.pid" >/dev/null || [[ ! -s $file ]]; then
-    fail "the $1 server is not running; run the e2e fixtures (ctest -L e2e) first"
-  fi
-  cat "$file"
-}
-
-e2e_token_file() { printf '%s\n' "$E2E_STATE/servers/hf_token"; }
-
-# A TCP port free on 127.0.0.1 right now.
-e2e_free_port() {
-  "$E2E_PYTHON" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
 # e2e_steps DOCKERFILE PROGRESS_LOG: one line per build step (every RUN, COPY,
 # ADD and WORKDIR, the instructions BuildKit numbers after FROM), tab-separated:
 #   stage  number  status  kinds  what
@@ -279,8 +188,9 @@ print(s.getsockname()[1])'
 # context files), joined by commas, or -; `what` is the generated Dockerfile's
 # "# <what> (changes ...)" comment above the step or the group of steps it
 # belongs to (- if none).
-# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1; an unnamed
-# single stage shows as "[<n>/<total>]" and is "-" here.
+# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1 (0 when the
+# stage starts FROM another stage of the file); an unnamed single stage shows
+# as "[<n>/<total>]" and is "-" here.
 e2e_steps() {
   awk '
     function flush(text,   word, name) {
@@ -290,7 +200,9 @@ e2e_steps() {
         if (match(text, /[[:space:]][Aa][Ss][[:space:]]+[^[:space:]]+/)) {
           name = substr(text, RSTART, RLENGTH); sub(/^[[:space:]]+[Aa][Ss][[:space:]]+/, "", name)
         }
-        stage = name; count[stage] = 1; what = "-"
+        base = text; sub(/^[^[:space:]]+[[:space:]]+/, "", base); sub(/[[:space:]].*/, "", base)
+        stage = name; count[stage] = (base in named || base ~ /\$/) ? 0 : 1; what = "-"
+        named[name] = 1
         return
       }
       if (word == "RUN" || word == "COPY" || word == "ADD" || word == "WORKDIR") {
@@ -326,7 +238,8 @@ e2e_steps() {
       id = $1; head = substr($0, RSTART, RLENGTH)
       sub(/^#[0-9]+ \[/, "", head); sub(/\/[0-9]+\] $/, "", head)
       name = "-"
-      if (head ~ / /) { name = head; sub(/ [0-9]+$/, "", name); sub(/^.* /, "", head) }
+      # BuildKit pads the number ("[runtime  2/10]") when the total has more digits.
+      if (head ~ / /) { name = head; sub(/ +[0-9]+$/, "", name); sub(/^.* /, "", head) }
       vertex[name SUBSEP head] = id
       next
     }
@@ -474,3 +387,6 @@ e2e_files_holding() {
   done
   grep -rlaF -- "$text" "$archive" "$dir" || true
 }
+
+# shellcheck source=lib-servers.sh
+source "$e2e_dir/lib-servers.sh"

@@ -25,7 +25,7 @@ name=$(basename "$case_dir")
 e2e_require_tools
 e2e_docker version >/dev/null 2>&1 ||
   fail "the private dockerd is not running; run this test through ctest (fixture e2e_dockerd)"
-registry=$(e2e_registry)
+registry=127.0.0.1:$(e2e_registry_port)
 
 work=$E2E_STATE/work/registry-cache-$name
 logs=$work/logs

@@ -52,3 +52,33 @@ generate_dockerfile() {
   (cd "$case_dir" && "$imageplan" gen imageplan.yaml --emit dockerfile -o "$out") ||
     fail "imageplan gen failed for $case_dir"
 }
+
+# Copies the negative case $1 to the new folder $2 and, when the case has an
+# input.sh, runs it there: it makes inputs that cannot be committed (a FIFO, a
+# link to /dev/zero, a file of hundreds of MiB, a spec of 200,000 keys).
+prepare_negative_case() {
+  local case_dir=$1 dest=$2
+  cp -R "$case_dir" "$dest" || fail "cannot copy $case_dir"
+  if [[ -f $dest/input.sh ]]; then
+    (cd "$dest" && bash ./input.sh) || fail "$case_dir/input.sh failed"
+  fi
+}
+
+# Puts into the array `negative_args` the imageplan command line of the
+# negative case in folder $1: one argument per line of its args.txt, or
+# `check imageplan.yaml`.
+negative_args() {
+  local case_dir=$1 arg
+  negative_args=(check imageplan.yaml)
+  if [[ -f $case_dir/args.txt ]]; then
+    negative_args=()
+    while IFS= read -r arg || [[ -n $arg ]]; do negative_args+=("$arg"); done <"$case_dir/args.txt"
+  fi
+}
+
+# Prints every entry under folder $1 with its type, and the SHA-1 of each
+# regular file: two listings differ when anything was written there.
+snapshot_tree() {
+  (cd "$1" && find . -mindepth 1 -printf '%y %p\n' | LC_ALL=C sort &&
+    find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha1sum)
+}

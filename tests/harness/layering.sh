@@ -7,11 +7,13 @@
 #   backends/ planner/Plan.h only
 #   analysis/ planner/, readers/ (plans, history, costs, Dockerfiles), never backends/
 #   tools/init/ readers/, dsl/, planner/: never output or analysis
-#   tools/ (the driver, not tools/init) and bench/: only each library's public
-#             interface (below), never a library's internals
-# Public interfaces: every readers/ and analysis/ header; dsl/Parser.h, dsl/Spec.h;
-# planner/Plan.h, Planner.h, GraphDot.h, History.h; backends/Backend.h, ShellQuote.h,
-# DialectRules.h; tools/init/ProjectScan.h, StarterSpec.h.
+#   tools/lock/ readers/, dsl/, planner/, analysis/ (git history): never output
+#   tools/ (the driver, not tools/init or tools/lock) and bench/: only each
+#             library's public interface (below), never a library's internals
+# Public interfaces: every readers/ and analysis/ header; dsl/Parser.h, dsl/Spec.h,
+# dsl/Lock.h; planner/Plan.h, Planner.h, GraphDot.h, History.h, Pins.h;
+# backends/Backend.h, ShellQuote.h, DialectRules.h; tools/init/ProjectScan.h,
+# StarterSpec.h; tools/lock/LockFile.h, Rates.h, Resolve.h.
 # usage: layering.sh REPO_ROOT
 set -euo pipefail
 # shellcheck source=common.sh
@@ -56,8 +58,11 @@ only analysis '^(analysis|planner|readers)/' \
   "analysis/ reads plans, history and Dockerfiles, never backends, the spec or the driver"
 only tools/init '^(tools/init|readers|dsl|planner)/' \
   "init builds a spec from a folder; it writes no output through backends and runs no analysis"
-public='readers/|analysis/|dsl/(Parser|Spec)\.h$|planner/(Plan|Planner|GraphDot|History)\.h$'
+only tools/lock '^(tools/lock|readers|dsl|planner|analysis)/' \
+  "lock resolves pins and measures rates; it writes no output through backends"
+public='readers/|analysis/|dsl/(Parser|Spec|Lock)\.h$|planner/(Plan|Planner|GraphDot|History|Pins)\.h$'
 public+='|backends/(Backend|ShellQuote|DialectRules)\.h$|tools/init/(ProjectScan|StarterSpec)\.h$'
+public+='|tools/lock/(LockFile|Rates|Resolve)\.h$'
 only tools "^(tools/[^/]*$|$public)" "the driver wires libraries through their public interfaces" 1
 only bench "^($public)" "bench/ measures the libraries through their public interfaces, not the driver"
 

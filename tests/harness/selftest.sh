@@ -85,18 +85,28 @@ sed 's/^  tags = /  secret = ["id=hf_token,env=HF_TOKEN"]\n  tags = /' "$fixture
 expect fail "ci check of a workflow missing a secret of the bake file" \
   "$here/check-ci.sh" "$fixtures/ci-good.yml" "$scratch/bake-secret.hcl"
 
-# Negative cases: the exit code, stdout and stderr are all checked.
+# Negative cases: the exit code, stdout and stderr of check and of gen, the
+# output gen must not write, and the case folder, which must not change.
 case_dir=$scratch/negative-case
 mkdir "$case_dir"
 echo "imageplan: 1" >"$case_dir/imageplan.yaml"
 printf 'imageplan.yaml:1:1: error: the expected error\n1 error generated.\n' >"$case_dir/expected.txt"
-expect pass "negative case as expected" env FAKE_IMAGEPLAN_MODE=good "$here/negative.sh" "$fake" "$case_dir"
-expect fail "negative case exiting 0" env FAKE_IMAGEPLAN_MODE=exit0 "$here/negative.sh" "$fake" "$case_dir"
-expect fail "negative case printing on stdout" env FAKE_IMAGEPLAN_MODE=stdout "$here/negative.sh" "$fake" "$case_dir"
+# shellcheck disable=SC2317 # run through expect
+negative() { env FAKE_IMAGEPLAN_REJECTS=1 FAKE_IMAGEPLAN_MODE="$1" "$here/negative.sh" "$fake" "$case_dir"; }
+expect pass "negative case as expected" negative good
+expect fail "negative case exiting 0" negative exit0
+expect fail "negative case printing on stdout" negative stdout
+expect fail "negative case whose gen writes -o" negative writes
+expect fail "negative case changing its folder" negative touches
+expect fail "negative case whose gen succeeds" \
+  env FAKE_IMAGEPLAN_MODE=good "$here/negative.sh" "$fake" "$case_dir"
+printf '#!/usr/bin/env bash\nrm imageplan.yaml\nmkfifo imageplan.yaml\n' >"$case_dir/input.sh"
+expect pass "negative case made by input.sh" negative good
+rm "$case_dir/input.sh"
 echo "a different message" >"$case_dir/expected.txt"
-expect fail "negative case with other diagnostics" env FAKE_IMAGEPLAN_MODE=good "$here/negative.sh" "$fake" "$case_dir"
+expect fail "negative case with other diagnostics" negative good
 rm "$case_dir/expected.txt"
-expect fail "negative case without expected.txt" env FAKE_IMAGEPLAN_MODE=good "$here/negative.sh" "$fake" "$case_dir"
+expect fail "negative case without expected.txt" negative good
 
 # Determinism: output depending on the cwd, the clock or the environment fails.
 mkdir "$scratch/repo"
@@ -112,7 +122,7 @@ done
 layered_tree() {
   local root=$1 folder
   rm -rf "$root"
-  for folder in readers dsl planner backends analysis tools tools/init bench; do
+  for folder in readers dsl planner backends analysis tools tools/init tools/lock bench; do
     mkdir -p "$root/$folder"
     printf '// empty\n' >"$root/$folder/Empty.cpp"
   done
@@ -129,8 +139,9 @@ for bad in "readers/Bad.cpp:dsl/Spec.h" "dsl/Bad.cpp:planner/Graph.h" \
   "planner/Bad.cpp:backends/Backend.h" "planner/Plan.h:dsl/Spec.h" \
   "backends/Bad.h:planner/Graph.h" "backends/Bad.cpp:dsl/Spec.h" \
   "analysis/Bad.cpp:backends/Backend.h" "tools/init/Bad.cpp:analysis/Score.h" \
-  "bench/Bad.cpp:tools/Compile.h" "tools/Bad.cpp:backends/RunBuilder.h" \
-  "tools/Bad.cpp:planner/StageNodes.h" "bench/Bad.cpp:dsl/SpecParser.h"; do
+  "tools/lock/Bad.cpp:backends/Backend.h" "bench/Bad.cpp:tools/Compile.h" \
+  "tools/Bad.cpp:backends/RunBuilder.h" "tools/Bad.cpp:planner/StageNodes.h" \
+  "bench/Bad.cpp:dsl/SpecParser.h"; do
   layered_tree "$scratch/layers"
   printf '#include "%s"\n' "${bad#*:}" >"$scratch/layers/${bad%%:*}"
   expect fail "layering with ${bad%%:*} including ${bad#*:}" "$here/layering.sh" "$scratch/layers"

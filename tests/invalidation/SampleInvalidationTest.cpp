@@ -37,14 +37,15 @@ const std::set<std::string> &dependencyKinds() {
       "system-packages", "interpreter",    "python-packages", "requirements",
       "build-requires",  "wheel-build",    "wheel-install",   "model-download",
       "model-copy",      "image-artifact", "python-manager",  "python-deps",
-      "venv-copy",
+      "venv-copy",       "conda-env",      "apt-repository",  "asset-fetch",
+      "asset-copy",
   };
   return kinds;
 }
 
 // Kinds whose inputs are the Python dependency manifests.
 const std::set<std::string> &manifestKinds() {
-  static const std::set<std::string> kinds = {"requirements", "python-deps"};
+  static const std::set<std::string> kinds = {"requirements", "python-deps", "conda-env"};
   return kinds;
 }
 
@@ -88,7 +89,7 @@ class SampleTest : public ::testing::TestWithParam<std::string> {
 protected:
   void SetUp() override {
     dir = GetParam();
-    llvm::Expected<unsigned> id = diags.addFile(dir + "/imageplan.yaml");
+    llvm::Expected<unsigned> id = diags.addFile(dir + "/imageplan.yaml", readers::limits::kSpec);
     ASSERT_TRUE(bool(id)) << llvm::toString(id.takeError());
     llvm::Expected<dsl::Spec> spec = dsl::parseSpec(diags, *id, "imageplan.yaml");
     ASSERT_TRUE(bool(spec)) << llvm::toString(spec.takeError()) << out;

@@ -211,11 +211,12 @@ private:
   }
 
   void env(const readers::DockerfileInstruction &inst) {
-    for (const auto &[name, value] : inst.assignments) {
+    for (const auto &assignment : inst.assignments) {
+      const std::string &name = assignment.first;
       if (llvm::is_contained(kManagedEnv, llvm::StringRef(name)))
         continue;
       llvm::erase_if(facts.env, [&](const auto &pair) { return pair.first == name; });
-      facts.env.push_back({name, value});
+      facts.env.push_back({name, assignment.second});
     }
   }
 

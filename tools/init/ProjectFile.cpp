@@ -3,7 +3,6 @@
 #include "tools/init/ProjectFile.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 namespace imageplan::init {
@@ -11,12 +10,13 @@ namespace imageplan::init {
 bool ProjectFile::read(llvm::StringRef dir, llvm::StringRef fileName) {
   llvm::SmallString<256> path(dir);
   llvm::sys::path::append(path, fileName);
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
+  llvm::Expected<unsigned> buffer = engine.addFile(path, readers::limits::kProjectFile, fileName);
+  if (!buffer) {
+    llvm::consumeError(buffer.takeError());
     return false;
+  }
   name = fileName.str();
-  bufferId = engine.addBuffer((*buffer)->getBuffer(), fileName);
+  bufferId = *buffer;
   return true;
 }
 

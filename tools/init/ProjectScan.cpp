@@ -9,13 +9,13 @@
 #include "tools/init/ProjectFile.h"
 #include "tools/init/ScanSteps.h"
 
+#include "readers/InputFile.h"
 #include "readers/Pyproject.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <optional>
@@ -102,9 +102,11 @@ llvm::Error listFolder(llvm::StringRef dir, std::vector<std::string> &files,
 } // namespace
 
 std::optional<std::string> readText(const llvm::Twine &file) {
-  auto buffer = llvm::MemoryBuffer::getFile(file);
-  if (!buffer)
+  auto buffer = readers::readInputFile(file.str(), readers::limits::kProjectFile);
+  if (!buffer) {
+    llvm::consumeError(buffer.takeError());
     return std::nullopt;
+  }
   return (*buffer)->getBuffer().str();
 }
 

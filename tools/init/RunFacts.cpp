@@ -193,7 +193,8 @@ bool RunReader::pip(llvm::ArrayRef<std::string> args) {
   bool ok = true;
   for (size_t i = 0; i < args.size(); ++i) {
     llvm::StringRef arg = args[i];
-    auto [name, inlineValue] = arg.split('=');
+    auto [name, afterEquals] = arg.split('=');
+    llvm::StringRef inlineValue = afterEquals; // a lambda may not capture a binding (Clang 14)
     bool hasInline = arg.contains('=') && name.startswith("--");
     auto value = [&]() -> std::string {
       if (hasInline)

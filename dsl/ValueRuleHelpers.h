@@ -1,0 +1,25 @@
+// Character tests the value rules share (ValueRules.cpp, SourceRules.cpp).
+// Internal to dsl/.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace imageplan::dsl::detail {
+
+bool isLowerAlnum(char c);
+/// True when every character is alphanumeric (lowercase only if `lowerOnly`)
+/// or one of `punctuation`.
+bool consistsOf(llvm::StringRef s, llvm::StringRef punctuation, bool lowerOnly = false);
+bool isDigits(llvm::StringRef s);
+bool hasWhitespace(llvm::StringRef s);
+bool hasQuote(llvm::StringRef s);
+bool isHttpUrl(llvm::StringRef s);
+/// `[host[:port]/]path[/path...]` of Docker's reference grammar (no tag, no
+/// digest): the first part is a host when it has a '.' or ':' or is "localhost".
+bool isRepositoryName(llvm::StringRef name);
+/// The rule of an http(s) URL pasted into a command: no whitespace or quotes.
+std::string checkHttpUrl(llvm::StringRef v);
+
+} // namespace imageplan::dsl::detail
