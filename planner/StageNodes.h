@@ -30,6 +30,8 @@ struct EarlierStages {
   const std::vector<AssetStage> &assets;
   const std::vector<CustomStage> &custom;
   const StepIndex &steps;
+  /// The stage the runtime starts from, with its interpreter installed.
+  const PythonBase *pythonBase = nullptr;
 };
 
 /// True when something is compiled or built with the full toolchain: wheels,
