@@ -62,15 +62,12 @@ Change combine(bool moved, bool changed) {
   return changed ? Change::Changed : Change::Same;
 }
 
-/// The stages a layer reads from besides its own: COPY --from and wheel mounts.
+/// The stages a layer reads from besides its own: COPY --from and the bind
+/// mounts of wheels, pins and poetry.
 std::vector<std::string> stagesReadBy(const plan::Layer &layer) {
   std::vector<std::string> names;
-  for (const plan::Op &op : layer.ops) {
-    if (const auto *copy = std::get_if<plan::CopyStage>(&op))
-      names.push_back(copy->stage);
-    else if (const auto *pip = std::get_if<plan::PipInstall>(&op); pip && !pip->wheelStage.empty())
-      names.push_back(pip->wheelStage);
-  }
+  for (const plan::Op &op : layer.ops)
+    llvm::append_range(names, plan::stagesRead(op));
   return names;
 }
 

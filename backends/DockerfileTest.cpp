@@ -13,6 +13,7 @@ namespace {
 
 using plan::ChangeClass;
 using testing::layer;
+using testing::layerText;
 
 plan::Plan oneStagePlan(std::vector<plan::Layer> layers) {
   plan::Plan p;
@@ -35,13 +36,6 @@ std::string stageBody(const plan::Plan &p) {
   return text.substr(at + shell.size());
 }
 
-// The instructions of a single layer holding `ops`, after its comment line.
-std::string layerText(std::vector<plan::Op> ops) {
-  std::string body = stageBody(oneStagePlan({layer("step", ChangeClass::Rarely, std::move(ops))}));
-  llvm::StringRef comment = "# step (changes rarely)\n";
-  EXPECT_TRUE(llvm::StringRef(body).startswith(comment)) << body;
-  return body.substr(comment.size());
-}
 
 TEST(DockerfileTest, HeaderAndStage) {
   plan::Plan p;
@@ -100,14 +94,13 @@ TEST(DockerfileTest, CreateVenv) {
 }
 
 TEST(DockerfileTest, PipInstallWithEverything) {
-  plan::PipInstall pip{{"torch==2.3.0", "numpy>=1.26"},
-                       {"requirements.txt", "requirements/extra.txt"},
-                       {"https://pypi.example.com/simple", "https://a.example.com/simple",
-                        "https://b.example.com/simple"},
-                       "wheels",
-                       "/wheels",
-                       {},
-                       {}};
+  plan::PipInstall pip;
+  pip.packages = {"torch==2.3.0", "numpy>=1.26"};
+  pip.requirementFiles = {"requirements.txt", "requirements/extra.txt"};
+  pip.indexUrls = {"https://pypi.example.com/simple", "https://a.example.com/simple",
+                   "https://b.example.com/simple"};
+  pip.wheelStage = "wheels";
+  pip.wheelDir = "/wheels";
   EXPECT_EQ(
       "RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
@@ -143,7 +136,10 @@ TEST(DockerfileTest, PipNeverDisablesItsCache) {
 }
 
 TEST(DockerfileTest, PipWheel) {
-  plan::PipWheel wheel{{"flash-attn==2.5.8"}, {"https://pypi.example.com/simple"}, "/wheels"};
+  plan::PipWheel wheel;
+  wheel.packages = {"flash-attn==2.5.8"};
+  wheel.indexUrls = {"https://pypi.example.com/simple"};
+  wheel.outDir = "/wheels";
   EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip wheel --no-deps --no-build-isolation --wheel-dir /wheels \\\n"
             "        --index-url https://pypi.example.com/simple \\\n"

@@ -4,6 +4,7 @@
 #include "backends/RunBuilder.h"
 
 #include "backends/ShellQuote.h"
+#include "backends/VenvPrograms.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -12,6 +13,28 @@ namespace imageplan::backends {
 void emitOp(RunBuilder &b, const plan::CreateVenv &op) {
   b.command(shellJoin({op.python, "-m", "venv", op.path}));
 }
+
+namespace {
+
+/// The -c arguments every pip call of a venv carries: the pins' constraints
+/// file (mounted from its stage), this stage's own (the pins' freeze), then
+/// the spec's constraint files (mounted from the context).
+void appendConstraints(RunBuilder &b, const std::string &pinsStage, const std::string &pinsFile,
+                       llvm::ArrayRef<std::string> stageFiles,
+                       llvm::ArrayRef<std::string> contextFiles, std::vector<std::string> &args) {
+  if (!pinsStage.empty()) {
+    b.bindStage(pinsStage, pinsFile, PinsMountPath);
+    args.push_back(shellJoin({"-c", PinsMountPath}));
+  }
+  for (const std::string &file : stageFiles)
+    args.push_back(shellJoin({"-c", file}));
+  for (const std::string &file : contextFiles) {
+    b.bindContext(file, scratchPath(file));
+    args.push_back(shellJoin({"-c", scratchPath(file)}));
+  }
+}
+
+} // namespace
 
 // With a cache mount: no --no-cache-dir and no PIP_NO_CACHE_DIR, so pip's
 // cache speeds up rebuilds without ending up in the image. Without one the
@@ -23,8 +46,6 @@ void emitOp(RunBuilder &b, const plan::PipInstall &op) {
   bool uv = op.installer == "uv";
   b.addCache(uv ? UvCache : PipCache);
   for (const std::string &file : op.requirementFiles)
-    b.bindContext(file, scratchPath(file));
-  for (const std::string &file : op.constraintFiles)
     b.bindContext(file, scratchPath(file));
   bool wheels = !op.wheelStage.empty();
   if (wheels)
@@ -38,13 +59,15 @@ void emitOp(RunBuilder &b, const plan::PipInstall &op) {
       install.args.push_back(shellJoin({"--index-strategy", op.indexStrategy}));
   }
   appendQuotedEach(op.options, install.args);
+  if (!op.target.empty())
+    install.args.push_back(shellJoin({"--target", op.target}));
   appendIndexArgs(op.indexUrls, install.args);
   if (wheels)
     install.args.push_back(shellJoin({"--find-links", WheelMountDir}));
   else if (!op.wheelDir.empty())
     install.args.push_back(shellJoin({"--find-links", op.wheelDir}));
-  for (const std::string &file : op.constraintFiles)
-    install.args.push_back(shellJoin({"-c", scratchPath(file)}));
+  appendConstraints(b, op.pinsStage, op.pinsFile, op.stageConstraints, op.constraintFiles,
+                    install.args);
   for (const std::string &file : op.requirementFiles)
     install.args.push_back(shellJoin({"-r", scratchPath(file)}));
   appendQuotedEach(op.packages, install.args);
@@ -84,6 +107,9 @@ void emitOp(RunBuilder &b, const plan::PoetryInstall &op) {
   b.addCache(PoetryCache);
   for (const std::string &file : op.manifestFiles)
     b.bindContext(file, scratchPath(file));
+  // Poetry from a stage of its own is mounted at the path its scripts name.
+  if (!op.poetryStage.empty())
+    b.bindStage(op.poetryStage, op.poetryHome, op.poetryHome);
   std::vector<llvm::StringRef> poetry = {op.poetry, "install"};
   if (!b.rules().cacheMounts)
     poetry.push_back("--no-cache");
@@ -153,14 +179,49 @@ void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op) {
     b.command(shellJoin({op.tool, "clean", "--all", "--yes"}));
 }
 
+// A build against the venv (--no-build-isolation) sees its build tools
+// through PYTHONPATH and PATH when they live in a folder of their own; the
+// knobs (MAX_JOBS, TORCH_CUDA_ARCH_LIST) are the command's environment, so
+// changing one is a change of this RUN.
 void emitOp(RunBuilder &b, const plan::PipWheel &op) {
   b.addCache(PipCache);
-  ShellCommand wheel{b.pipCommand("wheel") + " " +
-                         shellJoin({"--no-deps", "--no-build-isolation", "--wheel-dir", op.outDir}),
-                     {}};
+  std::vector<std::string> prefix;
+  for (const auto &[name, value] : op.env)
+    prefix.push_back(shellAssign(name, value));
+  if (!op.toolsDir.empty()) {
+    prefix.push_back(shellAssign("PYTHONPATH", op.toolsDir));
+    // The one expansion: the stage's PATH, behind the tools' scripts.
+    prefix.push_back(shellAssign("PATH", op.toolsDir + "/bin") + ":\"$PATH\"");
+  }
+  std::vector<llvm::StringRef> flags = {"--no-deps"};
+  if (!op.isolated)
+    flags.push_back("--no-build-isolation");
+  flags.push_back("--wheel-dir");
+  flags.push_back(op.outDir);
+  prefix.push_back(b.pipCommand("wheel") + " " + shellJoin(flags));
+  ShellCommand wheel{llvm::join(prefix, " "), {}};
   appendIndexArgs(op.indexUrls, wheel.args);
+  appendConstraints(b, op.pinsStage, op.pinsFile, {}, op.constraintFiles, wheel.args);
   appendQuotedEach(op.packages, wheel.args);
   b.push(std::move(wheel));
+}
+
+// The freeze is what every later install of the venv reads with -c; the
+// manifest is what SplitVenv compares against. Both stay in the builder.
+void emitOp(RunBuilder &b, const plan::RecordVenv &op) {
+  b.command(shellJoin({"mkdir", "-p", op.dir}));
+  b.command(shellJoin({"pip", "freeze", "--all"}) + " > " + shellQuote(op.dir + "/freeze.txt"));
+  std::vector<llvm::StringRef> program(venvManifestProgram().begin(),
+                                       venvManifestProgram().end());
+  b.printfLines(shellJoin({"python", "-c"}), program, {},
+                {shellQuote(op.venv), shellQuote(op.dir + "/files.txt")});
+}
+
+void emitOp(RunBuilder &b, const plan::SplitVenv &op) {
+  std::vector<llvm::StringRef> program(venvSplitProgram().begin(), venvSplitProgram().end());
+  b.printfLines(shellJoin({"python", "-c"}), program, {},
+                {shellQuote(op.venv), shellQuote(op.recordDir + "/files.txt"),
+                 shellQuote(op.outDir)});
 }
 
 } // namespace imageplan::backends

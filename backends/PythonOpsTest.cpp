@@ -12,23 +12,7 @@ namespace {
 
 using plan::ChangeClass;
 using testing::layer;
-
-// The instructions of a one-layer, one-stage plan holding `ops`.
-std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit) {
-  plan::Plan p;
-  p.specPath = "spec.yaml";
-  plan::Stage s;
-  s.name = "main";
-  s.from = "debian:12";
-  s.distro = "debian12";
-  s.layers = {layer("step", ChangeClass::Rarely, std::move(ops))};
-  p.stages = {s};
-  std::string text = emitDockerfile(p, {dialect});
-  llvm::StringRef marker = "# step (changes rarely)\n";
-  size_t at = text.find(marker.str());
-  EXPECT_NE(std::string::npos, at) << text;
-  return at == std::string::npos ? text : text.substr(at + marker.size());
-}
+using testing::layerText;
 
 TEST(PythonOpsTest, UvSyncInstallsTheLockWithoutTheProject) {
   plan::UvSync sync{{"svc/pyproject.toml", "svc/uv.lock"}, "svc", {"cuda", "server"}, "/opt/venv"};
@@ -55,7 +39,7 @@ TEST(PythonOpsTest, UvSyncOfTheContextRoot) {
 TEST(PythonOpsTest, PoetryInstallsTheMainGroupIntoTheActiveVenv) {
   plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
   plan::PoetryInstall install{
-      {"pyproject.toml", "poetry.lock"}, ".", {"cuda"}, "/opt/poetry/bin/poetry"};
+      {"pyproject.toml", "poetry.lock"}, ".", {"cuda"}, "/opt/poetry/bin/poetry", "", ""};
   EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    --mount=type=cache,id=poetry-debian12,target=/root/.cache/pypoetry \\\n"
             "    --mount=type=bind,source=pyproject.toml,target=/tmp/imageplan/pyproject.toml \\\n"
@@ -125,7 +109,7 @@ TEST(PythonOpsTest, LegacyCopiesTheManifestsAndKeepsNoCache) {
             layerText({sync}, Dialect::Legacy));
   plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
   plan::PoetryInstall install{
-      {"pyproject.toml", "poetry.lock"}, ".", {}, "/opt/poetry/bin/poetry"};
+      {"pyproject.toml", "poetry.lock"}, ".", {}, "/opt/poetry/bin/poetry", "", ""};
   std::string poetry = layerText({tool, install}, Dialect::Legacy);
   EXPECT_NE(std::string::npos, poetry.find("/opt/poetry/bin/pip install --no-cache-dir "
                                            "poetry==1.8.5"))

@@ -116,7 +116,8 @@ std::vector<llvm::StringRef> RunBuilder::withScript(llvm::StringRef script) cons
 }
 
 void RunBuilder::printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
-                             llvm::ArrayRef<std::string> envPrefix) {
+                             llvm::ArrayRef<std::string> envPrefix,
+                             llvm::ArrayRef<std::string> trailing) {
   ShellCommand cmd;
   std::string opener = command + " " + PrintfLinesOpen.str();
   if (envPrefix.empty()) {
@@ -129,6 +130,7 @@ void RunBuilder::printfLines(std::string command, llvm::ArrayRef<llvm::StringRef
   for (llvm::StringRef line : lines)
     cmd.args.push_back(shellQuote(line, QuoteMode::Always));
   cmd.args.push_back(PrintfLinesClose.str());
+  cmd.args.insert(cmd.args.end(), trailing.begin(), trailing.end());
   run.commands.push_back(std::move(cmd));
 }
 

@@ -44,6 +44,9 @@ inline constexpr PackageCache PoetryCache{"poetry", "/root/.cache/pypoetry", fal
 inline constexpr PackageCache CondaCache{"conda", "/root/.cache/conda/pkgs", true};
 // Where a uv binary bind-mounted from its image is run from.
 inline constexpr llvm::StringLiteral UvMountPath = "/tmp/imageplan/bin/uv";
+// Where the pins' constraints file is mounted: outside ScratchDir, which
+// holds context files under their own names.
+inline constexpr llvm::StringLiteral PinsMountPath = "/tmp/imageplan-pins/constraints.txt";
 
 /// Where context file `contextPath` is bind-mounted (or copied) for a command.
 std::string scratchPath(llvm::StringRef contextPath);
@@ -94,10 +97,12 @@ public:
   /// has bash, else POSIX sh with what it has of the same strictness.
   std::vector<llvm::StringRef> scriptShell() const;
   std::vector<llvm::StringRef> withScript(llvm::StringRef script) const;
-  /// `[ENV...] command "$(printf '%s\n' LINE...)"`, every word but the first
-  /// on a continuation line of its own: text with line breaks as one argument.
+  /// `[ENV...] command "$(printf '%s\n' LINE...)" [ARG...]`, every word but
+  /// the first on a continuation line of its own: text with line breaks as
+  /// one argument, then `trailing` (shell words, already quoted).
   void printfLines(std::string command, llvm::ArrayRef<llvm::StringRef> lines,
-                   llvm::ArrayRef<std::string> envPrefix);
+                   llvm::ArrayRef<std::string> envPrefix,
+                   llvm::ArrayRef<std::string> trailing = {});
   /// The commands that write `content` to `path` with `mode` (printf, chmod).
   void writeFile(const std::string &path, const std::string &content, const std::string &mode);
 
@@ -121,6 +126,8 @@ void emitOp(RunBuilder &b, const plan::InstallPoetry &op);
 void emitOp(RunBuilder &b, const plan::InstallPython &op);
 void emitOp(RunBuilder &b, const plan::InstallProject &op);
 void emitOp(RunBuilder &b, const plan::PipWheel &op);
+void emitOp(RunBuilder &b, const plan::RecordVenv &op);
+void emitOp(RunBuilder &b, const plan::SplitVenv &op);
 void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op);
 // RunOps.cpp
 void emitOp(RunBuilder &b, const plan::ModelDownload &op);

@@ -102,9 +102,9 @@ TEST(SystemOpsTest, OneCacheMountPerRunForEveryManagerButApt) {
 }
 
 TEST(SystemOpsTest, BuildahGivesTheLockedApkMountARunOfItsOwn) {
-  std::string text =
-      layerText({install(PackageManager::Apk), plan::PipInstall{{"flask"}, {}, {}, "", "", {}, {}}},
-                Dialect::Buildah);
+  plan::PipInstall flask;
+  flask.packages = {"flask"};
+  std::string text = layerText({install(PackageManager::Apk), flask}, Dialect::Buildah);
   EXPECT_EQ("RUN --mount=type=cache,id=apk-os1-main,target=/var/cache/apk,sharing=locked \\\n"
             "    ln -sfn /var/cache/apk /etc/apk/cache \\\n"
             "    && apk add --update-cache \\\n"

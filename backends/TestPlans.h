@@ -2,7 +2,12 @@
 // a builder, a model and a runtime stage that together use every operation.
 #pragma once
 
+#include "backends/Backend.h"
 #include "planner/Plan.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <gtest/gtest.h>
 
 namespace imageplan::backends::testing {
 
@@ -12,6 +17,23 @@ inline plan::Layer layer(std::string what, plan::ChangeClass changes, std::vecto
   l.changeClass = changes;
   l.ops = std::move(ops);
   return l;
+}
+
+/// The instructions of a one-layer, one-stage plan holding `ops`.
+inline std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialect::BuildKit) {
+  plan::Plan p;
+  p.specPath = "spec.yaml";
+  plan::Stage s;
+  s.name = "main";
+  s.from = "debian:12";
+  s.distro = "debian12";
+  s.layers = {layer("step", plan::ChangeClass::Rarely, std::move(ops))};
+  p.stages = {s};
+  std::string text = emitDockerfile(p, {dialect});
+  llvm::StringRef marker = "# step (changes rarely)\n";
+  size_t at = text.find(marker.str());
+  EXPECT_NE(std::string::npos, at) << text;
+  return at == std::string::npos ? text : text.substr(at + marker.size());
 }
 
 inline plan::Plan representativePlan() {
@@ -28,11 +50,11 @@ inline plan::Plan representativePlan() {
   builder.env = {{"PYTHONDONTWRITEBYTECODE", "1"}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
   builder.layers.push_back(
       layer("build tools", ChangeClass::Rarely, {plan::SystemInstall{{"build-essential", "git"}}}));
-  builder.layers.push_back(
-      layer("wheels", ChangeClass::Sometimes,
-            {plan::PipWheel{{"flash-attn==2.5.8", "xformers>=0.0.26"},
-                            {"https://download.pytorch.org/whl/cu121", "https://pypi.org/simple"},
-                            "/wheels"}}));
+  plan::PipWheel wheels;
+  wheels.packages = {"flash-attn==2.5.8", "xformers>=0.0.26"};
+  wheels.indexUrls = {"https://download.pytorch.org/whl/cu121", "https://pypi.org/simple"};
+  wheels.outDir = "/wheels";
+  builder.layers.push_back(layer("wheels", ChangeClass::Sometimes, {wheels}));
 
   plan::Stage model;
   model.name = "model";
@@ -55,12 +77,13 @@ inline plan::Plan representativePlan() {
       layer("system packages and venv", ChangeClass::Rarely,
             {plan::SystemInstall{{"libgl1", "python3-venv"}}, plan::CreateVenv{"python3", "/opt/venv"},
              plan::CreateUser{"app", 10001}}));
-  runtime.layers.push_back(layer("python packages", ChangeClass::Sometimes,
-                                 {plan::PipInstall{{"torch==2.3.0", "transformers[torch]>=4.40"},
-                                                   {"requirements.txt"},
-                                                   {"https://download.pytorch.org/whl/cu121"},
-                                                   "builder",
-                                                   "/wheels", {}, {}}}));
+  plan::PipInstall pip;
+  pip.packages = {"torch==2.3.0", "transformers[torch]>=4.40"};
+  pip.requirementFiles = {"requirements.txt"};
+  pip.indexUrls = {"https://download.pytorch.org/whl/cu121"};
+  pip.wheelStage = "builder";
+  pip.wheelDir = "/wheels";
+  runtime.layers.push_back(layer("python packages", ChangeClass::Sometimes, {pip}));
   runtime.layers.push_back(
       layer("model weights", ChangeClass::Rarely,
             {plan::CopyStage{"model", "/models/demo-7b", "/models/demo-7b", "app"}}));

@@ -3,6 +3,8 @@
 // the planner, which builds the graph they live in.
 #include "dsl/Parser.h"
 
+#include "dsl/BuildCheck.h"
+#include "dsl/CompatCheck.h"
 #include "dsl/ContextSecrets.h"
 #include "dsl/ModelCheck.h"
 #include "dsl/AssetCheck.h"
@@ -97,6 +99,11 @@ void checkAfter(readers::DiagnosticEngine &diags, const Spec &spec) {
     checkAfterIn(diags, stage.steps, /*groups=*/false, stage.name.value);
 }
 
+/// Stages the planner adds besides the builder, runtime and model stages:
+/// the pins' constraints file, the part of a builder venv installed after
+/// the pins, and poetry for a venv built in the runtime.
+constexpr llvm::StringLiteral kGeneratedStages[] = {"python-pins", "builder-venv", "poetry"};
+
 /// Custom stages and targets become Dockerfile stages: their names must not
 /// clash with each other or with the stages imageplan makes itself.
 void checkStageNames(readers::DiagnosticEngine &diags, const Spec &spec) {
@@ -106,7 +113,7 @@ void checkStageNames(readers::DiagnosticEngine &diags, const Spec &spec) {
       return;
     llvm::StringRef value = name.value;
     if (value == "builder" || value == "runtime" || value.startswith("model-") ||
-        value.startswith("asset-")) {
+        value.startswith("asset-") || llvm::is_contained(kGeneratedStages, value)) {
       diags.error(name.loc, std::string(what) + " name " + quoteValue(value) +
                                 " is reserved for a stage imageplan makes");
       return;
@@ -338,8 +345,10 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
   if (!contextDir.empty())
     checkRequirementFiles(diags, spec, contextDir, filesRead);
   checkCudaBase(diags, spec);
+  checkCompatibility(diags, spec);
   checkRepositories(diags, spec.system);
   checkPythonSection(diags, spec, contextDir, filesRead);
+  checkBuilds(diags, spec);
   checkBuildOnlyPackages(diags, spec);
   checkModelPaths(diags, spec);
   checkModelSecrets(diags, spec);

@@ -91,6 +91,19 @@ TEST(CheckTest, StepNamedLikeABuiltinGroup) {
             "1 error generated.\n");
 }
 
+TEST(CheckTest, StagesThePlannerAddsAreReserved) {
+  std::string out = checkOutput(std::string(kHead) +
+                                "app: {}\nstages:\n"
+                                "  - {name: python-pins, image: debian, steps: [{name: a, run: a}]}\n"
+                                "  - {name: builder-venv, image: debian, steps: [{name: b, run: b}]}\n"
+                                "targets: [{name: poetry}]\n");
+  EXPECT_NE(out.find("error: stage name 'python-pins' is reserved for a stage imageplan makes"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("error: stage name 'builder-venv' is reserved"), std::string::npos) << out;
+  EXPECT_NE(out.find("error: target name 'poetry' is reserved"), std::string::npos) << out;
+}
+
 TEST(CheckTest, UnknownAfterTargetSuggestsAStepOrGroup) {
   EXPECT_EQ(checkOutput(std::string(kHead) +
                         "app: {}\nsteps:\n"
@@ -146,7 +159,7 @@ TEST(CheckTest, BuildOnlySettingsWithNothingToBuildWarn) {
             "2 warnings generated.\n");
   EXPECT_EQ(checkOutput(std::string(kHead) +
                             "system: {build_packages: [gcc]}\n"
-                            "python: {build_requires: [ninja], build: [flash-attn]}\n"
+                            "python: {build_requires: [ninja], build: [ujson]}\n"
                             "app: {}\n",
                         /*expectFailure=*/false),
             "");

@@ -41,6 +41,10 @@ void SpecParser::readPython(const Field &field) {
            [&](const Field &f) { python.projectDependencies = r.boolean(f); }},
           {"build", packages(python.build)},
           {"build_requires", packages(python.buildRequires)},
+          {"build_jobs",
+           [&](const Field &f) { python.buildJobs = r.integer(f, 1, 1024, "number of jobs"); }},
+          {"cuda_archs",
+           [&](const Field &f) { python.cudaArchs = r.stringList(f, &rules::cudaArch); }},
       });
   if (seen)
     spec.python = std::move(python);

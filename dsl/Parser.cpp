@@ -102,13 +102,15 @@ bool SpecParser::readBaseInto(const Field &field, BaseSpec &base) {
                   }},
                  {"registry",
                   [&](const Field &f) { base.registry = r.string(f, &rules::registry); }},
+                 {"driver",
+                  [&](const Field &f) { base.driver = r.string(f, &rules::driverVersion); }},
              });
   if (!seen)
     return false;
   requireOneOf(*seen, "cuda", "image", field);
   if (seen->has("cuda"))
     return true;
-  for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry"})
+  for (const char *key : {"cudnn", "os", "flavor", "builder_flavor", "registry", "driver"})
     if (llvm::SMLoc loc = seen->find(key); loc.isValid())
       r.diags().error(loc, llvm::Twine("'") + key + "' only applies to a 'cuda' base");
   return true;

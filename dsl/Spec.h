@@ -43,6 +43,9 @@ struct BaseSpec {
                                    // cudnn-runtime, cudnn-devel
   std::optional<LString> builderFlavor; // builder's: devel or cudnn-devel (default by cuDNN use)
   std::optional<LString> registry; // where the CUDA images live, default "nvidia"
+  /// The oldest NVIDIA driver the image must run on ("535.104.05"), checked
+  /// against what the CUDA release needs.
+  std::optional<LString> driver;
 };
 
 /// A `packages` entry written as a mapping: a requirement and the pip options
@@ -89,6 +92,8 @@ struct PythonSpec {
   std::optional<LBool> projectDependencies;
   std::vector<LString> build;               // packages compiled in the builder stage
   std::vector<LString> buildRequires;       // tools only the builder needs (packaging, ninja)
+  std::optional<LInt> buildJobs;            // MAX_JOBS of a wheel compiled against torch
+  std::vector<LString> cudaArchs;           // TORCH_CUDA_ARCH_LIST entries: 8.0, 9.0+PTX
 };
 
 /// The signing key of an apt repository: downloaded from `url` and pinned by

@@ -62,6 +62,9 @@ extern const ValueRule pipOption;     // --no-deps (an allow-list)
 extern const ValueRule repository;    // registry.example.com/acme/app (no tag, no digest)
 extern const ValueRule platform;      // linux/amd64, linux/arm/v7
 extern const ValueRule cacheMode;     // max, min
+// GpuValueRules.cpp
+extern const ValueRule driverVersion; // 535.104.05 (an NVIDIA driver)
+extern const ValueRule cudaArch;      // 8.6, 9.0+PTX (a TORCH_CUDA_ARCH_LIST entry)
 // ModelRules.cpp
 extern const ValueRule modelImage;    // runtime, or an image like python:3.12-slim
 extern const ValueRule downloader;    // huggingface_hub, urllib

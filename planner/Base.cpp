@@ -3,6 +3,7 @@
 // source and reject a version the base cannot provide.
 #include "planner/Base.h"
 
+#include "dsl/CompatTable.h"
 #include "planner/SystemManager.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -11,39 +12,19 @@
 namespace imageplan::planner {
 namespace {
 
-struct DistroPython {
-  const char *marker; // a substring of the image tag or OS name
-  const char *distro;
-  const char *python;
-};
-
 struct DistroCodename {
   const char *distro;
   const char *codename;
 };
 
+// The release codename apt sources of a distribution name (its python3 is in
+// dsl/compat.yaml).
 constexpr DistroCodename kCodenames[] = {
     {"ubuntu20.04", "focal"},  {"ubuntu22.04", "jammy"},   {"ubuntu24.04", "noble"},
     {"debian11", "bullseye"}, {"debian12", "bookworm"},  {"debian13", "trixie"},
 };
 
-// The python3 each release ships; tags are matched by codename or version.
-constexpr DistroPython kDistroPythons[] = {
-    {"ubuntu20.04", "ubuntu20.04", "3.8"}, {"ubuntu22.04", "ubuntu22.04", "3.10"},
-    {"ubuntu24.04", "ubuntu24.04", "3.12"}, {"ubuntu:20.04", "ubuntu20.04", "3.8"},
-    {"ubuntu:22.04", "ubuntu22.04", "3.10"}, {"ubuntu:24.04", "ubuntu24.04", "3.12"},
-    {"focal", "ubuntu20.04", "3.8"},        {"jammy", "ubuntu22.04", "3.10"},
-    {"noble", "ubuntu24.04", "3.12"},       {"bullseye", "debian11", "3.9"},
-    {"bookworm", "debian12", "3.11"},       {"trixie", "debian13", "3.13"},
-    {"debian:11", "debian11", "3.9"},       {"debian:12", "debian12", "3.11"},
-    {"debian:13", "debian13", "3.13"},
-    {"alpine:3.18", "alpine3.18", "3.11"},  {"alpine:3.19", "alpine3.19", "3.11"},
-    {"alpine:3.20", "alpine3.20", "3.12"},  {"alpine:3.21", "alpine3.21", "3.12"},
-    {"alpine:3.22", "alpine3.22", "3.12"},
-};
-
-// Releases the table above does not need for a Python version: older and
-// newer codenames, Alpine tags without a colon (python:3.12-alpine3.20), UBI.
+// Releases dsl/compat.yaml does not list for a Python version: older codenames, Alpine tags without a colon (python:3.12-alpine3.20), UBI.
 constexpr std::pair<const char *, const char *> kMoreReleases[] = {
     {"buster", "debian10"}, {"debian:10", "debian10"}, {"ubi8", "ubi8"},
     {"ubi9", "ubi9"},       {"ubi10", "ubi10"},
@@ -96,39 +77,24 @@ llvm::StringRef repositoryName(llvm::StringRef image) {
   return last.split(':').first;
 }
 
-llvm::StringRef imageTag(llvm::StringRef image) {
-  llvm::StringRef withoutDigest = image.split('@').first;
-  llvm::StringRef last = withoutDigest.rsplit('/').second;
-  if (last.empty())
-    last = withoutDigest;
-  return last.split(':').second;
-}
-
 void describeImage(BaseImages &out, llvm::StringRef image) {
   std::string lower = image.lower();
   llvm::StringRef repo = repositoryName(lower);
   if (repo == "python") {
     out.python = PythonSource::Image;
     out.distro = "python image";
-    llvm::StringRef tag = imageTag(lower);
-    // python:3.11-slim, python:3.11.7-bookworm -> 3.11
-    llvm::StringRef major, rest, minor;
-    std::tie(major, rest) = tag.split('.');
-    minor = rest.take_while([](char c) { return llvm::isDigit(c); });
-    if (!major.empty() && llvm::all_of(major, llvm::isDigit) && !minor.empty())
-      out.shippedPython = (major + "." + minor).str();
+    out.shippedPython = dsl::compat::pythonImageVersion(lower);
     return;
   }
   out.python = PythonSource::System;
-  for (const DistroPython &d : kDistroPythons) {
-    if (llvm::StringRef(lower).contains(d.marker)) {
-      out.distro = d.distro;
-      out.shippedPython = d.python;
-      for (const DistroCodename &c : kCodenames)
-        if (out.distro == c.distro)
-          out.codename = c.codename;
-      return;
-    }
+  // The python3 each release ships (dsl/compat.yaml), by codename or version.
+  if (const dsl::compat::DistroPython *d = dsl::compat::distroPythonOf(lower)) {
+    out.distro = d->distro;
+    out.shippedPython = d->python;
+    for (const DistroCodename &c : kCodenames)
+      if (out.distro == c.distro)
+        out.codename = c.codename;
+    return;
   }
   out.distro = repo.str();
 }
@@ -137,9 +103,8 @@ void describeImage(BaseImages &out, llvm::StringRef image) {
 
 std::string distroRelease(llvm::StringRef image) {
   std::string lower = image.split('@').first.lower();
-  for (const DistroPython &d : kDistroPythons)
-    if (llvm::StringRef(lower).contains(d.marker))
-      return d.distro;
+  if (const dsl::compat::DistroPython *d = dsl::compat::distroPythonOf(lower))
+    return d->distro;
   for (const auto &[marker, release] : kMoreReleases)
     if (llvm::StringRef(lower).contains(marker))
       return release;

@@ -48,6 +48,13 @@ double pipPackageCost(llvm::StringRef requirement) {
   return lookup(kHeavyPackages, requirement, 3);
 }
 
+double pipInstallCost(const std::vector<std::string> &requirements) {
+  double cost = kPipBase;
+  for (const std::string &requirement : requirements)
+    cost += pipPackageCost(requirement);
+  return cost;
+}
+
 double wheelBuildCost(llvm::StringRef requirement) {
   return lookup(kHeavyBuilds, requirement, kWheelBuildPerPackage);
 }

@@ -6,6 +6,9 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <string>
+#include <vector>
+
 namespace imageplan::planner::costs {
 
 // Change probabilities per commit, by kind.
@@ -44,7 +47,10 @@ inline constexpr double kInlineFile = 1;
 inline constexpr double kUvBinary = 3;           // COPY of one static binary
 inline constexpr double kPoetryInstall = 25;
 inline constexpr double kLockedDependencies = 90; // resolve-free install of a lock
-inline constexpr double kVenvCopy = 20;
+inline constexpr double kVenvCopy = 20;          // the builder's venv, or its pins
+inline constexpr double kVenvRestCopy = 5;       // what a split venv installed after the pins
+inline constexpr double kVenvSplit = 5;          // gathering that in builder-venv
+inline constexpr double kPinsFile = 0.5;         // the pins' constraints file
 inline constexpr double kManagedPython = 25;      // download of a standalone CPython
 inline constexpr double kProjectInstall = 5;      // the app alone, --no-deps
 inline constexpr double kCondaEnvironment = 180;  // solving and linking an environment.yml
@@ -54,6 +60,11 @@ inline constexpr double kAssetDownload = 60;
 inline constexpr double kAssetCheckout = 120;     // a shallow clone, LFS objects included
 inline constexpr double kAssetCopy = 10;
 
+/// A step that costs this much or more (torch, a wheel build, a model) never
+/// shares a RUN with another step: that one's changes would rebuild it.
+/// It is also what makes a builder venv's pins worth a layer of their own.
+inline constexpr double kCostsMinutes = 60;
+
 /// The expected extra rebuild work, in seconds per commit, below which two
 /// adjacent RUN steps of the same change class share a layer. It stands for
 /// what a layer costs by existing (snapshot, export, push, pull).
@@ -62,6 +73,8 @@ inline constexpr double kLayerOverhead = 1.0;
 /// Estimated seconds to download and install one pinned Python package: a
 /// short table of well-known heavy packages, else a small default.
 double pipPackageCost(llvm::StringRef requirement);
+/// One pip install of `requirements`: a base cost plus each package's.
+double pipInstallCost(const std::vector<std::string> &requirements);
 /// Seconds to compile one wheel from source.
 double wheelBuildCost(llvm::StringRef requirement);
 

@@ -3,6 +3,7 @@
 // lists them), then measured rates and the check for cycles.
 #include "planner/Graph.h"
 
+#include "planner/BuildNodes.h"
 #include "planner/AssetNodes.h"
 #include "planner/Cycles.h"
 #include "planner/GraphInputs.h"
@@ -40,6 +41,8 @@ const char *toString(NodeKind kind) {
   case NodeKind::ProjectDependencies: return "python-deps";
   case NodeKind::VenvCopy: return "venv-copy";
   case NodeKind::ProjectInstall: return "project-install";
+  case NodeKind::PinsFile: return "pins-file";
+  case NodeKind::VenvSplit: return "venv-split";
   case NodeKind::CondaEnvironment: return "conda-env";
   case NodeKind::AptRepository: return "apt-repository";
   case NodeKind::AssetFetch: return "asset-fetch";
@@ -65,6 +68,9 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   BuildGraph graph;
   // Stages in Dockerfile order: each copies only from the stages before it.
   addVariantBaseStages(graph, in, needsBuilder(in));
+  addPinsStage(graph, in);
+  if (in.poetryStage)
+    addPoetryStage(graph, in);
   std::optional<StageAnchors> builder;
   if (needsBuilder(in))
     builder = addBuilderStage(graph, in);

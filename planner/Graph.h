@@ -41,6 +41,8 @@ enum class NodeKind {
   ProjectDependencies, // uv sync / poetry install of the lock, without the project
   VenvCopy,            // the builder's venv, copied whole into the runtime
   ProjectInstall,      // the app as a package, --no-deps, after the code copy
+  PinsFile,            // the pins as a constraints file, in a stage of its own
+  VenvSplit,           // what installed after the pins, gathered for a layer of its own
   CondaEnvironment,    // a conda environment.yml installed into the base's environment
   AptRepository,       // an extra apt source and its key, before the stage's packages
   AssetFetch,          // an asset's download or checkout, in its own stage
@@ -69,6 +71,10 @@ struct Node {
   std::vector<plan::Op> ops;
   /// For nodes that consume another stage's output: that stage's index.
   std::optional<unsigned> consumesStage;
+  /// With consumesStage: the node of that stage whose layer, with the ones
+  /// before it, is all the output depends on (the builder's pins, for the
+  /// copy of the venv they make); none: the whole stage.
+  std::optional<unsigned> consumesUpTo;
   /// With history: bit k set when commit k changed one of `inputs`.
   std::vector<uint64_t> changedIn;
 };

@@ -45,6 +45,13 @@ unsigned addStage(BuildGraph &graph, StageInfo info) {
   return graph.stages.size() - 1;
 }
 
+std::optional<unsigned> findStage(const BuildGraph &graph, llvm::StringRef name) {
+  for (unsigned s = 0; s < graph.stages.size(); ++s)
+    if (graph.stages[s].name == name)
+      return s;
+  return std::nullopt;
+}
+
 std::string uniqueStageName(const BuildGraph &graph, std::string name) {
   auto taken = [&](const std::string &candidate) {
     return llvm::any_of(graph.stages,

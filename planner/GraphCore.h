@@ -29,6 +29,9 @@ void applyChanges(Node &node, const std::optional<dsl::ChangeSpec> &changes);
 /// Appends a stage; returns its index.
 unsigned addStage(BuildGraph &graph, StageInfo info);
 
+/// The index of the stage called `name`, if there is one.
+std::optional<unsigned> findStage(const BuildGraph &graph, llvm::StringRef name);
+
 /// `name`, or `name-2`, `name-3`, ... when a stage already has that name.
 std::string uniqueStageName(const BuildGraph &graph, std::string name);
 

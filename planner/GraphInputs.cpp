@@ -1,7 +1,10 @@
 // The base and Python decisions the graph is built on (GraphInputs.h).
 #include "planner/GraphInputs.h"
 
+#include "dsl/CompatCheck.h"
+#include "dsl/Pins.h"
 #include "dsl/PythonProject.h"
+#include "planner/Costs.h"
 #include "planner/GraphShared.h"
 #include "planner/Planner.h"
 #include "planner/RepositoryNodes.h"
@@ -45,6 +48,30 @@ std::string checkPythonVersion(readers::DiagnosticEngine &diags, const BaseImage
   return "";
 }
 
+/// The pins' constraints file, whether a builder venv is split into the
+/// pins and the rest, and where poetry comes from. The file is for the base
+/// image's environment (`environment: base`) as much as for a venv.
+void decidePythonLayout(GraphInputs &in) {
+  if (!in.spec.python)
+    return;
+  const dsl::PythonSpec &python = *in.spec.python;
+  dsl::PythonManager manager = dsl::pythonManager(python);
+  // Something pip installs after the pins (the project goes --no-deps):
+  // without it, the one install names every pin itself and needs no file,
+  // and a split venv would have nothing for its second layer.
+  bool declared = in.projectRequirements && !in.projectRequirements->requirements.empty();
+  bool byVariant = llvm::any_of(in.spec.variants, [](const dsl::VariantSpec &variant) {
+    return llvm::any_of(variant.values, [](const auto &value) { return !value.packages.empty(); });
+  });
+  bool later = !python.requirements.empty() || !python.optionedPackages.empty() ||
+               !python.build.empty() || declared || byVariant;
+  if (manager == dsl::PythonManager::Pip && later)
+    in.pinLines = dsl::constraintLines(python);
+  in.splitVenv = in.venvInBuilder && manager == dsl::PythonManager::Pip && later &&
+                 costs::pipInstallCost(values(python.packages)) >= costs::kCostsMinutes;
+  in.poetryStage = manager == dsl::PythonManager::Poetry && !in.venvInBuilder;
+}
+
 } // namespace
 
 std::string GraphInputs::uvImage() const {
@@ -52,7 +79,11 @@ std::string GraphInputs::uvImage() const {
 }
 
 std::vector<std::string> GraphInputs::indexUrls() const {
-  return spec.python ? values(spec.python->indexUrls) : std::vector<std::string>{};
+  if (!spec.python)
+    return {};
+  if (!spec.python->indexUrls.empty())
+    return values(spec.python->indexUrls);
+  return dsl::defaultIndexUrls(spec);
 }
 
 std::vector<std::string> GraphInputs::constraintFiles() const {
@@ -98,9 +129,8 @@ const std::string *GraphInputs::lockedCommit(llvm::StringRef id, llvm::StringRef
 
 GraphInputs graphInputs(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
                         const PlanOptions &options) {
-  GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec)};
-  in.baseOverride = options.baseOverride;
-  in.lock = options.lock;
+  GraphInputs in{spec, resolveBase(spec.base, options.baseOverride), "", dsl::venvInBuilder(spec),
+                 {}, false, false, options.baseOverride, options.lock};
   if (options.projectRequirements)
     in.projectRequirements = &*options.projectRequirements;
   if (spec.python && dsl::usesBaseEnvironment(*spec.python)) {
@@ -112,6 +142,7 @@ GraphInputs graphInputs(readers::DiagnosticEngine &diags, const dsl::Spec &spec,
       in.base.shippedPython.clear();
     in.base.python = PythonSource::Image;
   }
+  decidePythonLayout(in);
   // An explicit manager wins over the one the base image's name suggests.
   if (spec.system.manager)
     if (auto manager = plan::parsePackageManager(spec.system.manager->value))

@@ -31,6 +31,16 @@ struct GraphInputs {
   /// A Python version the base does not ship, installed by uv; "" otherwise.
   std::string managedPython;
   bool venvInBuilder = false; // the venv is built in the builder stage
+  /// The constraints file of the pins (dsl/Pins.h), one line each: read by
+  /// every pip install of the venv and by the wheel build. Empty: no file
+  /// (nothing installs after the pins, or no pip venv).
+  std::vector<std::string> pinLines;
+  /// The venv built in the builder reaches the runtime in two layers: the
+  /// pins (torch), then what installs after them, from builder-venv.
+  bool splitVenv = false;
+  /// Poetry comes from a stage of its own and is bind-mounted for the
+  /// install, so that it never becomes part of a runtime-built venv's image.
+  bool poetryStage = false;
   std::string baseOverride;   // a test's stand-in for every base image, or ""
   const dsl::Lock *lock = nullptr;
   /// `environment: base`: pip installs into the base image's environment at
@@ -52,6 +62,8 @@ struct GraphInputs {
   std::string develFrom() const;
   /// The uv image the managed CPython and the uv binary come from.
   std::string uvImage() const;
+  /// `index_urls`, else the index the table derives for a pinned torch on a
+  /// CUDA base (dsl/CompatCheck.h).
   std::vector<std::string> indexUrls() const;
   std::vector<std::string> constraintFiles() const;
   /// Where pip installs: the venv, /opt/venv, or the base image's environment.

@@ -22,6 +22,18 @@ inline constexpr const char *kWheelDir = "/wheels";
 inline constexpr const char *kBuilderWorkdir = "/build";
 inline constexpr const char *kBuilderStage = "builder";
 inline constexpr const char *kRuntimeStage = "runtime";
+// The stage holding the constraints file of the pins, and the file.
+inline constexpr const char *kPinsStage = "python-pins";
+inline constexpr const char *kPinsFile = "/imageplan/constraints.txt";
+// The part of a builder venv installed after its pins, and where the
+// runtime copies it from.
+inline constexpr const char *kBuilderVenvStage = "builder-venv";
+inline constexpr const char *kVenvRecordDir = "/opt/imageplan/venv-pins";
+inline constexpr const char *kVenvRestDir = "/opt/imageplan/venv-rest";
+// Build tools kept out of a builder venv that the runtime copies.
+inline constexpr const char *kBuildToolsDir = "/opt/imageplan/build-tools";
+// Poetry for a venv built in the runtime, bind-mounted from its own stage.
+inline constexpr const char *kPoetryStage = "poetry";
 
 /// The values of a located list, locations dropped.
 std::vector<std::string> values(const std::vector<dsl::LString> &list);

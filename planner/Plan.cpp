@@ -43,6 +43,8 @@ bool isRunOp(const Op &op) {
                         [](const InstallPoetry &) { return true; },
                         [](const InstallProject &) { return true; },
                         [](const InstallPython &) { return true; },
+                        [](const RecordVenv &) { return true; },
+                        [](const SplitVenv &) { return true; },
                         [](const CondaEnvUpdate &) { return true; },
                         [](const FetchUrl &) { return false; },
                         [](const AptSource &) { return true; },
@@ -60,7 +62,7 @@ std::vector<std::string> contextInputs(const Op &op) {
           [](const SystemInstall &) { return Paths(); },
           [](const CreateVenv &) { return Paths(); },
           [](const PipInstall &pip) { return concat(pip.constraintFiles, pip.requirementFiles); },
-          [](const PipWheel &) { return Paths(); },
+          [](const PipWheel &wheel) { return wheel.constraintFiles; },
           [](const ModelDownload &) { return Paths(); },
           [](const CopyContext &copy) { return copy.sources; },
           [](const CopyStage &) { return Paths(); },
@@ -76,6 +78,8 @@ std::vector<std::string> contextInputs(const Op &op) {
           // It installs from the code copies already in the image.
           [](const InstallProject &) { return Paths(); },
           [](const InstallPython &) { return Paths(); },
+          [](const RecordVenv &) { return Paths(); },
+          [](const SplitVenv &) { return Paths(); },
           [](const CondaEnvUpdate &conda) { return Paths{conda.file}; },
           [](const FetchUrl &) { return Paths(); },
           [](const AptSource &) { return Paths(); },
@@ -92,6 +96,37 @@ std::vector<std::string> contextInputs(const Op &op) {
             return paths;
           },
           [](const DeclareArg &) { return Paths(); },
+      },
+      op);
+}
+
+std::vector<std::string> stagesRead(const Op &op) {
+  auto nonEmpty = [](std::initializer_list<std::string> names) {
+    Paths out;
+    for (const std::string &name : names)
+      if (!name.empty())
+        out.push_back(name);
+    return out;
+  };
+  return std::visit(
+      Visitor{
+          [&](const PipInstall &pip) { return nonEmpty({pip.wheelStage, pip.pinsStage}); },
+          [&](const PipWheel &wheel) { return nonEmpty({wheel.pinsStage}); },
+          [&](const CopyStage &copy) { return nonEmpty({copy.stage}); },
+          [&](const PoetryInstall &poetry) { return nonEmpty({poetry.poetryStage}); },
+          [&](const InstallPython &python) { return nonEmpty({python.uvImage}); },
+          [&](const InstallProject &project) { return nonEmpty({project.uvImage}); },
+          [](const VariantSwitch &variant) {
+            Paths names;
+            for (const auto &[value, installs] : variant.cases)
+              for (const VariantInstall &install : installs)
+                for (const std::string &name : stagesRead(std::visit(
+                         [](const auto &each) { return Op(each); }, install)))
+                  if (std::find(names.begin(), names.end(), name) == names.end())
+                    names.push_back(name);
+            return names;
+          },
+          [](const auto &) { return Paths(); },
       },
       op);
 }
@@ -121,6 +156,8 @@ Refs imageFields(Op &op) {
                         [](InstallPoetry &) { return Refs(); },
                         [](InstallProject &project) { return Refs{&project.uvImage}; },
                         [](InstallPython &python) { return Refs{&python.uvImage}; },
+                        [](RecordVenv &) { return Refs(); },
+                        [](SplitVenv &) { return Refs(); },
                         [](CondaEnvUpdate &) { return Refs(); },
                         [](FetchUrl &) { return Refs(); },
                         [](AptSource &) { return Refs(); },

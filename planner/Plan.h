@@ -72,6 +72,16 @@ struct PipInstall {
   std::string wheelDir; // without wheelStage: a folder of this stage
   std::vector<std::string> constraintFiles; // -c, read through bind mounts like requirements
   std::vector<std::string> options;         // allow-listed options for this call: --no-deps
+  /// The stage holding the constraints file of the spec's pins (`pinsFile`
+  /// there), read with -c through a bind mount; empty: none.
+  std::string pinsStage = {};
+  std::string pinsFile = {};
+  /// Constraints files of this stage itself, read with -c: what the pins
+  /// resolved to (RecordVenv), so that no later install changes any of it.
+  std::vector<std::string> stageConstraints = {};
+  /// Install into this folder (--target) instead of the venv: tools only a
+  /// build needs, kept out of a venv that is copied.
+  std::string target = {};
   /// "pip", or "uv" for `uv pip install` into the interpreter `python`
   /// (its --python), with uv's `indexStrategy` when set.
   std::string installer = "pip";
@@ -96,6 +106,10 @@ struct PoetryInstall {
   std::string projectDir;
   std::vector<std::string> extras;
   std::string poetry;
+  /// The stage poetry's own venv (the folder holding `poetry`'s bin/) comes
+  /// from, bind-mounted at the same path for this command; empty: this one.
+  std::string poetryStage;
+  std::string poetryHome;
 };
 
 /// Installs a CPython the base does not ship: uv (bind-mounted from
@@ -157,6 +171,36 @@ struct DeclareArg {
 struct PipWheel {
   std::vector<std::string> packages;
   std::vector<std::string> indexUrls;
+  std::string outDir;
+  /// pip's isolated build environment; false: --no-build-isolation, the
+  /// build imports what the venv (and `toolsDir`) holds, the pinned torch.
+  bool isolated = false;
+  /// Build tools installed with --target, put on PYTHONPATH and PATH for
+  /// the build; empty: they are in the venv.
+  std::string toolsDir;
+  Pairs env; // for the build: MAX_JOBS, TORCH_CUDA_ARCH_LIST, ...
+  std::string pinsStage; // as for PipInstall
+  std::string pinsFile;
+  std::vector<std::string> constraintFiles; // context files, -c
+};
+
+/// Records what the venv holds right after its pins were installed, in
+/// `dir`: `pip freeze --all` (freeze.txt), the constraints every later install
+/// into it reads, and a manifest of its files with their sizes (files.txt),
+/// which SplitVenv compares against.
+struct RecordVenv {
+  std::string venv;
+  std::string dir;
+};
+
+/// Copies each file of `venv` that the manifest RecordVenv wrote to
+/// `recordDir` does not list into `outDir`, at the same relative path: what
+/// was installed after the pins, so that it can be a layer of its own beside
+/// theirs. Fails, naming them, when files the manifest lists are changed or
+/// gone (a later install replaced a package the pins installed).
+struct SplitVenv {
+  std::string venv;
+  std::string recordDir;
   std::string outDir;
 };
 
@@ -260,8 +304,13 @@ struct SetWorkdir {
 using Op = std::variant<SystemInstall, CreateVenv, PipInstall, PipWheel, ModelDownload,
                         CopyContext, CopyStage, MakeDirs, CreateUser, RunScript, SetEnv,
                         SetWorkdir, WriteFile, UvSync, PoetryInstall, InstallPoetry,
-                        InstallProject, InstallPython, CondaEnvUpdate, FetchUrl, AptSource,
-                        AssetDownload, GitCheckout, VariantSwitch, DeclareArg>;
+                        InstallProject, InstallPython, RecordVenv, SplitVenv, CondaEnvUpdate,
+                        FetchUrl, AptSource, AssetDownload, GitCheckout, VariantSwitch,
+                        DeclareArg>;
+
+/// The stages an operation reads from besides its own: COPY --from, and
+/// the bind mounts of wheels, the pins' constraints file and poetry.
+std::vector<std::string> stagesRead(const Op &op);
 
 /// True for operations that run a command (and so can share one RUN).
 bool isRunOp(const Op &op);

@@ -16,6 +16,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <spdlog/spdlog.h>
 
@@ -51,6 +52,8 @@ void appendOp(std::vector<plan::Op> &ops, plan::Op op) {
         earlier && earlier->indexUrls == pip->indexUrls &&
         earlier->wheelStage == pip->wheelStage && earlier->wheelDir == pip->wheelDir &&
         earlier->options == pip->options && earlier->constraintFiles == pip->constraintFiles &&
+        earlier->pinsStage == pip->pinsStage && earlier->pinsFile == pip->pinsFile &&
+        earlier->stageConstraints == pip->stageConstraints && earlier->target == pip->target &&
         earlier->installer == pip->installer && earlier->indexStrategy == pip->indexStrategy &&
         earlier->python == pip->python) {
       for (std::string &package : pip->packages)
@@ -85,11 +88,14 @@ public:
     result.name = spec.name.value;
     result.specPath = spec.path;
     stageChange.assign(graph.stages.size(), 0);
+    nodeRebuild.assign(graph.nodes.size(), 0);
     // Each stage's nodes and edges, found in one pass over the graph: a pass
     // per stage would be quadratic in a spec of many stages.
     members.assign(graph.stages.size(), {});
     for (const Node &node : graph.nodes)
       members[node.stage].push_back(&node);
+    for (unsigned s = 0; s < graph.stages.size(); ++s)
+      stageByName.try_emplace(graph.stages[s].name, s);
     stageEdges.assign(graph.stages.size(), {});
     for (auto [it, end] = boost::edges(graph.graph); it != end; ++it) {
       unsigned from = boost::source(*it, graph.graph), to = boost::target(*it, graph.graph);
@@ -143,7 +149,18 @@ private:
   double effectiveRate(const Node &node) const {
     if (!node.consumesStage)
       return node.changeRate;
-    return 1 - (1 - node.changeRate) * (1 - stageChange[*node.consumesStage]);
+    double source = node.consumesUpTo ? nodeRebuild[*node.consumesUpTo]
+                                      : stageChange[*node.consumesStage];
+    return 1 - (1 - node.changeRate) * (1 - source);
+  }
+
+  /// The probability that nothing this stage starts from changed: 1, or for
+  /// a stage FROM an earlier one of the plan, that one's survival.
+  double startSurvival(const StageInfo &info) const {
+    if (!info.fromStage)
+      return 1;
+    auto it = stageByName.find(info.from);
+    return it == stageByName.end() ? 1 : 1 - stageChange[it->second];
   }
 
   plan::Stage buildStage(unsigned s) {
@@ -181,10 +198,14 @@ private:
     llvm::sort(edges);
     std::vector<unsigned> order = orderForRebuildWork(items, edges, graph.commitCount);
     std::vector<double> rebuild = rebuildProbabilities(items, order, graph.commitCount);
+    // The order does not depend on it; the probabilities do.
+    double start = startSurvival(info);
+    for (double &p : rebuild)
+      p = 1 - start * (1 - p);
     spdlog::debug("stage {}: {} steps, expected rebuild work {:.2f}s per commit", info.name,
                   items.size(), expectedRebuildWork(items, order, graph.commitCount));
 
-    double survival = 1; // that nothing placed so far in this stage changed
+    double survival = start; // that nothing placed so far in this stage changed
     for (size_t position = 0; position < order.size(); ++position) {
       unsigned i = order[position];
       const Node &node = *members[i];
@@ -198,6 +219,7 @@ private:
                                       ? "stage"
                                       : toString(node.rateSource));
       layer.rebuildProbability = rebuild[position];
+      nodeRebuild[node.id] = rebuild[position];
       for (auto [it, end] = boost::in_edges(node.id, graph.graph); it != end; ++it) {
         const Node &needed = graph.nodes[boost::source(*it, graph.graph)];
         std::string name = needed.stage == s ? needed.name
@@ -233,6 +255,10 @@ private:
     plan::Layer &last = stage.layers.back();
     if (!allRunOps(last.ops) || !allRunOps(node.ops) || hasScript(last.ops) ||
         hasScript(node.ops))
+      return false;
+    // A step that costs minutes keeps a RUN of its own, whatever the rates
+    // say: merged, a cheap step's change would redo it.
+    if (last.cost >= costs::kCostsMinutes || node.cost >= costs::kCostsMinutes)
       return false;
     if (plan::classify(rate) != last.changeClass)
       return false;
@@ -285,7 +311,9 @@ private:
   const dsl::Spec &spec;
   std::string cacheRef; // --cache-ref
   std::vector<double> stageChange;
+  std::vector<double> nodeRebuild; // per node, once its stage is planned
   std::vector<std::vector<const Node *>> members;                     // by stage
+  llvm::StringMap<unsigned> stageByName;
   std::vector<std::vector<std::pair<unsigned, unsigned>>> stageEdges; // by stage, node ids
 };
 

@@ -2,6 +2,7 @@
 #include "planner/StageNodes.h"
 
 #include "planner/AppNodes.h"
+#include "planner/BuildNodes.h"
 #include "planner/Costs.h"
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
@@ -23,8 +24,8 @@ bool hasBuilderSteps(const dsl::Spec &spec) {
   });
 }
 
-/// A stage on an image of the base; with `python`, its environment runs the
-/// venv's interpreter (or that of the base image's environment).
+} // namespace
+
 StageInfo stageOnBase(std::string name, std::string from, std::string purpose,
                       const GraphInputs &in, bool python) {
   StageInfo info;
@@ -46,6 +47,8 @@ StageInfo stageOnBase(std::string name, std::string from, std::string purpose,
   }
   return info;
 }
+
+namespace {
 
 unsigned addSystemPackages(BuildGraph &graph, const GraphInputs &in, unsigned stage,
                            const std::vector<dsl::LString> &packages, llvm::StringRef name) {
@@ -80,20 +83,33 @@ void addArtifactCopies(BuildGraph &graph, const dsl::Spec &spec, const StageAnch
     }
 }
 
-/// The runtime's Python dependencies: the builder's venv copied whole, or
-/// installed here. Returns the runtime's pins.
+/// The runtime's Python dependencies: the builder's venv copied (whole, or
+/// the pins and the rest), or installed here. Returns the runtime's pins.
 std::optional<unsigned> addRuntimePython(BuildGraph &graph, const GraphInputs &in,
                                          const StageAnchors &runtime,
                                          const std::optional<StageAnchors> &builder) {
   if (in.venvInBuilder) {
-    addVenvCopy(graph, in, runtime.stage, runtime.interpreter, builder->stage);
+    addVenvCopies(graph, in, runtime, *builder);
     return std::nullopt;
   }
   StageAnchors pinned = runtime;
-  pinned.pins = addPythonDependencies(graph, in, runtime);
-  if (!in.spec.python->build.empty())
-    addWheelInstall(graph, in, pinned, *builder);
+  pinned.pins = addPins(graph, in, pinned, /*record=*/false);
+  addLaterInstalls(graph, in, pinned, builder ? &*builder : nullptr, /*frozen=*/false);
   return pinned.pins;
+}
+
+/// What installs into a builder venv after its pins: in the builder, or with
+/// a split venv in builder-venv, gathered there for the runtime's copy.
+void addBuilderVenvInstalls(BuildGraph &graph, const GraphInputs &in,
+                            const StageAnchors &builder) {
+  if (!in.splitVenv) {
+    addLaterInstalls(graph, in, builder, &builder, /*frozen=*/false);
+    return;
+  }
+  StageAnchors rest;
+  rest.stage = addBuilderVenvStage(graph, in);
+  std::vector<unsigned> installs = addLaterInstalls(graph, in, rest, &builder, /*frozen=*/true);
+  addVenvSplit(graph, in, rest.stage, installs);
 }
 
 } // namespace
@@ -122,13 +138,12 @@ StageAnchors addBuilderStage(BuildGraph &graph, const GraphInputs &in) {
     builder.interpreter = addInterpreter(graph, in, builder.stage, /*withHeaders=*/true);
   addRepositoryNodes(graph, in, builder.stage, {builder.system, builder.interpreter});
   if (in.venvInBuilder)
-    builder.pins = addPythonDependencies(graph, in, builder);
-  if (buildsWheels) {
+    builder.pins = addPins(graph, in, builder, /*record=*/in.splitVenv);
+  if (buildsWheels)
     builder.wheels = addWheelBuild(graph, in, builder);
-    // With the venv built here the wheels go into it here too.
-    if (in.venvInBuilder)
-      addWheelInstall(graph, in, builder, builder);
-  }
+  // With the venv built here the wheels go into it here too.
+  if (in.venvInBuilder)
+    addBuilderVenvInstalls(graph, in, builder);
   if (hasBuilderSteps(in.spec))
     builder.workdir =
         addNode(graph, NodeKind::Workdir, std::string("workdir ") + kBuilderWorkdir, builder.stage,

@@ -34,6 +34,11 @@ struct EarlierStages {
   const PythonBase *pythonBase = nullptr;
 };
 
+/// A stage on an image of the base; with `python`, its environment runs the
+/// venv's interpreter (or that of the base image's environment).
+StageInfo stageOnBase(std::string name, std::string from, std::string purpose,
+                      const GraphInputs &in, bool python);
+
 /// True when something is compiled or built with the full toolchain: wheels,
 /// the venv (`venv: builder`) or a `stage: builder` step.
 bool needsBuilder(const GraphInputs &in);

@@ -65,8 +65,10 @@ TEST(StageNodesTest, RuntimeAnchorsWithWheels) {
   EXPECT_EQ(stages.needed(stages.named("built wheels")),
             (std::vector<std::string>{"wheels: mypkg==1.0", "python venv", "python packages",
                                       "system packages"}));
+  // The wheels come first: a requirement that asks for one finds it installed.
   EXPECT_EQ(stages.needed(stages.named("requirements.txt")),
-            (std::vector<std::string>{"python venv", "python packages", "system packages"}));
+            (std::vector<std::string>{"python venv", "python packages", "system packages",
+                                      "built wheels"}));
   EXPECT_EQ(stages.needed(stages.named("app src/")), (std::vector<std::string>{"workdir /app"}));
 }
 

@@ -5,6 +5,7 @@
 #include "planner/Costs.h"
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
+#include "planner/PythonNodes.h"
 #include "planner/SystemManager.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -35,12 +36,12 @@ bool alike(const BaseImages &a, const BaseImages &b) {
          (!pythonKnown || a.shippedPython == b.shippedPython);
 }
 
-/// The pip install of one value's packages, from its own indexes.
+/// The pip install of one value's packages, from its own indexes, under the
+/// pins' constraints like every pip install.
 plan::PipInstall valueInstall(const GraphInputs &in, const dsl::VariantValueSpec &value) {
-  plan::PipInstall pip;
-  pip.packages = values(value.packages);
-  pip.indexUrls = value.indexUrls.empty() ? in.indexUrls() : values(value.indexUrls);
-  pip.constraintFiles = in.constraintFiles();
+  plan::PipInstall pip = pipInstallOp(in, values(value.packages));
+  if (!value.indexUrls.empty())
+    pip.indexUrls = values(value.indexUrls);
   in.useInstaller(pip, in.envPrefix());
   return pip;
 }

@@ -400,4 +400,20 @@ llvm::Expected<RequirementsFile> parseRequirements(DiagnosticEngine &diags, unsi
   return Reader(diags, bufferId).read();
 }
 
+std::optional<Requirement> parseRequirementText(llvm::StringRef text) {
+  if (text.contains('\n') || text.trim().startswith("-"))
+    return std::nullopt;
+  // The reader reports through an engine; a text of its own needs none.
+  DiagnosticEngine quiet(llvm::nulls());
+  unsigned buffer = quiet.addBuffer(text, "<requirement>");
+  llvm::Expected<RequirementsFile> file = Reader(quiet, buffer).read();
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return std::nullopt;
+  }
+  if (file->requirements.size() != 1 || !file->options.empty())
+    return std::nullopt;
+  return std::move(file->requirements.front());
+}
+
 } // namespace imageplan::readers

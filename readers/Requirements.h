@@ -12,6 +12,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,5 +61,10 @@ std::string normalizedPackageName(llvm::StringRef name);
 /// reject is reported at its line; the returned error then only carries the
 /// count.
 llvm::Expected<RequirementsFile> parseRequirements(DiagnosticEngine &diags, unsigned bufferId);
+
+/// One requirement written on its own, as a spec's `python.packages` entry
+/// is (`torch==2.0.1`, `name[extra] @ https://...`): read as a requirements
+/// file line would be, or nothing when pip would reject it or it is an option.
+std::optional<Requirement> parseRequirementText(llvm::StringRef text);
 
 } // namespace imageplan::readers

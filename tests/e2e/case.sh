@@ -122,6 +122,34 @@ check_case_native_ext() {
   echo "ok: no compiler in the runtime image"
 }
 
+check_case_pinned_venv() {
+  local image=$1 out
+  out=$(timeout 60 env DOCKER_HOST="unix://$E2E_SOCK" "$E2E_DOCKER" run --rm --network=none "$image" \
+    python -m app 1 2 39) || fail "python -m app failed in $image"
+  [[ $out == '{"torch": "2.0.1", "total": 42, "words": 3}' ]] || fail "python -m app 1 2 39 printed '$out'"
+  echo "ok: the pinned torch, the C extension and the requirement are in one venv: $out"
+  # The venv came in two layers and works as one; the build tools stayed in
+  # the builder (wheel is in no venv python3 -m venv makes).
+  out=$(timeout 60 env DOCKER_HOST="unix://$E2E_SOCK" "$E2E_DOCKER" run --rm --network=none "$image" \
+    sh -c 'python -m pip check && ! python -c "import wheel" 2>/dev/null && ! test -e /opt/imageplan && echo clean') ||
+    fail "pip check failed, or build tools are in the runtime image of $image"
+  [[ $out == *clean ]] || fail "unexpected output: $out"
+  echo "ok: pip check passes and no build tool reached the runtime"
+}
+
+# A split venv: after a requirements edit the pins' install in the builder
+# and the runtime's copy of them are CACHED, and what installs after them ran.
+assert_pins_cached() {
+  local log=$1 steps
+  steps=$(e2e_steps "$work/gen/Dockerfile" "$log")
+  awk -F'\t' '$1 == "builder" && $5 == "python packages" { n++; if ($3 == "CACHED") c++ }
+    $1 == "runtime" && $5 == "python packages from builder" { m++; if ($3 == "CACHED") d++ }
+    $1 == "runtime" && $5 ~ /beyond the pins/ && $3 == "RAN" { r++ }
+    END { exit !(n == 1 && c == 1 && m == 1 && d == 1 && r == 1) }' <<<"$steps" ||
+    fail "the pins were rebuilt or re-copied, or the rest was not (log $log)"
+  echo "ok: the pins and their copy are CACHED, the rest of the venv was copied again"
+}
+
 # Runs the image with host networking, waits for its HEALTHCHECK, then runs
 # the case's checks.
 check_image() {
@@ -181,6 +209,9 @@ e2e_build "$work/gen" "$tag_gen" "$logs/generated-requirements-edit.log"
 echo "rebuilt in ${E2E_SECONDS}s"
 assert_steps "$logs/generated-requirements-edit.log" "apt CACHED"
 assert_requirements_ran "$logs/generated-requirements-edit.log"
+if grep -q '^FROM builder AS builder-venv$' "$work/gen/Dockerfile"; then
+  assert_pins_cached "$logs/generated-requirements-edit.log"
+fi
 if grep -q 'IMAGEPLAN_MODEL_REPO' "$work/gen/Dockerfile"; then
   assert_steps "$logs/generated-requirements-edit.log" "model CACHED" >/dev/null
   echo "ok: model CACHED"

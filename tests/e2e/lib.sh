@@ -188,20 +188,23 @@ e2e_dockerd_stop() {
 # context files), joined by commas, or -; `what` is the generated Dockerfile's
 # "# <what> (changes ...)" comment above the step or the group of steps it
 # belongs to (- if none).
-# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1 (0 when the
-# stage starts FROM another stage of the file); an unnamed single stage shows
-# as "[<n>/<total>]" and is "-" here.
+# BuildKit names a step "[<stage> <n>/<total>]", FROM being 1 (a FROM of an
+# earlier stage, or of a stage a build argument names, is no step: its first
+# instruction is 1); an unnamed single stage shows as "[<n>/<total>]" and is
+# "-" here.
 e2e_steps() {
   awk '
-    function flush(text,   word, name) {
+    function flush(text,   word, name, from) {
       word = toupper(text); sub(/[[:space:]].*/, "", word)
       if (word == "FROM") {
         name = "-"
         if (match(text, /[[:space:]][Aa][Ss][[:space:]]+[^[:space:]]+/)) {
           name = substr(text, RSTART, RLENGTH); sub(/^[[:space:]]+[Aa][Ss][[:space:]]+/, "", name)
         }
-        base = text; sub(/^[^[:space:]]+[[:space:]]+/, "", base); sub(/[[:space:]].*/, "", base)
-        stage = name; count[stage] = (base in named || base ~ /\$/) ? 0 : 1; what = "-"
+        from = text; sub(/^[^[:space:]]+[[:space:]]+/, "", from)
+        while (from ~ /^--/) sub(/^[^[:space:]]+[[:space:]]+/, "", from)
+        sub(/[[:space:]].*/, "", from)
+        stage = name; count[stage] = (from in named || from ~ /\$/) ? 0 : 1; what = "-"
         named[name] = 1
         return
       }

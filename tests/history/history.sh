@@ -89,8 +89,10 @@ last-n)
   make_repo .
   cd "$repo"
   # The last 4 commits never touch lib/ or requirements.txt: the requirements
-  # join the venv's layer (same change class), lib/ goes before the user.
-  expect_layers "--history=4" '# python venv, requirements.txt
+  # move up to the venv's (a RUN of their own: a requirements file costs
+  # minutes, docs/planner.md), lib/ goes before the user.
+  expect_layers "--history=4" '# python venv
+# requirements.txt
 # workdir /app
 # app lib/
 # user app

@@ -11,6 +11,7 @@
 #include "readers/Diagnostics.h"
 #include "readers/DockerfileParser.h"
 #include "readers/DockerignoreMatcher.h"
+#include "tests/harness/Samples.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -37,8 +38,8 @@ const std::set<std::string> &dependencyKinds() {
       "system-packages", "interpreter",    "python-packages", "requirements",
       "build-requires",  "wheel-build",    "wheel-install",   "model-download",
       "model-copy",      "image-artifact", "python-manager",  "python-deps",
-      "venv-copy",       "conda-env",      "apt-repository",  "asset-fetch",
-      "asset-copy",
+      "venv-copy",       "pins-file",      "venv-split",      "conda-env",
+      "apt-repository",  "asset-fetch",    "asset-copy",
   };
   return kinds;
 }
@@ -47,17 +48,6 @@ const std::set<std::string> &dependencyKinds() {
 const std::set<std::string> &manifestKinds() {
   static const std::set<std::string> kinds = {"requirements", "python-deps", "conda-env"};
   return kinds;
-}
-
-std::vector<std::string> sampleDirs() {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  std::string root = IMAGEPLAN_SOURCE_DIR "/samples";
-  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec))
-    if (llvm::sys::fs::exists(it->path() + "/imageplan.yaml"))
-      dirs.push_back(it->path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
 }
 
 // A regular file that stands for `input` (context-relative): the file itself,
@@ -222,13 +212,8 @@ TEST_P(SampleTest, ManifestEditInvalidatesNoSystemPackageLayer) {
           << dockerfileText;
 }
 
-std::string testName(const ::testing::TestParamInfo<std::string> &info) {
-  std::string name = llvm::sys::path::filename(info.param).str();
-  std::replace_if(name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
-  return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Samples, SampleTest, ::testing::ValuesIn(sampleDirs()), testName);
+INSTANTIATE_TEST_SUITE_P(Samples, SampleTest, ::testing::ValuesIn(testsupport::sampleDirs()),
+                         testsupport::sampleTestName);
 
 } // namespace
 } // namespace imageplan

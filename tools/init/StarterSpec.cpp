@@ -3,6 +3,8 @@
 // of each section. How it is written is StarterSpecWriter.cpp's.
 #include "tools/init/StarterSpec.h"
 
+#include "dsl/CompatTable.h"
+#include "dsl/Pins.h"
 #include "dsl/ValueRules.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -113,6 +115,31 @@ StarterSpec::Stage nodeStage(const ProjectFacts::NodePart &node) {
           .exports = {{.from = "/src/" + dir + "/" + node.outDir, .to = "/app/static"}}};
 }
 
+/// The pip packages of `python` that compile against torch with no wheels to
+/// install (flash-attn: dsl/compat.yaml) move to `build`, and their build
+/// tools, from `packages` or the table, to `build_requires`: a pip install of
+/// them in the runtime would have neither nvcc nor the pinned torch.
+void moveTorchExtensions(StarterSpec::Python &python) {
+  std::vector<std::string> tools;
+  for (const std::string &package : python.packages) {
+    const dsl::compat::TorchExtension *extension = dsl::compat::findExtension(
+        dsl::requirementName(package), dsl::exactVersion(package));
+    if (!extension || !extension->sdist)
+      continue;
+    python.build.push_back(package);
+    for (const std::string &tool : extension->buildRequires)
+      if (!llvm::is_contained(tools, tool))
+        tools.push_back(tool);
+  }
+  if (python.build.empty())
+    return;
+  llvm::erase_if(python.packages, [&](const std::string &package) {
+    return llvm::is_contained(python.build, package) ||
+           llvm::is_contained(tools, dsl::requirementName(package));
+  });
+  python.buildRequires = std::move(tools);
+}
+
 StarterSpec::Python pythonSection(const ProjectFacts &facts) {
   StarterSpec::Python python;
   python.version = facts.pythonVersion;
@@ -129,6 +156,7 @@ StarterSpec::Python pythonSection(const ProjectFacts &facts) {
     python.packages = facts.pipPackages;
     python.requirements = facts.requirements;
     python.constraints = facts.constraints;
+    moveTorchExtensions(python);
   }
   return python;
 }

@@ -56,6 +56,7 @@ struct StarterSpec {
     std::string project{};
     std::optional<Commented<bool>> package{};
     std::vector<std::string> extras{}, indexUrls{}, packages{}, requirements{}, constraints{};
+    std::vector<std::string> buildRequires{}, build{}; // a torch extension compiled in the builder
   } python;
 
   struct Step {

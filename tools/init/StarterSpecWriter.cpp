@@ -194,6 +194,8 @@ private:
     entryIfAny("packages", python.packages);
     entryIfAny("requirements", python.requirements);
     entryIfAny("constraints", python.constraints);
+    entryIfAny("build_requires", python.buildRequires);
+    entryIfAny("build", python.build);
     endMap();
   }
 
