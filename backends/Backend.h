@@ -35,6 +35,10 @@ std::string emitDockerignore(const plan::Plan &plan, const Options &options = {}
 /// `imageplan explain`: the plan with its costs, rates and reasons.
 std::string emitExplain(const plan::Plan &plan, const Options &options = {});
 std::string emitExplainJson(const plan::Plan &plan, const Options &options = {});
+/// docker-bake.hcl: one buildx bake target per image, with its registry cache.
+std::string emitBake(const plan::Plan &plan, const Options &options = {});
+/// A GitHub Actions workflow that builds the bake file's images with buildx.
+std::string emitCiWorkflow(const plan::Plan &plan, const Options &options = {});
 
 /// One stage of the Dockerfile as `imageplan diff` compares it: the
 /// instructions BuildKit's cache sees, without comments or blank lines.

@@ -55,7 +55,7 @@ TEST(DialectTest, Docker20DropsSyntaxLineAndLink) {
   EXPECT_TRUE(contains(text, "# For the docker20 dialect"));
   // Mounts of every kind stay.
   EXPECT_TRUE(contains(text, "COPY --from=model --chown=app /models/demo-7b"));
-  EXPECT_TRUE(contains(text, "--mount=type=cache,target=/var/lib/apt/lists,sharing=locked"));
+  EXPECT_TRUE(contains(text, "--mount=type=cache,id=apt-lists-debian12-runtime,target=/var/lib/apt/lists,sharing=locked"));
   EXPECT_TRUE(contains(text, "--mount=type=bind,from=builder,source=/wheels"));
   EXPECT_TRUE(contains(text, "--mount=type=secret,id=hf_token"));
 }

@@ -128,7 +128,7 @@ void writeNonRunOp(DockerfileWriter &w, const DialectRules &rules, const plan::O
 }
 
 void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Layer &layer,
-                bool posixShell) {
+                const StageRunContext &stage) {
   if (layer.ops.empty())
     return;
   llvm::StringRef what = layer.what.empty() ? llvm::StringRef("layer") : layer.what;
@@ -143,7 +143,7 @@ void writeLayer(DockerfileWriter &w, const DialectRules &rules, const plan::Laye
     RunInstruction run;
     for (; i < layer.ops.size() && plan::isRunOp(layer.ops[i]); ++i) {
       RunInstruction next;
-      appendRunOp(layer.ops[i], rules, next, posixShell);
+      appendRunOp(layer.ops[i], rules, next, stage);
       if (!run.commands.empty() && !canShareRun(run, next, rules)) {
         writeRun(w, run);
         run = RunInstruction();
@@ -217,12 +217,13 @@ void writeStageHeader(DockerfileWriter &w, const plan::Stage &stage) {
   writeKeyValues(w, "ENV", env);
 }
 
-void writeStage(DockerfileWriter &w, const DialectRules &rules, const plan::Stage &stage) {
+void writeStage(DockerfileWriter &w, const DialectRules &rules, const plan::Stage &stage,
+                const StageRunContext &context) {
   w.comment(stage.purpose.empty() ? "Stage " + stage.name
                                   : "Stage " + stage.name + ": " + stage.purpose);
   writeStageHeader(w, stage);
   for (const plan::Layer &layer : stage.layers)
-    writeLayer(w, rules, layer, stage.posixShell);
+    writeLayer(w, rules, layer, context);
   if (stage.runtime)
     writeRuntime(w, *stage.runtime);
 }
@@ -246,9 +247,10 @@ std::string emitDockerfile(const plan::Plan &plan, const Options &options) {
     for (const auto &[name, value] : plan.args)
       w.instruction("ARG", name + "=" + dockerfileWord(value));
   }
-  for (const plan::Stage &stage : plan.stages) {
+  std::vector<StageRunContext> contexts = stageRunContexts(plan);
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
     w.blankLine();
-    writeStage(w, rules, stage);
+    writeStage(w, rules, plan.stages[i], contexts[i]);
   }
   return w.text();
 }
@@ -257,7 +259,9 @@ std::vector<DockerfileStageText> dockerfileStages(const plan::Plan &plan,
                                                   const Options &options) {
   DialectRules rules = rulesFor(options.dialect);
   std::vector<DockerfileStageText> stages;
-  for (const plan::Stage &stage : plan.stages) {
+  std::vector<StageRunContext> contexts = stageRunContexts(plan);
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
+    const plan::Stage &stage = plan.stages[i];
     DockerfileStageText text;
     DockerfileWriter header(/*comments=*/false);
     // The global ARGs every FROM may read go with the first stage.
@@ -268,7 +272,7 @@ std::vector<DockerfileStageText> dockerfileStages(const plan::Plan &plan,
     text.header = header.text();
     for (const plan::Layer &layer : stage.layers) {
       DockerfileWriter w(/*comments=*/false);
-      writeLayer(w, rules, layer, stage.posixShell);
+      writeLayer(w, rules, layer, contexts[i]);
       text.layers.push_back(w.text());
     }
     DockerfileWriter settings(/*comments=*/false);

@@ -13,6 +13,7 @@ namespace {
 
 using plan::ChangeClass;
 using testing::layer;
+using testing::layerText;
 
 plan::Plan oneStagePlan(std::vector<plan::Layer> layers) {
   plan::Plan p;
@@ -20,6 +21,7 @@ plan::Plan oneStagePlan(std::vector<plan::Layer> layers) {
   plan::Stage s;
   s.name = "main";
   s.from = "debian:12";
+  s.distro = "debian12";
   s.layers = std::move(layers);
   p.stages = {s};
   return p;
@@ -34,13 +36,6 @@ std::string stageBody(const plan::Plan &p) {
   return text.substr(at + shell.size());
 }
 
-// The instructions of a single layer holding `ops`, after its comment line.
-std::string layerText(std::vector<plan::Op> ops) {
-  std::string body = stageBody(oneStagePlan({layer("step", ChangeClass::Rarely, std::move(ops))}));
-  llvm::StringRef comment = "# step (changes rarely)\n";
-  EXPECT_TRUE(llvm::StringRef(body).startswith(comment)) << body;
-  return body.substr(comment.size());
-}
 
 TEST(DockerfileTest, HeaderAndStage) {
   plan::Plan p;
@@ -83,8 +78,8 @@ TEST(DockerfileTest, PathPrependAloneIsAnEnvBlock) {
 }
 
 TEST(DockerfileTest, SystemInstall) {
-  EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
-            "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=apt-debian12-main,target=/var/cache/apt,sharing=locked \\\n"
+            "    --mount=type=cache,id=apt-lists-debian12-main,target=/var/lib/apt/lists,sharing=locked \\\n"
             "    rm -f /etc/apt/apt.conf.d/docker-clean \\\n"
             "    && apt-get update \\\n"
             "    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\\n"
@@ -107,7 +102,7 @@ TEST(DockerfileTest, PipInstallWithEverything) {
   pip.wheelStage = "wheels";
   pip.wheelDir = "/wheels";
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+      "RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    --mount=type=bind,source=requirements/extra.txt,"
       "target=/tmp/imageplan/requirements/extra.txt \\\n"
@@ -127,7 +122,7 @@ TEST(DockerfileTest, PipInstallWithEverything) {
 TEST(DockerfileTest, PipInstallPackagesOnly) {
   plan::PipInstall pip;
   pip.packages = {"fastapi"};
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip install \\\n"
             "        fastapi\n",
             layerText({pip}));
@@ -145,7 +140,7 @@ TEST(DockerfileTest, PipWheel) {
   wheel.packages = {"flash-attn==2.5.8"};
   wheel.indexUrls = {"https://pypi.example.com/simple"};
   wheel.outDir = "/wheels";
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip wheel --no-deps --no-build-isolation --wheel-dir /wheels \\\n"
             "        --index-url https://pypi.example.com/simple \\\n"
             "        flash-attn==2.5.8\n",
@@ -161,7 +156,7 @@ std::string programLines() {
 }
 
 TEST(DockerfileTest, ModelDownloadPublic) {
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/imageplan/models \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=models,target=/root/.cache/imageplan/models \\\n"
             "    IMAGEPLAN_MODEL_REPO=org/model \\\n"
             "        IMAGEPLAN_MODEL_REVISION=main \\\n"
             "        IMAGEPLAN_MODEL_DIR=/models/model \\\n"
@@ -174,7 +169,7 @@ TEST(DockerfileTest, ModelDownloadPublic) {
 
 TEST(DockerfileTest, ModelDownloadWithSecret) {
   EXPECT_EQ("RUN --mount=type=secret,id=hf_token \\\n"
-            "    --mount=type=cache,target=/root/.cache/imageplan/models \\\n"
+            "    --mount=type=cache,id=models,target=/root/.cache/imageplan/models \\\n"
             "    IMAGEPLAN_MODEL_REPO=org/model \\\n"
             "        IMAGEPLAN_MODEL_REVISION=v1.0 \\\n"
             "        IMAGEPLAN_MODEL_DIR=/models/model \\\n"
@@ -332,9 +327,9 @@ TEST(DockerfileTest, RunOpsOfALayerShareOneRunWithMergedMounts) {
   second.packages = {"b"};
   second.requirementFiles = {"requirements.txt", "extra.txt"};
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
-      "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
-      "    --mount=type=cache,target=/root/.cache/pip \\\n"
+      "RUN --mount=type=cache,id=apt-debian12-main,target=/var/cache/apt,sharing=locked \\\n"
+      "    --mount=type=cache,id=apt-lists-debian12-main,target=/var/lib/apt/lists,sharing=locked \\\n"
+      "    --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    --mount=type=bind,source=extra.txt,target=/tmp/imageplan/extra.txt \\\n"
       "    rm -f /etc/apt/apt.conf.d/docker-clean \\\n"
@@ -475,7 +470,7 @@ TEST(DockerfileTest, RepresentativePlanIsWellFormed) {
 }
 
 TEST(RegistryTest, FindsEveryBackend) {
-  ASSERT_EQ(4u, allBackends().size());
+  ASSERT_EQ(6u, allBackends().size());
   EXPECT_STREQ("dockerfile", allBackends()[0].name);
   EXPECT_STREQ("dockerignore", allBackends()[1].name);
   const Backend *dockerfile = findBackend("dockerfile");
@@ -488,6 +483,10 @@ TEST(RegistryTest, FindsEveryBackend) {
   EXPECT_EQ(&emitDockerignore, dockerignore->emit);
   EXPECT_STREQ("explain", allBackends()[2].name);
   EXPECT_STREQ("explain-json", allBackends()[3].name);
+  EXPECT_STREQ("bake", allBackends()[4].name);
+  EXPECT_STREQ("docker-bake.hcl", allBackends()[4].defaultFileName);
+  EXPECT_STREQ("ci", allBackends()[5].name);
+  EXPECT_STREQ("imageplan-ci.yml", allBackends()[5].defaultFileName);
   EXPECT_EQ(nullptr, findBackend("Dockerfile"));
   EXPECT_EQ(nullptr, findBackend(""));
 }

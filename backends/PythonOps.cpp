@@ -44,7 +44,7 @@ void appendConstraints(RunBuilder &b, const std::string &pinsStage, const std::s
 // copies out of its cache mount like `uv sync`.
 void emitOp(RunBuilder &b, const plan::PipInstall &op) {
   bool uv = op.installer == "uv";
-  b.addCache(uv ? UvCacheDir : PipCacheDir);
+  b.addCache(uv ? UvCache : PipCache);
   for (const std::string &file : op.requirementFiles)
     b.bindContext(file, scratchPath(file));
   bool wheels = !op.wheelStage.empty();
@@ -81,7 +81,7 @@ void emitOp(RunBuilder &b, const plan::PipInstall &op) {
 // hence UV_LINK_MODE=copy; bytecode is compiled once here rather than at
 // every container start.
 void emitOp(RunBuilder &b, const plan::UvSync &op) {
-  b.addCache(UvCacheDir);
+  b.addCache(UvCache);
   for (const std::string &file : op.manifestFiles)
     b.bindContext(file, scratchPath(file));
   ShellCommand sync{
@@ -104,7 +104,7 @@ void emitOp(RunBuilder &b, const plan::UvSync &op) {
 // `--only main` leaves out development groups. A lock that no longer
 // matches pyproject.toml fails the build.
 void emitOp(RunBuilder &b, const plan::PoetryInstall &op) {
-  b.addCache(PoetryCacheDir);
+  b.addCache(PoetryCache);
   for (const std::string &file : op.manifestFiles)
     b.bindContext(file, scratchPath(file));
   // Poetry from a stage of its own is mounted at the path its scripts name.
@@ -123,7 +123,7 @@ void emitOp(RunBuilder &b, const plan::PoetryInstall &op) {
 }
 
 void emitOp(RunBuilder &b, const plan::InstallPoetry &op) {
-  b.addCache(PipCacheDir);
+  b.addCache(PipCache);
   b.command(shellJoin({op.python, "-m", "venv", op.path}));
   b.command(b.pipCommand("install", op.path + "/bin/pip") + " " +
             shellQuote("poetry==" + op.version));
@@ -145,11 +145,11 @@ void emitOp(RunBuilder &b, const plan::InstallPython &op) {
 
 void emitOp(RunBuilder &b, const plan::InstallProject &op) {
   if (op.installer != "uv") {
-    b.addCache(PipCacheDir);
+    b.addCache(PipCache);
     b.command(b.pipCommand("install") + " " + shellJoin({"--no-deps", op.path}));
     return;
   }
-  b.addCache(UvCacheDir);
+  b.addCache(UvCache);
   std::string uv = "uv";
   if (!op.uvImage.empty()) {
     b.bindStage(op.uvImage, "/uv", UvMountPath);
@@ -166,10 +166,10 @@ void emitOp(RunBuilder &b, const plan::InstallProject &op) {
 void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op) {
   std::string file = scratchPath(op.file);
   b.bindContext(op.file, file);
-  b.addCache(CondaCacheDir, "locked");
+  b.addCache(CondaCache);
   std::string head;
   if (b.rules().cacheMounts)
-    head = shellAssign("CONDA_PKGS_DIRS", CondaCacheDir) + " ";
+    head = shellAssign("CONDA_PKGS_DIRS", CondaCache.target) + " ";
   if (op.tool == "micromamba")
     head += shellJoin({op.tool, "install", "--yes", "--prefix", op.prefix, "--file", file});
   else
@@ -184,7 +184,7 @@ void emitOp(RunBuilder &b, const plan::CondaEnvUpdate &op) {
 // knobs (MAX_JOBS, TORCH_CUDA_ARCH_LIST) are the command's environment, so
 // changing one is a change of this RUN.
 void emitOp(RunBuilder &b, const plan::PipWheel &op) {
-  b.addCache(PipCacheDir);
+  b.addCache(PipCache);
   std::vector<std::string> prefix;
   for (const auto &[name, value] : op.env)
     prefix.push_back(shellAssign(name, value));

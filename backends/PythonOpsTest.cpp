@@ -17,7 +17,7 @@ using testing::layerText;
 TEST(PythonOpsTest, UvSyncInstallsTheLockWithoutTheProject) {
   plan::UvSync sync{{"svc/pyproject.toml", "svc/uv.lock"}, "svc", {"cuda", "server"}, "/opt/venv"};
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+      "RUN --mount=type=cache,id=uv-debian12,target=/root/.cache/uv \\\n"
       "    --mount=type=bind,source=svc/pyproject.toml,target=/tmp/imageplan/svc/pyproject.toml \\\n"
       "    --mount=type=bind,source=svc/uv.lock,target=/tmp/imageplan/svc/uv.lock \\\n"
       "    UV_PROJECT_ENVIRONMENT=/opt/venv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
@@ -40,8 +40,8 @@ TEST(PythonOpsTest, PoetryInstallsTheMainGroupIntoTheActiveVenv) {
   plan::InstallPoetry tool{"python3", "1.8.5", "/opt/poetry"};
   plan::PoetryInstall install{
       {"pyproject.toml", "poetry.lock"}, ".", {"cuda"}, "/opt/poetry/bin/poetry", "", ""};
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
-            "    --mount=type=cache,target=/root/.cache/pypoetry \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
+            "    --mount=type=cache,id=poetry-debian12,target=/root/.cache/pypoetry \\\n"
             "    --mount=type=bind,source=pyproject.toml,target=/tmp/imageplan/pyproject.toml \\\n"
             "    --mount=type=bind,source=poetry.lock,target=/tmp/imageplan/poetry.lock \\\n"
             "    python3 -m venv /opt/poetry \\\n"
@@ -54,14 +54,14 @@ TEST(PythonOpsTest, PoetryInstallsTheMainGroupIntoTheActiveVenv) {
 }
 
 TEST(PythonOpsTest, ProjectInstallWithPipOrUv) {
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip install --no-deps /app/\n",
             layerText({plan::InstallProject{"pip", "/app/", ""}}));
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=uv-debian12,target=/root/.cache/uv \\\n"
             "    UV_LINK_MODE=copy uv pip install --no-deps '/srv/my app'\n",
             layerText({plan::InstallProject{"uv", "/srv/my app", ""}}));
   // Without a uv of its own, the stage borrows the binary from its image.
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=uv-debian12,target=/root/.cache/uv \\\n"
             "    --mount=type=bind,from=ghcr.io/astral-sh/uv:0.5.11,source=/uv,"
             "target=/tmp/imageplan/bin/uv \\\n"
             "    UV_LINK_MODE=copy /tmp/imageplan/bin/uv pip install --no-deps /app/\n",
@@ -75,7 +75,7 @@ TEST(PythonOpsTest, PipConstraintsAndOptions) {
   pip.constraintFiles = {"constraints.txt"};
   pip.options = {"--no-deps"};
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+      "RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    --mount=type=bind,source=constraints.txt,target=/tmp/imageplan/constraints.txt \\\n"
       "    pip install \\\n"
@@ -90,7 +90,7 @@ TEST(PythonOpsTest, WheelsOfTheSameStageNeedNoMount) {
   plan::PipInstall pip;
   pip.packages = {"flash-attn==2.3.6"};
   pip.wheelDir = "/wheels";
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip install \\\n"
             "        --find-links /wheels \\\n"
             "        flash-attn==2.3.6\n",
@@ -124,7 +124,7 @@ TEST(PythonOpsTest, BuildahCopiesWhatItCannotBindMount) {
   // buildah keeps cache mounts but has no bind mounts: the uv binary comes in
   // with a COPY from its image, the manifests from the context.
   EXPECT_EQ("COPY --from=ghcr.io/astral-sh/uv:0.5.11 /uv /tmp/imageplan/bin/uv\n"
-            "RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+            "RUN --mount=type=cache,id=uv-debian12,target=/root/.cache/uv \\\n"
             "    UV_LINK_MODE=copy /tmp/imageplan/bin/uv pip install --no-deps /app/\n",
             layerText({plan::InstallProject{"uv", "/app/", "ghcr.io/astral-sh/uv:0.5.11"}},
                       Dialect::Buildah));

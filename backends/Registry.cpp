@@ -9,6 +9,8 @@ static const Backend Backends[] = {
     {"dockerignore", ".dockerignore", emitDockerignore},
     {"explain", "explain.txt", emitExplain},
     {"explain-json", "explain.json", emitExplainJson},
+    {"bake", "docker-bake.hcl", emitBake},
+    {"ci", "imageplan-ci.yml", emitCiWorkflow},
 };
 
 llvm::ArrayRef<Backend> allBackends() { return Backends; }

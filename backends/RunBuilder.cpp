@@ -18,12 +18,6 @@ namespace {
 constexpr llvm::StringLiteral PrintfLinesOpen = "\"$(printf '%s\\n'";
 constexpr llvm::StringLiteral PrintfLinesClose = ")\"";
 
-Mount cacheMount(llvm::StringRef target, llvm::StringRef sharing) {
-  Mount m{{{"type", "cache"}, {"target", target.str()}}};
-  if (!sharing.empty())
-    m.options.push_back({"sharing", sharing.str()});
-  return m;
-}
 
 Mount bindMount(llvm::StringRef source, llvm::StringRef target, llvm::StringRef fromStage = "",
                 bool readWrite = false) {
@@ -67,9 +61,18 @@ void addCopy(RunInstruction &run, FileCopy copy) {
     run.copies.push_back(std::move(copy));
 }
 
-void RunBuilder::addCache(llvm::StringRef target, llvm::StringRef sharing) {
-  if (dialect.cacheMounts)
-    backends::addMount(run, cacheMount(target, sharing));
+void RunBuilder::addCache(const PackageCache &cache) {
+  if (!dialect.cacheMounts)
+    return;
+  std::string id = cache.name.str();
+  for (llvm::StringRef part : {cache.perDistro ? llvm::StringRef(stage.distro) : llvm::StringRef(),
+                               cache.locked ? llvm::StringRef(stage.family) : llvm::StringRef()})
+    if (!part.empty())
+      id += "-" + part.str();
+  Mount m{{{"type", "cache"}, {"id", id}, {"target", cache.target.str()}}};
+  if (cache.locked)
+    m.options.push_back({"sharing", "locked"});
+  backends::addMount(run, std::move(m));
 }
 
 void RunBuilder::bindContext(llvm::StringRef source, llvm::StringRef target, bool readWrite) {
@@ -101,7 +104,7 @@ std::string RunBuilder::pipCommand(llvm::StringRef subcommand, llvm::StringRef p
 }
 
 std::vector<llvm::StringRef> RunBuilder::scriptShell() const {
-  if (posixShell)
+  if (stage.posixShell)
     return {"sh", "-eu", "-c"};
   return {"bash", "-euo", "pipefail", "-c"};
 }

@@ -19,10 +19,29 @@ namespace imageplan::backends {
 // layer.
 inline constexpr llvm::StringLiteral ScratchDir = "/tmp/imageplan";
 inline constexpr llvm::StringLiteral WheelMountDir = "/tmp/imageplan/wheels";
-inline constexpr llvm::StringLiteral PipCacheDir = "/root/.cache/pip";
-inline constexpr llvm::StringLiteral UvCacheDir = "/root/.cache/uv";
-inline constexpr llvm::StringLiteral PoetryCacheDir = "/root/.cache/pypoetry";
-inline constexpr llvm::StringLiteral CondaCacheDir = "/root/.cache/conda/pkgs";
+
+/// A folder a tool keeps its downloads in between builds: a cache mount.
+struct PackageCache {
+  llvm::StringLiteral name;   // the first word of the mount's id
+  llvm::StringLiteral target; // where the tool keeps it
+  /// The tool cannot share the folder with a second instance of itself, so
+  /// a RUN holds it whole (sharing=locked). Such a cache is kept per stage
+  /// family, so that stages that can build at once never wait for each
+  /// other; an unlocked one is shared by every stage of the distribution.
+  bool locked;
+  /// What the tool keeps depends on the distribution (packages, wheels built
+  /// against its libc): the id names it. A model's files do not.
+  bool perDistro = true;
+};
+inline constexpr PackageCache AptArchiveCache{"apt", "/var/cache/apt", true};
+inline constexpr PackageCache AptListsCache{"apt-lists", "/var/lib/apt/lists", true};
+inline constexpr PackageCache ApkCache{"apk", "/var/cache/apk", true};
+inline constexpr PackageCache DnfCache{"dnf", "/var/cache/dnf", true};
+inline constexpr PackageCache MicrodnfCache{"microdnf", "/var/cache/yum", true};
+inline constexpr PackageCache PipCache{"pip", "/root/.cache/pip", false};
+inline constexpr PackageCache UvCache{"uv", "/root/.cache/uv", false};
+inline constexpr PackageCache PoetryCache{"poetry", "/root/.cache/pypoetry", false};
+inline constexpr PackageCache CondaCache{"conda", "/root/.cache/conda/pkgs", true};
 // Where a uv binary bind-mounted from its image is run from.
 inline constexpr llvm::StringLiteral UvMountPath = "/tmp/imageplan/bin/uv";
 // Where the pins' constraints file is mounted: outside ScratchDir, which
@@ -44,19 +63,23 @@ void addCopy(RunInstruction &run, FileCopy copy);
 
 class RunBuilder {
 public:
-  RunBuilder(const DialectRules &rules, RunInstruction &run, bool posixShell)
-      : dialect(rules), run(run), posixShell(posixShell) {}
+  RunBuilder(const DialectRules &rules, RunInstruction &run, const StageRunContext &stage)
+      : dialect(rules), run(run), stage(stage) {}
 
   const DialectRules &rules() const { return dialect; }
-  bool posix() const { return posixShell; }
+  const StageRunContext &stageContext() const { return stage; }
 
   /// A command of the && chain: shell text built with ShellQuote.h.
   void command(std::string head) { run.commands.push_back({std::move(head), {}}); }
   void push(ShellCommand command) { run.commands.push_back(std::move(command)); }
   void addMount(Mount mount) { backends::addMount(run, std::move(mount)); }
   void addCopy(FileCopy copy) { backends::addCopy(run, std::move(copy)); }
-  /// A cache mount at `target`, where the dialect has them.
-  void addCache(llvm::StringRef target, llvm::StringRef sharing = "");
+  /// The mount of `cache`, where the dialect has cache mounts: the one place
+  /// they are made. Its id names the cache, the stage's distribution and,
+  /// for a locked cache, its family ("apt-debian12-runtime", "pip-debian12"):
+  /// stages of different distributions never share a cache, and stages that
+  /// can build at once never take turns on a locked one.
+  void addCache(const PackageCache &cache);
   /// Context files a command reads: bind-mounted where the dialect can, so
   /// they never become part of a layer; else COPYed in before the RUN.
   void bindContext(llvm::StringRef source, llvm::StringRef target, bool readWrite = false);
@@ -86,7 +109,7 @@ public:
 private:
   const DialectRules &dialect;
   RunInstruction &run;
-  bool posixShell;
+  const StageRunContext &stage;
 };
 
 // SystemOps.cpp

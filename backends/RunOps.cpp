@@ -24,7 +24,8 @@ namespace {
 constexpr llvm::StringLiteral Indent = "    ";
 constexpr llvm::StringLiteral ArgIndent = "        ";
 
-constexpr llvm::StringLiteral ModelCacheDir = "/root/.cache/imageplan/models";
+// A model's files are the same whatever the distribution: one cache.
+constexpr PackageCache ModelCache{"models", "/root/.cache/imageplan/models", false, false};
 
 /// `["a", "b"]` as JSON: the patterns the download program reads.
 std::string jsonStrings(const std::vector<std::string> &items) {
@@ -101,8 +102,8 @@ void emitOp(RunBuilder &b, const plan::ModelDownload &op) {
   // Downloads land in a cache mount first: an interrupted or failed build
   // resumes there, and a new revision fetches only the files that changed.
   if (b.rules().cacheMounts) {
-    b.addCache(ModelCacheDir);
-    env.push_back(shellAssign("IMAGEPLAN_MODEL_CACHE", ModelCacheDir));
+    b.addCache(ModelCache);
+    env.push_back(shellAssign("IMAGEPLAN_MODEL_CACHE", ModelCache.target));
   }
   if (op.hfTransfer)
     env.push_back(shellAssign("HF_HUB_ENABLE_HF_TRANSFER", "1"));
@@ -172,10 +173,24 @@ void emitOp(RunBuilder &b, const plan::RunScript &op) {
                 std::vector<llvm::StringRef>(lines.begin(), lines.end()), {});
 }
 
+std::vector<StageRunContext> stageRunContexts(const plan::Plan &plan) {
+  std::vector<StageRunContext> contexts;
+  for (const plan::Stage &stage : plan.stages) {
+    StageRunContext context{stage.posixShell, stage.distro, stage.name};
+    // Stages come after the stages they are built FROM.
+    if (stage.fromStage)
+      for (size_t i = 0; i < contexts.size(); ++i)
+        if (plan.stages[i].name == stage.from)
+          context.family = contexts[i].family;
+    contexts.push_back(std::move(context));
+  }
+  return contexts;
+}
+
 void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run,
-                 bool posixShell) {
+                 const StageRunContext &stage) {
   assert(plan::isRunOp(op));
-  RunBuilder builder(rules, run, posixShell);
+  RunBuilder builder(rules, run, stage);
   // One overload per operation type: a new type does not compile without one.
   std::visit([&builder](const auto &each) { emitOp(builder, each); }, op);
 }

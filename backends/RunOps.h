@@ -36,11 +36,24 @@ struct RunInstruction {
   std::vector<ShellCommand> commands;
 };
 
+/// What the RUNs of one stage have in common: the shell, and what the cache
+/// mounts of its package managers are keyed on (RunBuilder::addCache).
+struct StageRunContext {
+  /// The stage has no bash (Alpine, Wolfi), so scripts run under sh.
+  bool posixShell = false;
+  std::string distro; // plan::Stage::distro
+  /// The first stage of its FROM chain: the stages of one family build one
+  /// after the other, while stages of different families can build at once.
+  std::string family;
+};
+
+/// The context of each stage of `plan`, in plan order.
+std::vector<StageRunContext> stageRunContexts(const plan::Plan &plan);
+
 /// Adds the copies, mounts and commands of `op`, which must be a run
-/// operation, as the dialect's `rules` allow. `posixShell`: the stage has no
-/// bash (Alpine, Wolfi), so scripts run under sh.
+/// operation, as the dialect's `rules` allow, for a RUN of `stage`.
 void appendRunOp(const plan::Op &op, const DialectRules &rules, RunInstruction &run,
-                 bool posixShell = false);
+                 const StageRunContext &stage = {});
 
 /// The commands that write `file` (path, exact content, mode) with printf
 /// and chmod, for dialects without heredocs.

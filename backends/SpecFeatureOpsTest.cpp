@@ -106,7 +106,7 @@ TEST(SpecFeatureOpsTest, UvAsPipsInstaller) {
   pip.indexStrategy = "unsafe-best-match";
   EXPECT_EQ(
       layerText({pip}),
-      "RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+      "RUN --mount=type=cache,id=uv,target=/root/.cache/uv \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    UV_LINK_MODE=copy uv pip install \\\n"
       "        --python /opt/venv/bin/python \\\n"
@@ -123,7 +123,7 @@ TEST(SpecFeatureOpsTest, CondaEnvironmentFile) {
   EXPECT_EQ(
       layerText({conda}),
       "RUN --mount=type=bind,source=environment.yml,target=/tmp/imageplan/environment.yml \\\n"
-      "    --mount=type=cache,target=/root/.cache/conda/pkgs,sharing=locked \\\n"
+      "    --mount=type=cache,id=conda-main,target=/root/.cache/conda/pkgs,sharing=locked \\\n"
       "    CONDA_PKGS_DIRS=/root/.cache/conda/pkgs micromamba install --yes --prefix "
       "/opt/conda --file /tmp/imageplan/environment.yml\n");
   conda.tool = "conda";
@@ -169,7 +169,7 @@ TEST(SpecFeatureOpsTest, VariantSwitchAndItsArg) {
   plan::VariantSwitch choice{"BACKEND", {{"cpu", {cpu}}, {"none", {}}}};
   EXPECT_EQ(layerText({plan::DeclareArg{"BACKEND", "cpu"}, choice}),
             "ARG BACKEND=cpu\n"
-            "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+            "RUN --mount=type=cache,id=pip,target=/root/.cache/pip \\\n"
             "    case \"$BACKEND\" in \\\n"
             "        cpu) \\\n"
             "            pip install \\\n"

@@ -13,11 +13,9 @@ namespace {
 void aptInstall(RunBuilder &b, const plan::SystemInstall &op) {
   bool listsCached = b.rules().cacheMounts && b.rules().aptListsCache;
   if (b.rules().cacheMounts) {
-    // The cache is shared between stages that install packages, so apt's
-    // own lock must be respected: sharing=locked.
-    b.addCache("/var/cache/apt", "locked");
+    b.addCache(AptArchiveCache);
     if (listsCached)
-      b.addCache("/var/lib/apt/lists", "locked");
+      b.addCache(AptListsCache);
     // Debian and Ubuntu images ship docker-clean, which deletes downloaded
     // .debs after each install and so defeats the cache mount.
     b.command(shellJoin({"rm", "-f", "/etc/apt/apt.conf.d/docker-clean"}));
@@ -46,8 +44,8 @@ void apkInstall(RunBuilder &b, const plan::SystemInstall &op) {
   if (!b.rules().cacheMounts) {
     install.head = shellJoin({"apk", "add", "--no-cache"});
   } else {
-    b.addCache("/var/cache/apk", "locked");
-    b.command(shellJoin({"ln", "-sfn", "/var/cache/apk", "/etc/apk/cache"}));
+    b.addCache(ApkCache);
+    b.command(shellJoin({"ln", "-sfn", ApkCache.target, "/etc/apk/cache"}));
     install.head = shellJoin({"apk", "add", "--update-cache"});
   }
   appendQuotedEach(op.packages, install.args);
@@ -60,7 +58,7 @@ void apkInstall(RunBuilder &b, const plan::SystemInstall &op) {
 // build; without one, `dnf clean all` removes metadata and packages in the
 // same layer.
 void dnfInstall(RunBuilder &b, const plan::SystemInstall &op) {
-  b.addCache("/var/cache/dnf", "locked");
+  b.addCache(DnfCache);
   ShellCommand install{shellJoin({"dnf", "install", "-y", "--setopt=install_weak_deps=False",
                                   b.rules().cacheMounts ? "--setopt=keepcache=True" : "--nodocs"}),
                        {}};
@@ -72,7 +70,7 @@ void dnfInstall(RunBuilder &b, const plan::SystemInstall &op) {
 
 // microdnf keeps its metadata and packages under /var/cache/yum.
 void microdnfInstall(RunBuilder &b, const plan::SystemInstall &op) {
-  b.addCache("/var/cache/yum", "locked");
+  b.addCache(MicrodnfCache);
   ShellCommand install{
       shellJoin({"microdnf", "install", "-y", "--nodocs", "--setopt=install_weak_deps=0"}), {}};
   appendQuotedEach(op.packages, install.args);

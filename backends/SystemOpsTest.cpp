@@ -19,6 +19,7 @@ plan::Plan planWith(std::vector<plan::Op> ops, bool posixShell = false) {
   plan::Stage s;
   s.name = "main";
   s.from = "base:1";
+  s.distro = "os1";
   s.posixShell = posixShell;
   s.layers = {layer("step", ChangeClass::Rarely, std::move(ops))};
   p.stages = {s};
@@ -41,7 +42,7 @@ plan::SystemInstall install(PackageManager manager) {
 
 TEST(SystemOpsTest, ApkUsesItsCacheThroughALink) {
   for (Dialect dialect : {Dialect::BuildKit, Dialect::Docker20, Dialect::Buildah})
-    EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apk,sharing=locked \\\n"
+    EXPECT_EQ("RUN --mount=type=cache,id=apk-os1-main,target=/var/cache/apk,sharing=locked \\\n"
               "    ln -sfn /var/cache/apk /etc/apk/cache \\\n"
               "    && apk add --update-cache \\\n"
               "        curl \\\n"
@@ -60,7 +61,7 @@ TEST(SystemOpsTest, ApkWithoutMountsKeepsNoCache) {
 
 TEST(SystemOpsTest, DnfKeepsPackagesInTheCacheMount) {
   for (Dialect dialect : {Dialect::BuildKit, Dialect::Docker20, Dialect::Buildah})
-    EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked \\\n"
+    EXPECT_EQ("RUN --mount=type=cache,id=dnf-os1-main,target=/var/cache/dnf,sharing=locked \\\n"
               "    dnf install -y --setopt=install_weak_deps=False --setopt=keepcache=True \\\n"
               "        curl \\\n"
               "        py3-pip\n",
@@ -77,7 +78,7 @@ TEST(SystemOpsTest, DnfWithoutMountsCleansInTheLayer) {
 }
 
 TEST(SystemOpsTest, Microdnf) {
-  EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/yum,sharing=locked \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=microdnf-os1-main,target=/var/cache/yum,sharing=locked \\\n"
             "    microdnf install -y --nodocs --setopt=install_weak_deps=0 \\\n"
             "        curl \\\n"
             "        py3-pip\n",
@@ -104,13 +105,13 @@ TEST(SystemOpsTest, BuildahGivesTheLockedApkMountARunOfItsOwn) {
   plan::PipInstall flask;
   flask.packages = {"flask"};
   std::string text = layerText({install(PackageManager::Apk), flask}, Dialect::Buildah);
-  EXPECT_EQ("RUN --mount=type=cache,target=/var/cache/apk,sharing=locked \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=apk-os1-main,target=/var/cache/apk,sharing=locked \\\n"
             "    ln -sfn /var/cache/apk /etc/apk/cache \\\n"
             "    && apk add --update-cache \\\n"
             "        curl \\\n"
             "        py3-pip \\\n"
             "    && rm /etc/apk/cache\n"
-            "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+            "RUN --mount=type=cache,id=pip-os1,target=/root/.cache/pip \\\n"
             "    pip install \\\n"
             "        flask\n",
             text);

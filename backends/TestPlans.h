@@ -26,6 +26,7 @@ inline std::string layerText(std::vector<plan::Op> ops, Dialect dialect = Dialec
   plan::Stage s;
   s.name = "main";
   s.from = "debian:12";
+  s.distro = "debian12";
   s.layers = {layer("step", plan::ChangeClass::Rarely, std::move(ops))};
   p.stages = {s};
   std::string text = emitDockerfile(p, {dialect});
@@ -44,6 +45,7 @@ inline plan::Plan representativePlan() {
   plan::Stage builder;
   builder.name = "builder";
   builder.from = "python:3.11-slim-bookworm";
+  builder.distro = "debian12";
   builder.purpose = "compiles wheels that need a toolchain";
   builder.env = {{"PYTHONDONTWRITEBYTECODE", "1"}, {"PIP_DISABLE_PIP_VERSION_CHECK", "1"}};
   builder.layers.push_back(
@@ -57,6 +59,7 @@ inline plan::Plan representativePlan() {
   plan::Stage model;
   model.name = "model";
   model.from = "python:3.11-slim-bookworm";
+  model.distro = "debian12";
   model.purpose = "downloads model weights";
   model.args = {"HF_ENDPOINT"};
   model.layers.push_back(
@@ -66,6 +69,7 @@ inline plan::Plan representativePlan() {
   plan::Stage runtime;
   runtime.name = "runtime";
   runtime.from = "python:3.11-slim-bookworm";
+  runtime.distro = "debian12";
   runtime.purpose = "the image that runs";
   runtime.env = {{"PYTHONUNBUFFERED", "1"}, {"APP_GREETING", "hello $USER"}};
   runtime.pathPrepend = "/opt/venv/bin";

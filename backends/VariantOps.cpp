@@ -24,7 +24,7 @@ void emitOp(RunBuilder &b, const plan::VariantSwitch &op) {
     RunInstruction inner;
     for (const plan::VariantInstall &install : installs)
       appendRunOp(std::visit([](const auto &each) { return plan::Op(each); }, install), b.rules(),
-                  inner, b.posix());
+                  inner, b.stageContext());
     for (const Mount &mount : inner.mounts)
       b.addMount(mount);
     for (const FileCopy &copy : inner.copies)

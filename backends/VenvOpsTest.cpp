@@ -31,7 +31,7 @@ TEST(VenvOpsTest, EveryPipCallReadsThePins) {
   pip.stageConstraints = {"/opt/imageplan/venv-pins/freeze.txt"};
   pip.constraintFiles = {"constraints.txt"};
   EXPECT_EQ(
-      "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+      "RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
       "    --mount=type=bind,source=requirements.txt,target=/tmp/imageplan/requirements.txt \\\n"
       "    --mount=type=bind,from=python-pins,source=/imageplan/constraints.txt,"
       "target=/tmp/imageplan-pins/constraints.txt \\\n"
@@ -53,7 +53,7 @@ TEST(VenvOpsTest, EveryPipCallReadsThePins) {
 TEST(VenvOpsTest, BuildToolsGoToAFolderOfTheirOwn) {
   plan::PipInstall tools = pinned({"packaging", "ninja"});
   tools.target = "/opt/imageplan/build-tools";
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    --mount=type=bind,from=python-pins,source=/imageplan/constraints.txt,"
             "target=/tmp/imageplan-pins/constraints.txt \\\n"
             "    pip install \\\n"
@@ -72,7 +72,7 @@ TEST(VenvOpsTest, AWheelBuiltAgainstTorchSeesItsToolsAndKnobs) {
   wheel.env = {{"MAX_JOBS", "4"}, {"TORCH_CUDA_ARCH_LIST", "8.0 9.0+PTX"}};
   wheel.pinsStage = "python-pins";
   wheel.pinsFile = "/imageplan/constraints.txt";
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    --mount=type=bind,from=python-pins,source=/imageplan/constraints.txt,"
             "target=/tmp/imageplan-pins/constraints.txt \\\n"
             "    MAX_JOBS=4 TORCH_CUDA_ARCH_LIST='8.0 9.0+PTX' PYTHONPATH=/opt/imageplan/build-tools "
@@ -85,7 +85,7 @@ TEST(VenvOpsTest, AWheelBuiltAgainstTorchSeesItsToolsAndKnobs) {
   isolated.packages = {"ujson==5.10.0"};
   isolated.outDir = "/wheels";
   isolated.isolated = true;
-  EXPECT_EQ("RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+  EXPECT_EQ("RUN --mount=type=cache,id=pip-debian12,target=/root/.cache/pip \\\n"
             "    pip wheel --no-deps --wheel-dir /wheels \\\n"
             "        ujson==5.10.0\n",
             layerText({isolated}));

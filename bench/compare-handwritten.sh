@@ -9,8 +9,13 @@
 # Dockerfiles. Prints a Markdown table of the medians: build and rebuild
 # times, final image size, layer count, build-context size (what the daemon
 # receives after .dockerignore), and the ratio generated / hand-written.
+# --variant NAME=DIR adds a Dockerfile to compare, built like the generated
+# one (its copy of the case, its .dockerignore): DIR/<case>/Dockerfile, with
+# the same local addresses (127.0.0.1:3141) rewritten; bench/variants/ holds
+# the ones docs/performance.md reports.
 # docs/performance.md has the numbers and how they were taken.
-# usage: bench/compare-handwritten.sh [--runs N] [--imageplan PATH] [--state DIR] [CASE...]
+# usage: bench/compare-handwritten.sh [--runs N] [--imageplan PATH] [--state DIR]
+#                                     [--variant NAME=DIR]... [CASE...]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source=../tests/e2e/lib.sh
@@ -20,9 +25,17 @@ runs=3
 imageplan=$repo/build/tools/imageplan
 state=$repo/build/e2e-bench
 cases=()
+variants=(generated handwritten)
+declare -A variant_dir=()
 while (($# > 0)); do
   case $1 in
   --runs) runs=$2 && shift 2 ;;
+  --variant)
+    [[ $2 =~ ^([a-z0-9-]+)=(.+)$ ]] || fail "--variant needs NAME=DIR (NAME in [a-z0-9-])"
+    variants+=("${BASH_REMATCH[1]}")
+    variant_dir[${BASH_REMATCH[1]}]=$(cd "${BASH_REMATCH[2]}" && pwd -P) || fail "no folder ${BASH_REMATCH[2]}"
+    shift 2
+    ;;
   --imageplan) imageplan=$2 && shift 2 ;;
   --state) state=$2 && shift 2 ;;
   -h | --help)
@@ -43,11 +56,11 @@ e2e_init "$state"
 e2e_require_tools
 cleanup() {
   e2e_servers_stop
-  e2e_dockerd_stop
+  e2e_dockerd_stop ""
   e2e_volatile_release
 }
 trap cleanup EXIT
-e2e_dockerd_start >&2
+e2e_dockerd_start "" >&2
 e2e_base_image >&2
 e2e_servers_start >&2
 work=$E2E_STATE/work
@@ -90,13 +103,19 @@ for case_name in "${cases[@]}"; do
   [[ -f $case_dir/imageplan.yaml && -f $case_dir/Dockerfile.handwritten ]] ||
     fail "$case_dir needs imageplan.yaml and Dockerfile.handwritten"
   for ((run = 1; run <= runs; run++)); do
-    for variant in generated handwritten; do
-      dir=$work/$case_name/$( [[ $variant == generated ]] && echo gen || echo hand)
+    for variant in "${variants[@]}"; do
+      dir=$work/$case_name/$( [[ $variant == handwritten ]] && echo hand || echo gen)
       tag=imageplan-e2e/$case_name:$variant
       logs=$work/logs/$case_name/$variant-$run
       echo "bench: $case_name, $variant, run $run of $runs" >&2
       reset_engine
       e2e_prepare_case "$imageplan" "$case_dir" "$work/$case_name" docker20
+      if [[ -n ${variant_dir[$variant]:-} ]]; then
+        [[ -f ${variant_dir[$variant]}/$case_name/Dockerfile ]] ||
+          fail "variant $variant has no $case_name/Dockerfile in ${variant_dir[$variant]}"
+        sed "s/127\\.0\\.0\\.1:3141/127.0.0.1:$(e2e_port index)/g" \
+          "${variant_dir[$variant]}/$case_name/Dockerfile" >"$dir/Dockerfile"
+      fi
       mkdir -p "$logs"
       e2e_build "$dir" "$tag" "$logs/cold.log"
       record "$case_name" "$variant" cold "$E2E_SECONDS"
@@ -121,18 +140,34 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (${cpu:-unknown CPU}), $(uname -sr)," \
   "Docker $(e2e_docker version -f '{{.Server.Version}}'); medians of $runs runs."
 echo
-echo "| case | measure | generated | hand-written | generated / hand-written |"
-echo "| --- | --- | ---: | ---: | ---: |"
+# One column per Dockerfile compared, then each one's ratio to the
+# hand-written file.
+shown() {
+  case $1 in
+  cold | app | requirements) printf '%.2f s' "$2" ;;
+  size) mib "$2" ;;
+  context) kib "$2" ;;
+  *) printf '%s' "$2" ;;
+  esac
+}
+others=()
+for variant in "${variants[@]}"; do [[ $variant == handwritten ]] || others+=("$variant"); done
+header="| case | measure | hand-written |"
+rule="| --- | --- | ---: |"
+for variant in "${others[@]}"; do
+  header+=" $variant | $variant / hand-written |"
+  rule+=" ---: | ---: |"
+done
+echo "$header"
+echo "$rule"
 for case_name in "${cases[@]}"; do
   for metric in "${metrics[@]}"; do
-    gen=$(printf '%s' "${result["$case_name generated $metric"]}" | median)
     hand=$(printf '%s' "${result["$case_name handwritten $metric"]}" | median)
-    case $metric in
-    cold | app | requirements) shown_gen="$(printf '%.2f s' "$gen")" && shown_hand="$(printf '%.2f s' "$hand")" ;;
-    size) shown_gen=$(mib "$gen") && shown_hand=$(mib "$hand") ;;
-    context) shown_gen=$(kib "$gen") && shown_hand=$(kib "$hand") ;;
-    *) shown_gen=$gen && shown_hand=$hand ;;
-    esac
-    echo "| $case_name | ${label[$metric]} | $shown_gen | $shown_hand | $(ratio "$gen" "$hand") |"
+    row="| $case_name | ${label[$metric]} | $(shown "$metric" "$hand") |"
+    for variant in "${others[@]}"; do
+      value=$(printf '%s' "${result["$case_name $variant $metric"]}" | median)
+      row+=" $(shown "$metric" "$value") | $(ratio "$value" "$hand") |"
+    done
+    echo "$row"
   done
 done

@@ -36,6 +36,8 @@ void SpecParser::readTop(const YAML::Node &root, llvm::SMLoc loc) {
           {"targets", [&](const Field &f) { readTargets(f); }},
           {"variants", [&](const Field &f) { readVariants(f); }},
           {"labels", [&](const Field &f) { spec.labels = r.stringMap(f, rules::labelKey); }},
+          {"publish", [&](const Field &f) { readPublish(f); }},
+          {"cache", [&](const Field &f) { readCache(f); }},
           {"dialect", [&](const Field &f) { spec.dialect = r.string(f, &rules::dialect); }},
           {"history",
            [&](const Field &f) { spec.history = r.integer(f, 1, 100000, "number of commits"); }},

@@ -9,6 +9,8 @@
 
 #include "llvm/Support/Error.h"
 
+#include <string>
+
 namespace imageplan::dsl {
 
 /// Parses the buffer `bufferId` of the engine's SourceMgr. `displayPath` is the
@@ -31,5 +33,11 @@ llvm::Error checkSpec(readers::DiagnosticEngine &diags, const Spec &spec,
 /// secrets (`hasSecrets`), or the token would be stored in the image.
 llvm::Error checkBuildSecrets(readers::DiagnosticEngine &diags, const Spec &spec,
                               llvm::StringRef dialect, bool hasSecrets);
+
+/// Why `repository` is no registry repository as publish.image and cache.ref
+/// take one (lowercase path components, an optional host[:port], no tag or
+/// digest), for a value given outside the spec (`--cache-ref`); empty when it
+/// is one.
+std::string repositoryProblem(llvm::StringRef repository);
 
 } // namespace imageplan::dsl

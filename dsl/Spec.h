@@ -291,6 +291,21 @@ struct VariantSpec {
   std::vector<VariantValueSpec> values;
 };
 
+/// Where the images are pushed and for which platforms: what `--emit bake`
+/// and `--emit ci` write. The Dockerfile does not depend on it.
+struct PublishSpec {
+  llvm::SMLoc loc;
+  std::optional<LString> image;   // repository, no tag: registry.example.com/acme/app
+  std::vector<LString> platforms; // os/arch[/variant]: linux/amd64, linux/arm/v7
+};
+
+/// The registry build cache: `<ref>:<target>` per image target.
+struct CacheSpec {
+  llvm::SMLoc loc;
+  LString ref;                 // repository, no tag: registry.example.com/acme/app-cache
+  std::optional<LString> mode; // max (default: every stage's layers) or min (the image's)
+};
+
 struct Spec {
   std::string path;  // the spec file as named on the command line
   LInt schema;       // imageplan: 1
@@ -308,6 +323,8 @@ struct Spec {
   std::vector<TargetSpec> targets;
   std::vector<VariantSpec> variants;
   LPairs labels; // extra OCI labels
+  std::optional<PublishSpec> publish;
+  std::optional<CacheSpec> cache;
   /// What the output may use: buildkit (default), docker20, buildah, legacy.
   std::optional<LString> dialect;
   /// Measure change rates from the last N commits of the repository.

@@ -1,8 +1,8 @@
 // The schema of a spec, as the methods that read each of its sections. One
 // SpecParser reads one document; its methods are defined by section in
 // Parser.cpp (the top level, base, system), ParsePython.cpp, ParseApp.cpp (app,
-// health check, targets) and ParseSteps.cpp (models, steps, artifacts, files,
-// stages). Internal to dsl/; Parser.h is the interface.
+// health check, targets), ParseSteps.cpp (models, steps, artifacts, files,
+// stages) and ParsePublish.cpp (publish, cache). Internal to dsl/; Parser.h is the interface.
 #pragma once
 
 #include "dsl/Spec.h"
@@ -49,6 +49,9 @@ private:
   void readFiles(const Field &field);
   void readStages(const Field &field);
   void readTargets(const Field &field);
+  void readPublish(const Field &field);
+  /// `cache:`: a mapping, or the cache reference alone.
+  void readCache(const Field &field);
   /// Reports a section that has neither or both of two alternative keys.
   void requireOneOf(const KeysSeen &seen, const char *first, const char *second,
                     const Field &section);

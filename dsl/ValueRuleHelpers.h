@@ -17,6 +17,9 @@ bool isDigits(llvm::StringRef s);
 bool hasWhitespace(llvm::StringRef s);
 bool hasQuote(llvm::StringRef s);
 bool isHttpUrl(llvm::StringRef s);
+/// `[host[:port]/]path[/path...]` of Docker's reference grammar (no tag, no
+/// digest): the first part is a host when it has a '.' or ':' or is "localhost".
+bool isRepositoryName(llvm::StringRef name);
 /// The rule of an http(s) URL pasted into a command: no whitespace or quotes.
 std::string checkHttpUrl(llvm::StringRef v);
 /// The rule of a health check duration (Durations.cpp).

@@ -41,39 +41,6 @@ bool isHttpUrl(llvm::StringRef s) {
   return (s.startswith("http://") && s.size() > 7) || (s.startswith("https://") && s.size() > 8);
 }
 
-} // namespace detail
-
-namespace {
-
-using namespace detail;
-
-std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
-  if (v.empty() || !isLowerAlnum(v[0]) || !consistsOf(v, punctuation, /*lowerOnly=*/true))
-    return reason;
-  return "";
-}
-
-std::string checkImageName(llvm::StringRef v) {
-  return identifierCheck(
-      v, "._-", "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
-}
-
-std::string checkCudaVersion(llvm::StringRef v) {
-  llvm::SmallVector<llvm::StringRef, 4> parts;
-  v.split(parts, '.');
-  if ((parts.size() != 2 && parts.size() != 3) || !llvm::all_of(parts, isDigits))
-    return "expected a version like '11.8' or '12.1.1'";
-  return "";
-}
-
-std::string checkCudnnVersion(llvm::StringRef v) {
-  return isDigits(v) ? "" : "expected a major version like '8'";
-}
-
-std::string checkOsName(llvm::StringRef v) {
-  return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
-}
-
 /// One component of a repository path: lowercase letters and digits, joined
 /// by one '.', one or two '_', or any number of '-' (Docker's reference grammar).
 bool isPathComponent(llvm::StringRef c) {
@@ -113,6 +80,39 @@ bool isRepositoryName(llvm::StringRef name) {
     path = path.drop_front();
   }
   return name.size() <= 255 && llvm::all_of(path, isPathComponent);
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
+std::string identifierCheck(llvm::StringRef v, llvm::StringRef punctuation, const char *reason) {
+  if (v.empty() || !isLowerAlnum(v[0]) || !consistsOf(v, punctuation, /*lowerOnly=*/true))
+    return reason;
+  return "";
+}
+
+std::string checkImageName(llvm::StringRef v) {
+  return identifierCheck(
+      v, "._-", "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
+}
+
+std::string checkCudaVersion(llvm::StringRef v) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  v.split(parts, '.');
+  if ((parts.size() != 2 && parts.size() != 3) || !llvm::all_of(parts, isDigits))
+    return "expected a version like '11.8' or '12.1.1'";
+  return "";
+}
+
+std::string checkCudnnVersion(llvm::StringRef v) {
+  return isDigits(v) ? "" : "expected a major version like '8'";
+}
+
+std::string checkOsName(llvm::StringRef v) {
+  return checkOneOf(v, {"ubuntu20.04", "ubuntu22.04", "ubuntu24.04", "ubi8", "ubi9"});
 }
 
 /// `name[:tag][@algorithm:hex]`, as `docker build` accepts it.

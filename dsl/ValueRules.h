@@ -58,6 +58,10 @@ extern const ValueRule venvStage;     // builder, runtime
 extern const ValueRule extraName;     // cuda
 extern const ValueRule toolVersion;   // 0.5.11
 extern const ValueRule pipOption;     // --no-deps (an allow-list)
+// RegistryRules.cpp
+extern const ValueRule repository;    // registry.example.com/acme/app (no tag, no digest)
+extern const ValueRule platform;      // linux/amd64, linux/arm/v7
+extern const ValueRule cacheMode;     // max, min
 // GpuValueRules.cpp
 extern const ValueRule driverVersion; // 535.104.05 (an NVIDIA driver)
 extern const ValueRule cudaArch;      // 8.6, 9.0+PTX (a TORCH_CUDA_ARCH_LIST entry)

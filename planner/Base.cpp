@@ -24,6 +24,43 @@ constexpr DistroCodename kCodenames[] = {
     {"debian11", "bullseye"}, {"debian12", "bookworm"},  {"debian13", "trixie"},
 };
 
+// Releases dsl/compat.yaml does not list for a Python version: older codenames, Alpine tags without a colon (python:3.12-alpine3.20), UBI.
+constexpr std::pair<const char *, const char *> kMoreReleases[] = {
+    {"buster", "debian10"}, {"debian:10", "debian10"}, {"ubi8", "ubi8"},
+    {"ubi9", "ubi9"},       {"ubi10", "ubi10"},
+};
+
+/// "alpine3.20" for an image whose name or tag holds alpine3.20 or
+/// alpine:3.20, else "".
+std::string alpineRelease(llvm::StringRef lower) {
+  size_t at = lower.find("alpine");
+  if (at == llvm::StringRef::npos)
+    return "";
+  llvm::StringRef rest = lower.substr(at + 6);
+  rest.consume_front(":");
+  llvm::StringRef major = rest.take_while(llvm::isDigit);
+  rest = rest.drop_front(major.size());
+  if (major.empty() || !rest.consume_front("."))
+    return "";
+  llvm::StringRef minor = rest.take_while(llvm::isDigit);
+  return minor.empty() ? "" : ("alpine" + major + "." + minor).str();
+}
+
+/// `image` without its digest, lowercase, every run of characters other than
+/// [a-z0-9.] one '-'.
+std::string referenceSlug(llvm::StringRef image) {
+  std::string slug;
+  for (char c : image.split('@').first.lower()) {
+    if (llvm::isAlnum(c) || c == '.')
+      slug += c;
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-')
+    slug.pop_back();
+  return slug.empty() ? "image" : slug;
+}
+
 std::string fullCudaVersion(llvm::StringRef version) {
   // NVIDIA tags carry three components: 11.8 -> 11.8.0.
   if (version.count('.') == 1)
@@ -63,6 +100,20 @@ void describeImage(BaseImages &out, llvm::StringRef image) {
 }
 
 } // namespace
+
+std::string distroRelease(llvm::StringRef image) {
+  std::string lower = image.split('@').first.lower();
+  if (const dsl::compat::DistroPython *d = dsl::compat::distroPythonOf(lower))
+    return d->distro;
+  for (const auto &[marker, release] : kMoreReleases)
+    if (llvm::StringRef(lower).contains(marker))
+      return release;
+  if (std::string alpine = alpineRelease(lower); !alpine.empty())
+    return alpine;
+  if (isWolfi(lower))
+    return "wolfi"; // a rolling distribution: one release
+  return referenceSlug(image);
+}
 
 std::string cudaTag(llvm::StringRef version, llvm::StringRef cudnn, llvm::StringRef flavor,
                     llvm::StringRef os) {

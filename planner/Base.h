@@ -36,6 +36,13 @@ struct BaseImages {
   bool wolfi = false; // Wolfi's package names (SystemManager.h)
 };
 
+/// The distribution and release `image` runs ("debian12", "ubuntu22.04",
+/// "alpine3.20", "ubi9", "wolfi"), from its codename or version; for an image
+/// whose release is not known (python:3.11-slim, node:20), the reference
+/// without its digest in [a-z0-9.-] ("python-3.11-slim"), which never names
+/// another distribution's release. What plan::Stage::distro holds.
+std::string distroRelease(llvm::StringRef image);
+
 /// Resolves the spec's `base:` (or `override`, when not empty) to image references.
 BaseImages resolveBase(const dsl::BaseSpec &base, llvm::StringRef override);
 

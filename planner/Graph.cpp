@@ -74,10 +74,11 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   std::optional<StageAnchors> builder;
   if (needsBuilder(in))
     builder = addBuilderStage(graph, in);
+  std::optional<PythonBase> pythonBase = addPythonBaseStage(graph, in);
   std::vector<ModelStage> models;
   for (const dsl::ModelSpec &model : spec.models)
     if (model.bake.value)
-      models.push_back(addModelStage(graph, in, model));
+      models.push_back(addModelStage(graph, in, model, pythonBase));
   std::vector<AssetStage> assets;
   for (const dsl::AssetSpec &asset : spec.assets)
     assets.push_back(addAssetStage(graph, in, asset));
@@ -86,7 +87,8 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   for (const dsl::StageSpec &stage : spec.stages)
     custom.push_back(addCustomStage(graph, stage, steps));
   StageAnchors runtime =
-      addRuntimeStage(graph, diags, in, {builder, models, assets, custom, steps});
+      addRuntimeStage(graph, diags, in,
+                      {builder, models, assets, custom, steps, pythonBase ? &*pythonBase : nullptr});
   // Custom steps last: `after:` may name any built-in node of their stage.
   addCustomSteps(graph, diags, spec.steps, builder, runtime, steps);
   for (const dsl::TargetSpec &target : spec.targets)

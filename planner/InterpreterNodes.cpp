@@ -54,17 +54,41 @@ std::optional<unsigned> addBareInterpreter(BuildGraph &graph, const GraphInputs 
     return copy.id;
   }
   std::string pythonVersion = python.version ? python.version->value : "";
-  std::vector<std::string> packages =
-      interpreterPackages(in.base, pythonVersion, /*withHeaders=*/false);
-  // The venv module is only needed where the venv is made.
-  llvm::erase_if(packages,
-                 [](const std::string &p) { return llvm::StringRef(p).endswith("-venv"); });
+  std::vector<std::string> packages = runtimeInterpreterPackages(in);
   if (packages.empty())
     return std::nullopt;
   std::string version = pythonVersion.empty() ? "" : " " + pythonVersion;
   return addNode(graph, NodeKind::Interpreter, "python" + version, stage, python.loc,
                  costs::kInterpreterRate, costs::kInterpreter,
                  {plan::SystemInstall{sortedUnique(packages), in.base.manager}}, {"python"})
+      .id;
+}
+
+std::vector<std::string> runtimeInterpreterPackages(const GraphInputs &in) {
+  if (!in.hasPython() || in.baseEnvironment || !in.managedPython.empty())
+    return {};
+  const dsl::PythonSpec &python = *in.spec.python;
+  std::vector<std::string> packages = interpreterPackages(
+      in.base, python.version ? python.version->value : "", /*withHeaders=*/false);
+  // The venv module is only needed where the venv is made.
+  if (in.venvInBuilder)
+    llvm::erase_if(packages,
+                   [](const std::string &p) { return llvm::StringRef(p).endswith("-venv"); });
+  return sortedUnique(packages);
+}
+
+std::optional<unsigned> addInterpreterOnPythonBase(BuildGraph &graph, const GraphInputs &in,
+                                                   unsigned stage) {
+  if (in.venvInBuilder)
+    return std::nullopt;
+  const dsl::PythonSpec &python = *in.spec.python;
+  std::string pythonVersion = python.version ? python.version->value : "";
+  std::string version = pythonVersion.empty() ? "" : " " + pythonVersion;
+  return addNode(graph, NodeKind::Interpreter, "python" + version + " venv", stage, python.loc,
+                 costs::kInterpreterRate, costs::kPipBase,
+                 {plan::CreateVenv{pythonCommand(in.base.manager, pythonVersion, in.base.wolfi),
+                                   kVenv}},
+                 {"python"})
       .id;
 }
 

@@ -7,6 +7,8 @@
 #include "planner/GraphInputs.h"
 
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace imageplan::planner {
 
@@ -21,6 +23,18 @@ std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in,
 /// to. None on an image that ships Python.
 std::optional<unsigned> addBareInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
                                            unsigned builderStage);
+
+/// The distribution packages the runtime's interpreter node installs: the
+/// interpreter, and its venv module unless the venv comes from the builder.
+/// Empty where the image ships Python, uv manages it, or the base's
+/// environment is used.
+std::vector<std::string> runtimeInterpreterPackages(const GraphInputs &in);
+
+/// The runtime's interpreter node on a stage whose packages the shared Python
+/// base stage installed already (ModelNodes.h): the venv made from it, or
+/// nothing when the venv is copied from the builder.
+std::optional<unsigned> addInterpreterOnPythonBase(BuildGraph &graph, const GraphInputs &in,
+                                                   unsigned stage);
 
 /// The builder's venv, copied whole into `stage` after its interpreter.
 unsigned addVenvCopy(BuildGraph &graph, const GraphInputs &in, unsigned stage,

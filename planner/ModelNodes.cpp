@@ -5,9 +5,12 @@
 #include "planner/Costs.h"
 #include "planner/GraphCore.h"
 #include "planner/GraphShared.h"
+#include "planner/InterpreterNodes.h"
 #include "planner/SystemManager.h"
 
 #include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
 
 namespace imageplan::planner {
 namespace {
@@ -26,25 +29,50 @@ BaseImages modelStageBase(const GraphInputs &in, const dsl::ModelSpec &model) {
   return resolveBase({}, dsl::kDefaultModelImage);
 }
 
+/// The distribution packages a download on `base` needs: Python (without
+/// the venv module and pip for the standard library's client) and CA
+/// certificates. None where the image has Python.
+std::vector<std::string> downloadPackages(const BaseImages &base, bool hub) {
+  if (base.python != PythonSource::System)
+    return {};
+  std::vector<std::string> packages = interpreterPackages(base, "", /*withHeaders=*/false);
+  if (!hub)
+    llvm::erase_if(packages, [](const std::string &p) {
+      return llvm::StringRef(p).endswith("-venv") || llvm::StringRef(p).endswith("-pip");
+    });
+  packages.push_back("ca-certificates");
+  return sortedUnique(packages);
+}
+
+/// True when `model` downloads on the runtime's own base.
+bool onRuntimeBase(const GraphInputs &in, const dsl::ModelSpec &model) {
+  return modelStageBase(in, model).runtime == in.base.runtime;
+}
+
+/// True when `model` can download in the Python base stage: on the runtime's
+/// base, with nothing the stage does not install.
+bool fitsPythonBase(const GraphInputs &in, const dsl::ModelSpec &model, const PythonBase &shared) {
+  if (!onRuntimeBase(in, model))
+    return false;
+  std::vector<std::string> needed = downloadPackages(in.base, !dsl::usesUrllib(model));
+  return !needed.empty() && std::includes(shared.packages.begin(), shared.packages.end(),
+                                          needed.begin(), needed.end());
+}
+
 /// What the download needs before it runs: Python (from the distribution
-/// where the image has none) with CA certificates, and for huggingface_hub a
-/// venv with it installed from the spec's indexes. Nothing on a python:*
-/// image with the urllib downloader.
+/// where the image has none, unless the stage starts from the Python base)
+/// with CA certificates, and for huggingface_hub a venv with it installed
+/// from the spec's indexes. Nothing on a python:* image with the urllib
+/// downloader.
 std::optional<unsigned> addDownloadTools(BuildGraph &graph, const GraphInputs &in,
                                          const BaseImages &base, const dsl::ModelSpec &model,
-                                         unsigned stage) {
+                                         unsigned stage, bool onPythonBase) {
   bool hub = !dsl::usesUrllib(model);
   std::vector<plan::Op> ops;
   double cost = 0;
-  if (base.python == PythonSource::System) {
-    std::vector<std::string> packages = interpreterPackages(base, "", /*withHeaders=*/false);
-    // The standard library needs neither the venv module nor pip.
-    if (!hub)
-      llvm::erase_if(packages, [](const std::string &p) {
-        return llvm::StringRef(p).endswith("-venv") || llvm::StringRef(p).endswith("-pip");
-      });
-    packages.push_back("ca-certificates");
-    ops.push_back(plan::SystemInstall{sortedUnique(packages), base.manager});
+  if (std::vector<std::string> packages = downloadPackages(base, hub);
+      !packages.empty() && !onPythonBase) {
+    ops.push_back(plan::SystemInstall{std::move(packages), base.manager});
     cost += costs::kInterpreter;
   }
   std::string name = "python for the download";
@@ -70,13 +98,46 @@ std::optional<unsigned> addDownloadTools(BuildGraph &graph, const GraphInputs &i
 
 } // namespace
 
-ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model) {
+std::optional<PythonBase> addPythonBaseStage(BuildGraph &graph, const GraphInputs &in) {
+  // Packages from added apt repositories (a newer python3) install after
+  // the repositories, in the runtime stage.
+  if (!in.spec.system.repositories.empty())
+    return std::nullopt;
+  PythonBase shared;
+  shared.packages = runtimeInterpreterPackages(in);
+  if (shared.packages.empty())
+    return std::nullopt;
+  shared.packages.push_back("ca-certificates");
+  shared.packages = sortedUnique(std::move(shared.packages));
+  if (llvm::none_of(in.spec.models, [&](const dsl::ModelSpec &model) {
+        return model.bake.value && fitsPythonBase(in, model, shared);
+      }))
+    return std::nullopt;
+  StageInfo info;
+  info.name = uniqueStageName(graph, "runtime-base");
+  info.from = in.runtimeFrom();
+  info.purpose = "python for the runtime and the model downloads, installed once";
+  info.posixShell = lacksBash(in.base.manager);
+  shared.stage = addStage(graph, std::move(info));
+  addNode(graph, NodeKind::Interpreter, "python and CA certificates", shared.stage,
+          in.spec.python->loc, costs::kInterpreterRate, costs::kInterpreter,
+          {plan::SystemInstall{shared.packages, in.base.manager}}, {"python"});
+  return shared;
+}
+
+ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model,
+                         const std::optional<PythonBase> &pythonBase) {
   BaseImages base = modelStageBase(in, model);
   bool hub = !dsl::usesUrllib(model);
+  bool onPythonBase = pythonBase && fitsPythonBase(in, model, *pythonBase);
   StageInfo info;
   info.name = uniqueStageName(graph, "model-" + modelSlug(model.id.value));
   // On the runtime's own base, a variant's choice of base holds here too.
   info.from = base.runtime == in.base.runtime ? in.runtimeFrom() : base.runtime;
+  if (onPythonBase) {
+    info.from = graph.stages[pythonBase->stage].name;
+    info.fromStage = true;
+  }
   info.purpose = "downloads " + model.id.value + " so the runtime stage can copy it";
   info.args = {"HF_ENDPOINT"};
   info.posixShell = lacksBash(base.manager);
@@ -87,7 +148,7 @@ ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::Mo
     info.pathPrepend = std::string(kVenv) + "/bin";
   }
   unsigned stage = addStage(graph, std::move(info));
-  std::optional<unsigned> tools = addDownloadTools(graph, in, base, model, stage);
+  std::optional<unsigned> tools = addDownloadTools(graph, in, base, model, stage, onPythonBase);
 
   plan::ModelDownload op;
   op.repo = model.id.value;

@@ -7,6 +7,7 @@
 #include "planner/GraphInputs.h"
 #include "planner/StageAnchors.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,22 @@ struct ModelStage {
   unsigned download = 0;
 };
 
-/// The stage `model-<slug>` that downloads `model` (bake: true).
-ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model);
+/// The stage `runtime-base` that the runtime and the model stages on the
+/// runtime's base start from: it installs the runtime's interpreter packages
+/// and the CA certificates once, where each stage would otherwise install
+/// them itself (two `apt-get update`s and two installs of python3 on a cold
+/// build). Made only when a baked model downloads on the runtime's base with
+/// nothing but those packages; the runtime stage then makes only its venv.
+struct PythonBase {
+  unsigned stage = 0;
+  std::vector<std::string> packages; // what it installs, sorted
+};
+std::optional<PythonBase> addPythonBaseStage(BuildGraph &graph, const GraphInputs &in);
+
+/// The stage `model-<slug>` that downloads `model` (bake: true): from the
+/// Python base stage when there is one that has all its download needs.
+ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model,
+                         const std::optional<PythonBase> &pythonBase);
 
 /// One copy into the runtime per baked model, after its download.
 void addModelCopies(BuildGraph &graph, const StageAnchors &runtime,

@@ -374,6 +374,21 @@ struct Stage {
   std::optional<RuntimeConfig> runtime; // set on the final stage
   /// The base has no bash (Alpine, Wolfi): RUN uses the default /bin/sh.
   bool posixShell = false;
+  /// The distribution and release the stage runs on ("debian12",
+  /// "ubuntu22.04", "alpine3.20"); for a base whose release is not known,
+  /// its image reference spelled with [a-z0-9.-] ("python-3.11-slim"); a
+  /// stage FROM another stage has that stage's. Package caches are kept per
+  /// distribution: stages of different ones never share one.
+  std::string distro;
+};
+
+/// Where the images go and where their build cache is kept: what the bake
+/// and CI backends write (the spec's `publish:` and `cache:`, `--cache-ref`).
+struct Publish {
+  std::string image;                  // the repository, without a tag; empty: none given
+  std::vector<std::string> platforms; // os/arch[/variant]; empty: the builder's own
+  std::string cacheRef;               // the cache's repository; empty: no registry cache
+  std::string cacheMode = "max";      // max (every stage's layers) or min (the image's)
 };
 
 struct Plan {
@@ -386,6 +401,7 @@ struct Plan {
   /// With a copy of the whole context ("."): .dockerignore patterns the spec
   /// leaves out of it (app.exclude), in spec order.
   std::vector<std::string> contextExcludes;
+  Publish publish;
   /// Build arguments declared before the first FROM, with their defaults:
   /// the variant that selects the base, which FROM lines expand.
   Pairs args;

@@ -3,6 +3,7 @@
 // into layers.
 #include "planner/Planner.h"
 
+#include "planner/Base.h"
 #include "planner/Costs.h"
 #include "planner/Graph.h"
 #include "planner/Order.h"
@@ -79,7 +80,8 @@ bool hasScript(const std::vector<plan::Op> &ops) {
 
 class PlanBuilder {
 public:
-  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec) : graph(graph), spec(spec) {}
+  PlanBuilder(const BuildGraph &graph, const dsl::Spec &spec, std::string cacheRef)
+      : graph(graph), spec(spec), cacheRef(std::move(cacheRef)) {}
 
   plan::Plan build() {
     plan::Plan result;
@@ -100,17 +102,48 @@ public:
       if (graph.nodes[from].stage == graph.nodes[to].stage)
         stageEdges[graph.nodes[from].stage].push_back({from, to});
     }
-    for (unsigned s = 0; s < graph.stages.size(); ++s)
+    for (unsigned s = 0; s < graph.stages.size(); ++s) {
       result.stages.push_back(buildStage(s));
+      result.stages.back().distro = distroOf(result, graph.stages[s]);
+    }
     result.contextPaths = contextPaths(result);
     result.args = graph.args;
     for (const dsl::LString &pattern : spec.app.exclude)
       result.contextExcludes.push_back(pattern.value);
+    result.publish = publishOf(spec, cacheRef);
     addSecretPatterns(result);
     return result;
   }
 
 private:
+  static plan::Publish publishOf(const dsl::Spec &spec, const std::string &cacheRef) {
+    plan::Publish publish;
+    if (spec.publish && spec.publish->image)
+      publish.image = spec.publish->image->value;
+    if (spec.publish)
+      for (const dsl::LString &platform : spec.publish->platforms)
+        publish.platforms.push_back(platform.value);
+    if (spec.cache) {
+      publish.cacheRef = spec.cache->ref.value;
+      if (spec.cache->mode)
+        publish.cacheMode = spec.cache->mode->value;
+    }
+    if (!cacheRef.empty())
+      publish.cacheRef = cacheRef;
+    return publish;
+  }
+
+  /// A stage on an image runs that image's distribution; one FROM an earlier
+  /// stage, that stage's.
+  static std::string distroOf(const plan::Plan &plan, const StageInfo &info) {
+    if (!info.fromStage)
+      return distroRelease(info.from);
+    for (const plan::Stage &earlier : plan.stages)
+      if (earlier.name == info.from)
+        return earlier.distro;
+    return distroRelease(info.from);
+  }
+
   /// The probability that a node must be rebuilt because of its own inputs or
   /// of a stage it copies from.
   double effectiveRate(const Node &node) const {
@@ -276,6 +309,7 @@ private:
 
   const BuildGraph &graph;
   const dsl::Spec &spec;
+  std::string cacheRef; // --cache-ref
   std::vector<double> stageChange;
   std::vector<double> nodeRebuild; // per node, once its stage is planned
   std::vector<std::vector<const Node *>> members;                     // by stage
@@ -291,7 +325,7 @@ llvm::Expected<plan::Plan> buildPlan(readers::DiagnosticEngine &diags, const dsl
   if (!graph)
     return graph.takeError();
   unsigned errorsBefore = diags.errorCount();
-  plan::Plan plan = PlanBuilder(*graph, spec).build();
+  plan::Plan plan = PlanBuilder(*graph, spec, options.cacheRef).build();
   applyLockToPlan(diags, plan, spec, options);
   if (diags.errorCount() != errorsBefore)
     return readers::diagnosticsReported(diags.errorCount() - errorsBefore);

@@ -24,6 +24,8 @@ struct PlanOptions {
   /// Measured history: nodes that read build-context files get the rate at
   /// which those files changed, and ordering replays these commits.
   const History *history = nullptr;
+  /// Overrides the spec's `cache.ref` (`--cache-ref`).
+  std::string cacheRef;
   /// imageplan.lock: image digests, model commits and, when no history is
   /// given, measured rates (docs/lock.md).
   const dsl::Lock *lock = nullptr;

@@ -185,12 +185,18 @@ StageAnchors addRuntimeStage(BuildGraph &graph, readers::DiagnosticEngine &diags
   // With targets, each target's stage carries the metadata instead.
   if (spec.targets.empty())
     info.runtime = runtimeConfig(diags, in, nullptr);
+  if (earlier.pythonBase) {
+    info.from = graph.stages[earlier.pythonBase->stage].name;
+    info.fromStage = true;
+  }
   StageAnchors runtime;
   runtime.stage = addStage(graph, std::move(info));
   if (!spec.system.packages.empty())
     runtime.system =
         addSystemPackages(graph, in, runtime.stage, spec.system.packages, "system packages");
-  if (in.hasPython())
+  if (earlier.pythonBase)
+    runtime.interpreter = addInterpreterOnPythonBase(graph, in, runtime.stage);
+  else if (in.hasPython())
     runtime.interpreter = in.venvInBuilder
                               ? addBareInterpreter(graph, in, runtime.stage, earlier.builder->stage)
                               : addInterpreter(graph, in, runtime.stage, /*withHeaders=*/false);

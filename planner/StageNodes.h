@@ -30,6 +30,8 @@ struct EarlierStages {
   const std::vector<AssetStage> &assets;
   const std::vector<CustomStage> &custom;
   const StepIndex &steps;
+  /// The stage the runtime starts from, with its interpreter installed.
+  const PythonBase *pythonBase = nullptr;
 };
 
 /// A stage on an image of the base; with `python`, its environment runs the

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs what building imageplan needs on Debian 12 and, with --test, what its
-# test suites need too (shellcheck, Node.js with npm, dockerfile-utils; Clang 14
-# with its sanitizer and libFuzzer runtimes for the asan preset and the
-# fuzzers; for the end-to-end builds Docker 20.10, debootstrap, buildah, and
-# Debian's python3 with pip, setuptools and wheel, whose wheels also go into
-# the local index; for `imageplan lock`, docker-registry, skopeo and curl).
+# test suites need too (shellcheck, Node.js with npm, dockerfile-utils, the HCL
+# parser @cdktf/hcl2json, python3-yaml; Clang 14 with its sanitizer and
+# libFuzzer runtimes for the asan preset and the fuzzers; for the end-to-end
+# builds Docker 20.10, debootstrap, buildah, and Debian's python3 with pip,
+# setuptools and wheel, whose wheels also go into the local index; for
+# `imageplan lock` and the two-builder cache test, docker-registry, skopeo
+# and curl).
 # Only what is missing is installed, so running it again does nothing.
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
 
 readonly DOCKERFILE_UTILS_VERSION=0.16.3
+# HashiCorp's HCL parser compiled to WebAssembly: checks the bake files.
+readonly HCL2JSON_VERSION=0.21.0
 # Hugging Face's JS hub client: tests/hub checks the stand-in hub with it.
 readonly HF_HUB_JS_VERSION=2.17.5
 
@@ -50,8 +54,11 @@ if ((with_tests)); then
   # wheelhouse with /usr/bin/python3.
   packages+=(docker.io debootstrap buildah python3 python3-pip python3-setuptools python3-wheel
     python3-setuptools-whl python3-wheel-whl)
-  # imageplan lock: a real registry on loopback to resolve digests from, and
-  # skopeo to resolve them with (curl, for the registry and hub APIs, too).
+  # python3-yaml reads the generated CI workflows.
+  packages+=(python3-yaml)
+  # imageplan lock and the two-builder cache test: a real registry on
+  # loopback (lock resolves digests from it with skopeo; curl, for the
+  # registry and hub APIs, too).
   packages+=(docker-registry skopeo curl)
   # tests/e2e/features.sh: a signed apt repository (dpkg-dev, gpg) and a git
   # daemon on loopback.
@@ -113,6 +120,13 @@ if ((with_tests)); then
     echo "setup.sh: installing @huggingface/hub@$HF_HUB_JS_VERSION (npm, global)"
     as_root npm install -g --no-audit --no-fund --loglevel=error \
       "@huggingface/hub@$HF_HUB_JS_VERSION" >/dev/null
+  fi
+  installed=$(npm_global_version @cdktf/hcl2json)
+  if [[ $installed != "$HCL2JSON_VERSION" ]]; then
+    echo "setup.sh: installing @cdktf/hcl2json@$HCL2JSON_VERSION (npm, global)" \
+      "${installed:+replacing $installed}"
+    as_root npm install -g --no-audit --no-fund --loglevel=error \
+      "@cdktf/hcl2json@$HCL2JSON_VERSION" >/dev/null
   fi
 fi
 

@@ -72,7 +72,7 @@ for spec in samples/*/imageplan.yaml; do
   copy=$scratch/$name
   rm -rf "$copy"
   cp -R "$dir" "$copy"
-  rm -f "$copy"/{imageplan.yaml,Dockerfile,.dockerignore,explain.txt,explain.json,graph.dot}
+  rm -f "$copy"/{imageplan.yaml,Dockerfile,.dockerignore,explain.txt,explain.json,graph.dot,docker-bake.hcl,imageplan-ci.yml}
   if "$imageplan" init "$copy" >/dev/null; then
     cmp -s "$copy/imageplan.yaml" "tests/init/samples/$name.yaml" ||
       cp "$copy/imageplan.yaml" "tests/init/samples/$name.yaml"

@@ -141,6 +141,11 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
   // A usage error comes before the spec is parsed.
   if (!options.dialect.empty() && !dialectNamed(diags, options.dialect))
     return readers::diagnosticsReported(diags.errorCount());
+  if (std::string why = options.cacheRef.empty() ? "" : dsl::repositoryProblem(options.cacheRef);
+      !why.empty()) {
+    diags.error("invalid --cache-ref '" + options.cacheRef + "'; " + why);
+    return readers::diagnosticsReported(diags.errorCount());
+  }
   std::string contextDir = contextDirOf(options);
   std::string specName = specNameInContext(options.specPath, contextDir);
   spdlog::debug("parsing spec as '{}' (build context '{}')", specName, contextDir);
@@ -172,6 +177,7 @@ llvm::Expected<Compiled> compileSpecBuffer(readers::DiagnosticEngine &diags, uns
 
   planner::PlanOptions planOptions;
   planOptions.baseOverride = options.baseImage;
+  planOptions.cacheRef = options.cacheRef;
   planOptions.lock = compiled.lock ? &*compiled.lock : nullptr;
   planOptions.reportPins = options.reportPins;
   planOptions.lockMustMatch = options.lockMustMatch;

@@ -23,6 +23,7 @@ struct CompileOptions {
   std::string baseImage;  // --base-image
   std::string dialect;    // --dialect; empty: the spec's, else buildkit
   std::optional<unsigned> history; // --history[=N]; nothing: the spec's `history:`
+  std::string cacheRef; // --cache-ref; empty: the spec's `cache.ref`
   std::string lockPath{}; // --lock; empty: imageplan.lock beside the spec, when there is one
   bool noLock = false;  // --no-lock: plan as if there were none
   bool reportPins = false;    // gen, check: warn about what the lock leaves unpinned

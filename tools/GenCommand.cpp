@@ -80,6 +80,7 @@ std::string regenerateCommand(const GenOptions &options, const backends::Backend
   add("--context", compile.contextDir);
   add("--base-image", compile.baseImage);
   add("--dialect", compile.dialect);
+  add("--cache-ref", compile.cacheRef);
   add("--lock", compile.lockPath);
   if (compile.noLock)
     words.push_back("--no-lock");

@@ -81,6 +81,10 @@ cl::opt<bool> genListBackends("list-backends",
 cl::opt<std::string> genBaseImage("base-image", cl::value_desc("image"),
                                   cl::desc("Use <image> as the base of every stage"),
                                   cl::sub(genCommand), cl::cat(category));
+cl::opt<std::string> genCacheRef("cache-ref", cl::value_desc("repository"),
+                                 cl::desc("Keep the registry build cache of bake and ci in "
+                                          "<repository> (overrides the spec's cache.ref)"),
+                                 cl::sub(genCommand), cl::cat(category));
 
 // check
 cl::opt<std::string> checkSpecPath(cl::Positional, cl::desc("<spec>"),
@@ -269,6 +273,7 @@ int runLockCommand() {
 int runGenCommand() {
   GenOptions options;
   options.compile = compileOptions(genSpec, genBaseImage);
+  options.compile.cacheRef = genCacheRef;
   options.emit.assign(genEmit.begin(), genEmit.end());
   options.outputFile = genOutput;
   options.outputDir = genOutputDir;

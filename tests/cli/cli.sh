@@ -98,7 +98,7 @@ case_list_backends() {
   run gen --list-backends
   expect_rc 0
   [[ -z $err ]] || fail "--list-backends printed on stderr: [$err]"
-  [[ $out == $'dockerfile\tDockerfile\ndockerignore\t.dockerignore\nexplain\texplain.txt\nexplain-json\texplain.json' ]] ||
+  [[ $out == $'dockerfile\tDockerfile\ndockerignore\t.dockerignore\nexplain\texplain.txt\nexplain-json\texplain.json\nbake\tdocker-bake.hcl\nci\timageplan-ci.yml' ]] ||
     fail "--list-backends printed [$out]"
 }
 
@@ -355,6 +355,28 @@ case_bad_spec_writes_nothing() {
   run gen spec/imageplan.yaml --emit dockerfile --emit dockerignore --output-dir out
   expect_rc 1
   [[ -z $(ls -A out) ]] || fail "gen of a bad spec wrote: $(ls -A out)"
+}
+
+# --cache-ref names the bake file's registry cache (over the spec's cache.ref),
+# is checked like the spec's repositories, and changes no Dockerfile.
+case_cache_ref() {
+  copy_fixture spec good
+  run gen spec/imageplan.yaml --emit bake --cache-ref registry.example.com/acme/app-cache
+  expect_rc 0
+  expect_contains stdout "$out" 'default = "registry.example.com/acme/app-cache"'
+  # shellcheck disable=SC2016 # the HCL template ${CACHE}, literally
+  expect_contains stdout "$out" 'cache-to = ["type=registry,ref=${CACHE}:runtime,mode=max"]'
+  run gen spec/imageplan.yaml --emit bake
+  expect_rc 0
+  [[ $out != *cache-to* ]] || fail "a bake file without a cache reference writes a cache: [$out]"
+  run gen spec/imageplan.yaml --emit bake --cache-ref registry.example.com/acme/app:cache
+  expect_rc 1
+  expect_error_line "invalid --cache-ref 'registry.example.com/acme/app:cache'; expected a repository without a tag"
+  [[ -z $out ]] || fail "a bad --cache-ref printed on stdout: [$out]"
+  run gen spec/imageplan.yaml -o Dockerfile.with --cache-ref registry.example.com/acme/app-cache
+  expect_rc 0
+  run gen spec/imageplan.yaml -o Dockerfile.without
+  cmp -s Dockerfile.with Dockerfile.without || fail "--cache-ref changed the Dockerfile"
 }
 
 fn="case_${case_name//-/_}"

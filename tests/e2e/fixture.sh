@@ -22,19 +22,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_init "$1"
 case $2 in
 volatile-mount)
-  e2e_dockerd_stop # one left by an interrupted run
+  e2e_dockerd_stop "" # one left by an interrupted run
   e2e_volatile_release
   e2e_volatile_mount
   ;;
 volatile-release)
-  e2e_dockerd_stop
+  e2e_dockerd_stop ""
   e2e_volatile_release
   ;;
 dockerd-start)
   e2e_require_tools
-  e2e_dockerd_start
+  e2e_dockerd_start ""
   ;;
-dockerd-stop) e2e_dockerd_stop ;;
+dockerd-stop) e2e_dockerd_stop "" ;;
 base-image)
   e2e_require_tools
   e2e_base_image

@@ -1,13 +1,16 @@
 # Helpers shared by the end-to-end tests (tests/e2e/*.sh) and the comparison
 # benchmark (bench/compare-handwritten.sh): a private dockerd, the local Debian
 # base image, the local package index and model hub, builds, and reading
-# BuildKit's --progress=plain output. The servers (package index, model hub,
-# registry) are in lib-servers.sh, sourced at the end. Sourced, never run.
+# BuildKit's --progress=plain output. The base image is made in base-image.sh,
+# the servers (package index, model hub, registry) are in lib-servers.sh, both
+# sourced from here. Sourced, never run.
 # shellcheck shell=bash
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../harness/common.sh
 source "$e2e_dir/../harness/common.sh"
+# shellcheck source=base-image.sh
+source "$e2e_dir/base-image.sh"
 
 # Debian's docker.io (20.10, BuildKit built in): the docker first on PATH may
 # be another CLI that refuses BuildKit builds without buildx.
@@ -61,10 +64,9 @@ e2e_volatile_release() {
   rm -rf "$E2E_VOLATILE"
 }
 
-# The docker CLI, talking to the private daemon.
-e2e_docker() {
-  DOCKER_HOST=unix://$E2E_SOCK DOCKER_BUILDKIT=1 "$E2E_DOCKER" "$@"
-}
+# The docker CLI, talking to the private daemon of the e2e fixture (or the
+# one E2E_DAEMON names).
+e2e_docker() { e2e_docker_on "${E2E_DAEMON:-}" "$@"; }
 
 e2e_require_tools() {
   local tool
@@ -107,111 +109,73 @@ e2e_unmount_under() {
     while IFS= read -r target; do umount -l "$target" 2>/dev/null || true; done
 }
 
-# Starts a private dockerd on a fresh data root (so every run builds cold and
-# reads no layer of an earlier one), stopping one left by an interrupted run.
-# Its own containerd namespaces keep it apart from a system dockerd should it
+# The paths of the private daemon NAME: "" for the one the e2e fixture
+# starts, another name ("b") for a second one, as a new CI runner would be:
+# its socket, data root, exec root, pid file, log and containerd namespace.
+e2e_daemon_sock() { printf '%s\n' "$E2E_RUN/docker${1:+-$1}.sock"; }
+e2e_daemon_data() { printf '%s\n' "$E2E_VOLATILE/docker${1:+-$1}"; }
+e2e_daemon_exec() { printf '%s\n' "$E2E_RUN/exec${1:+-$1}"; }
+e2e_daemon_pidfile() { printf '%s\n' "$E2E_STATE/docker/dockerd${1:+-$1}.pid"; }
+
+# The docker CLI, talking to the private daemon NAME.
+e2e_docker_on() {
+  local sock
+  sock=$(e2e_daemon_sock "$1")
+  shift
+  DOCKER_HOST=unix://$sock DOCKER_BUILDKIT=1 "$E2E_DOCKER" "$@"
+}
+
+# e2e_dockerd_start [NAME]: starts a private dockerd on a fresh data root (so
+# every run builds cold and reads no layer of an earlier one), stopping one
+# left by an interrupted run. Its own containerd namespaces keep it apart
+# from a system dockerd, and from the other private daemon, should they
 # share a system containerd.
 e2e_dockerd_start() {
-  e2e_dockerd_stop
+  local name=${1:-}
+  e2e_dockerd_stop "$name"
   e2e_volatile_mount
-  local data=$E2E_VOLATILE/docker log=$E2E_STATE/docker/dockerd.log i
+  local data exec pidfile sock log=$E2E_STATE/docker/dockerd${name:+-$name}.log i
+  data=$(e2e_daemon_data "$name") exec=$(e2e_daemon_exec "$name")
+  pidfile=$(e2e_daemon_pidfile "$name") sock=$(e2e_daemon_sock "$name")
   e2e_unmount_under "$data"
   rm -rf "$data"
   mkdir -p "$data"
-  setsid /usr/sbin/dockerd --data-root "$data" --exec-root "$E2E_RUN/exec" \
-    --pidfile "$E2E_STATE/docker/dockerd.pid" -H "unix://$E2E_SOCK" \
+  setsid /usr/sbin/dockerd --data-root "$data" --exec-root "$exec" \
+    --pidfile "$pidfile" -H "unix://$sock" \
     --storage-driver=overlay2 --iptables=false --ip6tables=false --bridge=none --ip-masq=false \
-    --containerd-namespace=imageplan-e2e --containerd-plugins-namespace=imageplan-e2e-plugins \
+    --containerd-namespace="imageplan-e2e${name:+-$name}" \
+    --containerd-plugins-namespace="imageplan-e2e${name:+-$name}-plugins" \
     </dev/null >"$log" 2>&1 &
   local pid=$!
   for ((i = 0; i < 300; i++)); do
-    if e2e_docker version >/dev/null 2>&1; then
-      echo "e2e: dockerd up on $E2E_SOCK (data root $data)"
+    if e2e_docker_on "$name" version >/dev/null 2>&1; then
+      echo "e2e: dockerd up on $sock (data root $data)"
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   tail -n 30 "$log" >&2
-  fail "dockerd did not answer on $E2E_SOCK (log above: $log)"
+  fail "dockerd did not answer on $sock (log above: $log)"
 }
 
-# Stops the private dockerd, and the containerd it started if it outlived it.
+# e2e_dockerd_stop [NAME]: stops the private dockerd, and the containerd it
+# started if it outlived it.
 e2e_dockerd_stop() {
-  if e2e_live_pid "$E2E_STATE/docker/dockerd.pid" >/dev/null; then
-    e2e_docker ps -aq 2>/dev/null | xargs -r timeout 30 env DOCKER_HOST="unix://$E2E_SOCK" \
+  local name=${1:-} sock exec pidfile
+  sock=$(e2e_daemon_sock "$name") exec=$(e2e_daemon_exec "$name")
+  pidfile=$(e2e_daemon_pidfile "$name")
+  if e2e_live_pid "$pidfile" >/dev/null; then
+    e2e_docker_on "$name" ps -aq 2>/dev/null | xargs -r timeout 30 env DOCKER_HOST="unix://$sock" \
       "$E2E_DOCKER" rm -f >/dev/null 2>&1 || true
   fi
-  e2e_stop_pid "$E2E_STATE/docker/dockerd.pid" dockerd
-  e2e_stop_pid "$E2E_RUN/exec/containerd/containerd.pid" containerd
-  e2e_unmount_under "$E2E_RUN"
-  rm -rf "$E2E_RUN/exec"
-  e2e_unmount_under "$E2E_VOLATILE/docker"
-}
-
-# The Debian mirror this machine's own apt sources use (the one reachable).
-e2e_debian_mirror() {
-  local file mirror=""
-  if [[ -r /etc/apt/sources.list ]]; then
-    mirror=$(awk -v suite="$E2E_SUITE" '$1 == "deb" && $0 !~ /security/ {
-        for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\//) { if ($(i + 1) == suite) { print $i; exit } } }' \
-      /etc/apt/sources.list)
-  fi
-  for file in /etc/apt/sources.list.d/*.sources; do
-    [[ -z $mirror && -r $file ]] || continue
-    # deb822 stanzas: the URIs of one whose Suites name the suite itself.
-    mirror=$(awk -v suite="$E2E_SUITE" '
-      /^[[:space:]]*$/ { if (uri != "" && hit) { print uri; exit } uri = ""; hit = 0; next }
-      /^URIs:/ { uri = $2 }
-      /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite) hit = 1 }
-      END { if (uri != "" && hit) print uri }' "$file" | head -n 1)
-  done
-  [[ -n $mirror ]] || fail "no Debian $E2E_SUITE mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources"
-  printf '%s\n' "${mirror%/}"
-}
-
-# Makes $E2E_BASE_IMAGE in the private daemon from a debootstrap rootfs. The
-# tarball is kept in the state folder, so only the first run pays for
-# debootstrap. The rootfs gets the apt and dpkg settings of Docker's official
-# Debian images (no downloaded .deb kept, no docs), so that both the generated
-# and the hand-written Dockerfiles meet the base they are written for.
-e2e_base_image() {
-  local tarball=$E2E_STATE/base/$E2E_SUITE-minbase.tar root mirror
-  if [[ ! -s $tarball ]]; then
-    mirror=$(e2e_debian_mirror)
-    root=$E2E_STATE/base/rootfs
-    rm -rf "$root"
-    echo "e2e: debootstrap --variant=minbase $E2E_SUITE from $mirror"
-    timeout --kill-after=10 900 /usr/sbin/debootstrap --variant=minbase "$E2E_SUITE" "$root" "$mirror" \
-      >"$E2E_STATE/base/debootstrap.log" 2>&1 ||
-      { tail -n 30 "$E2E_STATE/base/debootstrap.log" >&2; fail "debootstrap failed"; }
-    e2e_slim_settings "$root"
-    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-    tar -C "$root" --numeric-owner -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
-    rm -rf "$root"
-  fi
-  if ! e2e_docker image inspect "$E2E_BASE_IMAGE" >/dev/null 2>&1; then
-    e2e_docker import "$tarball" "$E2E_BASE_IMAGE" >/dev/null || fail "docker import of $tarball failed"
-  fi
-  echo "e2e: $E2E_BASE_IMAGE is $(e2e_docker image inspect -f '{{.Size}}' "$E2E_BASE_IMAGE") bytes"
-}
-
-e2e_slim_settings() {
-  local root=$1
-  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'CONF'
-DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-Dir::Cache::pkgcache "";
-Dir::Cache::srcpkgcache "";
-CONF
-  mkdir -p "$root/etc/dpkg/dpkg.cfg.d"
-  cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<'CONF'
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-CONF
+  e2e_stop_pid "$pidfile" "dockerd${name:+ $name}"
+  e2e_stop_pid "$exec/containerd/containerd.pid" containerd
+  e2e_unmount_under "$exec"
+  rm -rf "$exec"
+  e2e_unmount_under "$(e2e_daemon_data "$name")"
+  # A second daemon's data goes with it; the fixture's stays for a look.
+  [[ -z $name ]] || rm -rf "$(e2e_daemon_data "$name")"
 }
 
 # e2e_steps DOCKERFILE PROGRESS_LOG: one line per build step (every RUN, COPY,
@@ -316,16 +280,18 @@ e2e_prepare_case() {
 }
 
 # e2e_build CONTEXT TAG LOG [DOCKER_BUILD_ARGS...]: builds CONTEXT/Dockerfile
-# with the private daemon under a timeout, --progress=plain into LOG, with
+# with the private daemon (E2E_DAEMON names another one) under a timeout,
+# --progress=plain into LOG, with
 # what every case needs: host network (the index and the hub are on
 # loopback), the hub endpoint, the index for hand-written pip installs, and
 # the hub token as a build secret. Sets E2E_SECONDS to the wall time.
 e2e_build() {
-  local context=$1 tag=$2 log=$3 start end rc=0
+  local context=$1 tag=$2 log=$3 start end rc=0 sock
   shift 3
+  sock=$(e2e_daemon_sock "${E2E_DAEMON:-}")
   start=$(date +%s.%N)
   timeout --kill-after=10 "$E2E_BUILD_TIMEOUT" \
-    env DOCKER_HOST="unix://$E2E_SOCK" DOCKER_BUILDKIT=1 "$E2E_DOCKER" build \
+    env DOCKER_HOST="unix://$sock" DOCKER_BUILDKIT=1 "$E2E_DOCKER" build \
     --progress=plain --network=host \
     --build-arg "HF_ENDPOINT=http://127.0.0.1:$(e2e_port hub)" \
     --build-arg "PIP_INDEX_URL=http://127.0.0.1:$(e2e_port index)/simple/" \

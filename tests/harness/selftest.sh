@@ -2,7 +2,7 @@
 # Shows that the test harness itself can fail: each checker is run on inputs
 # that must fail it (and on ones that must pass). A checker that passes
 # everything would turn its whole suite into a no-op.
-# usage: selftest.sh SHELLCHECK DOCKERFILE_UTILS
+# usage: selftest.sh SHELLCHECK DOCKERFILE_UTILS NODE
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=common.sh
@@ -10,8 +10,10 @@ source "$here/common.sh"
 
 shellcheck=$1
 dockerfile_utils=$2
+node=$3
 require_tool shellcheck "$shellcheck"
 require_tool dockerfile-utils "$dockerfile_utils"
+require_tool node "$node"
 make_scratch_dir
 fixtures=$here/fixtures
 fake=$fixtures/fake-imageplan.sh
@@ -57,6 +59,31 @@ expect pass "dockerfile-utils lint of a valid Dockerfile" \
 expect fail "dockerfile-utils lint of an invalid Dockerfile" \
   "$here/lint-dockerfile.sh" "$dockerfile_utils" "$fixtures/lint-error.Dockerfile"
 expect fail "a missing checker" "$here/lint-dockerfile.sh" missing "$fixtures/runs.Dockerfile"
+
+# The bake file checker: HCL that does not parse, or a target building a
+# stage the Dockerfile lacks, fails it.
+expect pass "bake check of a valid bake file" \
+  "$here/check-bake.sh" "$node" "$fixtures/bake-good.hcl" "$fixtures/bake.Dockerfile"
+expect fail "bake check of a bake file with a syntax error" \
+  "$here/check-bake.sh" "$node" "$fixtures/bake-syntax.hcl" "$fixtures/bake.Dockerfile"
+expect fail "bake check of a target building no stage of the Dockerfile" \
+  "$here/check-bake.sh" "$node" "$fixtures/bake-no-stage.hcl" "$fixtures/bake.Dockerfile"
+sed 's/"org.opencontainers.image.version"/"org.opencontainers.image.title"/' \
+  "$fixtures/bake-good.hcl" >"$scratch/bake-no-version.hcl"
+expect fail "bake check of a target without the OCI version label" \
+  "$here/check-bake.sh" "$node" "$scratch/bake-no-version.hcl" "$fixtures/bake.Dockerfile"
+
+# The CI workflow checker: a workflow without the bake step, or one that
+# does not pass a build secret the bake file names, fails it.
+expect pass "ci check of a valid workflow" \
+  "$here/check-ci.sh" "$fixtures/ci-good.yml" "$fixtures/bake-good.hcl"
+grep -v 'bake-action' "$fixtures/ci-good.yml" >"$scratch/ci-no-bake.yml"
+expect fail "ci check of a workflow without docker/bake-action" \
+  "$here/check-ci.sh" "$scratch/ci-no-bake.yml" "$fixtures/bake-good.hcl"
+sed 's/^  tags = /  secret = ["id=hf_token,env=HF_TOKEN"]\n  tags = /' "$fixtures/bake-good.hcl" \
+  >"$scratch/bake-secret.hcl"
+expect fail "ci check of a workflow missing a secret of the bake file" \
+  "$here/check-ci.sh" "$fixtures/ci-good.yml" "$scratch/bake-secret.hcl"
 
 # Negative cases: the exit code, stdout and stderr of check and of gen, the
 # output gen must not write, and the case folder, which must not change.

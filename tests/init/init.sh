@@ -10,7 +10,8 @@
 #     (context-relative) init must read, when the project has one
 #   init.sh IMAGEPLAN PROPERTIES --sample SAMPLE_DIR EXPECTED
 #     a sample folder without its spec and what imageplan generated from it
-#     (Dockerfile, .dockerignore, explain.*, graph.dot), against EXPECTED
+#     (Dockerfile, .dockerignore, explain.*, graph.dot, docker-bake.hcl,
+#     imageplan-ci.yml), against EXPECTED
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=../harness/common.sh
@@ -26,7 +27,7 @@ if [[ ${1:-} == --sample ]]; then
   expected=$3
   project=$scratch/$(basename "$source_dir")
   cp -R "$source_dir" "$project"
-  rm -f "$project"/{imageplan.yaml,Dockerfile,.dockerignore,explain.txt,explain.json,graph.dot}
+  rm -f "$project"/{imageplan.yaml,Dockerfile,.dockerignore,explain.txt,explain.json,graph.dot,docker-bake.hcl,imageplan-ci.yml}
 else
   source_dir=$1/project
   expected=$1/expected.yaml

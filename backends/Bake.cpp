@@ -1,0 +1,160 @@
+// The bake backend: a docker-bake.hcl for `docker buildx bake`, with one
+// target per image of the plan (the runtime stage, or each of the spec's
+// targets), the build secrets its RUNs mount, tags from the IMAGE and TAG
+// variables, the spec's platforms, its OCI labels and, with a cache
+// reference, a registry cache per target (docs/scaling.md).
+#include "backends/Backend.h"
+#include "backends/ImageTargets.h"
+#include "backends/ShellQuote.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/Twine.h"
+
+namespace imageplan::backends {
+namespace {
+
+/// `text` as the body of an HCL quoted string: quotes, backslashes and
+/// control characters escaped, and template sequences (`${`, `%{`) doubled so
+/// they stay literal.
+std::string hclEscaped(llvm::StringRef text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    bool opensTemplate = (c == '$' || c == '%') && i + 1 < text.size() && text[i + 1] == '{';
+    if (c == '"' || c == '\\')
+      out += '\\';
+    else if (opensTemplate)
+      out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += (llvm::Twine("\\u00") + llvm::toHex(llvm::StringRef(&c, 1), /*LowerCase=*/true)).str();
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string literal(llvm::StringRef text) { return "\"" + hclEscaped(text) + "\""; }
+
+std::string list(llvm::ArrayRef<std::string> items) {
+  return "[" + llvm::join(items, ", ") + "]";
+}
+
+/// HCL text: blocks of attributes, two spaces of indent per level.
+class HclWriter {
+public:
+  void comment(llvm::StringRef text) { out += "# " + text.str() + "\n"; }
+  void blankLine() { out += "\n"; }
+  void open(llvm::StringRef type, llvm::StringRef label) {
+    out += indent() + type.str() + " " + literal(label) + " {\n";
+    ++depth;
+  }
+  void openMap(llvm::StringRef name) {
+    out += indent() + name.str() + " = {\n";
+    ++depth;
+  }
+  void close() {
+    --depth;
+    out += indent() + "}\n";
+  }
+  /// `name = expression`; the expression is HCL already.
+  void attribute(llvm::StringRef name, llvm::StringRef expression) {
+    out += indent() + name.str() + " = " + expression.str() + "\n";
+  }
+  const std::string &text() const { return out; }
+
+private:
+  std::string indent() const { return std::string(2 * depth, ' '); }
+  std::string out;
+  unsigned depth = 0;
+};
+
+void writeVariable(HclWriter &w, llvm::StringRef name, llvm::StringRef value) {
+  w.open("variable", name);
+  w.attribute("default", literal(value));
+  w.close();
+  w.blankLine();
+}
+
+/// `type=registry,ref=${CACHE}:<target>` for each target, the given one first.
+std::vector<std::string> cacheSources(const std::vector<ImageTarget> &targets,
+                                      const ImageTarget &first) {
+  std::vector<std::string> sources = {"\"type=registry,ref=${CACHE}:" + hclEscaped(first.stage) +
+                                      "\""};
+  for (const ImageTarget &other : targets)
+    if (other.stage != first.stage)
+      sources.push_back("\"type=registry,ref=${CACHE}:" + hclEscaped(other.stage) + "\"");
+  return sources;
+}
+
+void writeTarget(HclWriter &w, const plan::Plan &plan, const std::vector<ImageTarget> &targets,
+                 const ImageTarget &target) {
+  w.open("target", target.stage);
+  w.attribute("context", literal("."));
+  w.attribute("dockerfile", literal("Dockerfile"));
+  w.attribute("target", literal(target.stage));
+  // One image: IMAGE:TAG; several: IMAGE-<target>:TAG.
+  std::string repository = targets.size() == 1 ? "${IMAGE}" : "${IMAGE}-" + hclEscaped(target.stage);
+  w.attribute("tags", list({"\"" + repository + ":${TAG}\""}));
+  if (!plan.publish.platforms.empty()) {
+    std::vector<std::string> platforms;
+    for (const std::string &platform : plan.publish.platforms)
+      platforms.push_back(literal(platform));
+    w.attribute("platforms", list(platforms));
+  }
+  std::vector<std::string> secrets;
+  for (const std::string &id : buildSecrets(plan))
+    secrets.push_back(literal("id=" + id + ",env=" + secretEnvName(id)));
+  if (!secrets.empty())
+    w.attribute("secret", list(secrets));
+  if (!plan.publish.cacheRef.empty()) {
+    w.attribute("cache-from", list(cacheSources(targets, target)));
+    w.attribute("cache-to", list({"\"type=registry,ref=${CACHE}:" + hclEscaped(target.stage) +
+                                  ",mode=" + hclEscaped(plan.publish.cacheMode) + "\""}));
+  }
+  w.openMap("labels");
+  for (const auto &[key, value] : target.runtime->labels)
+    w.attribute(literal(key), literal(value));
+  w.attribute(literal("org.opencontainers.image.version"), "\"${TAG}\"");
+  w.close();
+  w.close();
+}
+
+} // namespace
+
+std::string emitBake(const plan::Plan &plan, const Options &) {
+  HclWriter w;
+  w.comment("Generated by imageplan from " + plan.specPath + "; do not edit.");
+  w.comment("To change it, edit the spec and run: imageplan gen " + shellQuote(plan.specPath) +
+            " --emit bake -o docker-bake.hcl");
+  w.comment("Build every image: docker buildx bake; push them: docker buildx bake --push;");
+  w.comment("another tag or repository: TAG=1.2.0 IMAGE=registry.example.com/app docker buildx "
+            "bake --push");
+  if (plan.publish.cacheRef.empty())
+    w.comment("No registry cache: set cache.ref in the spec or pass --cache-ref to keep one.");
+  w.blankLine();
+  writeVariable(w, "IMAGE", imageRepository(plan));
+  writeVariable(w, "TAG", "latest");
+  if (!plan.publish.cacheRef.empty())
+    writeVariable(w, "CACHE", plan.publish.cacheRef);
+  std::vector<ImageTarget> targets = imageTargets(plan);
+  std::vector<std::string> names;
+  for (const ImageTarget &target : targets)
+    names.push_back(literal(target.stage));
+  w.open("group", "default");
+  w.attribute("targets", list(names));
+  w.close();
+  for (const ImageTarget &target : targets) {
+    w.blankLine();
+    writeTarget(w, plan, targets, target);
+  }
+  return w.text();
+}
+
+} // namespace imageplan::backends
