@@ -25,6 +25,11 @@ function(_imageplan_json_as_cxx17 dir)
       if(NOT IS_ABSOLUTE "${source}")
         set(source "${source_dir}/${source}")
       endif()
+      # A source generated at build time (dsl/compat.yaml embedded as C++)
+      # does not exist yet, and includes no JSON.h.
+      if(NOT EXISTS "${source}")
+        continue()
+      endif()
       file(STRINGS "${source}" json REGEX "include \"llvm/Support/JSON.h\"")
       if(json)
         set_source_files_properties("${source}" TARGET_DIRECTORY ${target}
