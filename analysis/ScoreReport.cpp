@@ -36,8 +36,9 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
       << " of the build context's history (model and cost table: docs/score.md)\n";
   for (const ScoredDockerfile &entry : entries) {
     const Score &score = entry.score;
-    // Names and instructions come from the Dockerfile as written: shown
-    // escaped, so that no byte of it can reach the terminal as a control.
+    // Names, instructions and notes (the make goals, directories and script
+    // names they quote) come from the Dockerfile as written: shown escaped,
+    // so that no byte of it can reach the terminal as a control.
     out << "\n" << readers::escapeText(entry.name) << "\n";
     for (const ScoredStage &stage : score.stages) {
       out << "  stage " << readers::escapeText(stage.name) << " (FROM "
@@ -63,7 +64,7 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
     for (const ScoredStage &stage : score.stages)
       for (const ScoredInstruction &inst : stage.instructions)
         for (const std::string &note : inst.notes)
-          out << "  note: line " << inst.line << ": " << note << "\n";
+          out << "  note: line " << inst.line << ": " << readers::escapeText(note) << "\n";
     out << "  expected rebuild work: " << fixed(score.expectedSeconds(), 3) << " s per commit\n";
     if (entry.showLowerBound)
       out << "  lower bound, each step rebuilt only when its own inputs change: "

@@ -1,6 +1,11 @@
 // Tests for the score report: columns, totals, the lower bound and the ratio,
-// in text and JSON.
+// in text and JSON, and Dockerfile text in it shown escaped.
 #include "analysis/ScoreReport.h"
+
+#include "analysis/Score.h"
+#include "readers/TestSupport.h"
+
+#include "llvm/Support/JSON.h"
 
 #include <gtest/gtest.h>
 
@@ -92,6 +97,34 @@ TEST(ScoreReport, AGeneratedDockerfileThatRebuildsNothingHasNoRatio) {
                       "nothing)\n"),
             std::string::npos)
       << text;
+}
+
+// A RUN line's make goal, directory and script reach the notes (found by
+// fuzz.dockerfile: a WORKDIR with a control byte in a note): the text report
+// shows them escaped, the JSON report as JSON strings.
+TEST(ScoreReport, DockerfileTextInNotesIsEscaped) {
+  readers::testing::CapturedDiagnostics diags;
+  unsigned id = diags.engine().addBuffer("FROM debian\n"
+                                         "WORKDIR /src/\x1b[2J\xff\n"
+                                         "RUN make -C sub\x01 install\xfe && ./run\x07.sh\n",
+                                         "Dockerfile");
+  planner::History history;
+  history.commits.push_back({"c0", {"app/main.py"}, false});
+  std::optional<Score> score = scoreDockerfileBuffers(diags.engine(), id, 0, history);
+  ASSERT_TRUE(score) << diags.output();
+  std::vector<ScoredDockerfile> entries = {{"Dockerfile", std::move(*score), true}};
+  std::string text = scoreText(1, entries);
+  EXPECT_NE(text.find("  note: line 3: make install\\xfe: no Makefile from the build context in "
+                      "/src/\\x1b[2J\\xff/sub\\x01; priced like a dependency install (90 s)\n"
+                      "  note: line 3: run\\x07.sh: not a file from the build context; priced "
+                      "like a dependency install (90 s)\n"),
+            std::string::npos)
+      << text;
+  for (char c : text)
+    EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7F)) << int(c) << " in\n" << text;
+
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(scoreJson(1, entries));
+  ASSERT_TRUE(bool(json)) << llvm::toString(json.takeError());
 }
 
 } // namespace

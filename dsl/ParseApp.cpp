@@ -100,8 +100,8 @@ std::optional<HealthcheckSpec> SpecParser::readHealthcheck(const Field &field) {
           {"timeout", [&](const Field &f) { check.timeout = r.string(f, &rules::duration); }},
           {"start_period",
            [&](const Field &f) { check.startPeriod = r.string(f, &rules::duration); }},
-          {"retries",
-           [&](const Field &f) { check.retries = r.integer(f, 1, LLONG_MAX, "retries"); }},
+          // Docker reads --retries as a signed 32-bit integer, as kMaxId.
+          {"retries", [&](const Field &f) { check.retries = r.integer(f, 1, kMaxId, "retries"); }},
       });
   if (!seen)
     return std::nullopt;

@@ -1,4 +1,5 @@
-// Character tests the value rules share (ValueRules.cpp, SourceRules.cpp).
+// Character tests and checks the value rules share (ValueRules.cpp,
+// SourceRules.cpp, Durations.cpp).
 // Internal to dsl/.
 #pragma once
 
@@ -18,5 +19,7 @@ bool hasQuote(llvm::StringRef s);
 bool isHttpUrl(llvm::StringRef s);
 /// The rule of an http(s) URL pasted into a command: no whitespace or quotes.
 std::string checkHttpUrl(llvm::StringRef v);
+/// The rule of a health check duration (Durations.cpp).
+std::string checkDuration(llvm::StringRef v);
 
 } // namespace imageplan::dsl::detail

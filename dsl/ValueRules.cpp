@@ -357,12 +357,6 @@ std::string checkHealthUrl(llvm::StringRef v) {
   return "";
 }
 
-std::string checkDuration(llvm::StringRef v) {
-  if (durationMillis(v))
-    return "";
-  return "expected a duration like '30s', '1m30s' or '500ms'";
-}
-
 std::string checkStepName(llvm::StringRef v) {
   return identifierCheck(
       v, "_-", "use lowercase letters, digits, '_' and '-', starting with a letter or digit");
@@ -431,31 +425,6 @@ const ValueRule groupName{"group name", checkUserName};
 const ValueRule shell{"shell", checkShell};
 const ValueRule stepNeed{"group", checkStepNeed};
 } // namespace rules
-
-std::optional<long long> durationMillis(llvm::StringRef value) {
-  if (value.empty())
-    return std::nullopt;
-  long long millis = 0;
-  while (!value.empty()) {
-    size_t digits = value.find_if_not(llvm::isDigit);
-    long long n = 0;
-    if (digits == 0 || digits == llvm::StringRef::npos ||
-        value.take_front(digits).getAsInteger(10, n))
-      return std::nullopt;
-    value = value.drop_front(digits);
-    if (value.consume_front("ms"))
-      millis += n;
-    else if (value.consume_front("s"))
-      millis += n * 1000;
-    else if (value.consume_front("m"))
-      millis += n * 60 * 1000;
-    else if (value.consume_front("h"))
-      millis += n * 3600 * 1000;
-    else
-      return std::nullopt;
-  }
-  return millis;
-}
 
 std::string checkOneOf(llvm::StringRef value, llvm::ArrayRef<llvm::StringRef> words) {
   if (llvm::is_contained(words, value))

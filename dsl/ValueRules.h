@@ -45,7 +45,7 @@ extern const ValueRule modelId;       // org/name
 extern const ValueRule revision;      // main, v1.0, a commit
 extern const ValueRule secretId;      // hf_token
 extern const ValueRule healthUrl;     // /health or http://localhost:8000/health
-extern const ValueRule duration;      // 30s, 1m30s, 500ms
+extern const ValueRule duration;      // 30s, 1m30s, 500ms; 1ms at least
 extern const ValueRule stepName;      // [a-z0-9][a-z0-9_-]*
 extern const ValueRule stage;         // runtime, builder
 extern const ValueRule dialect;       // buildkit, docker20, buildah, legacy
@@ -83,8 +83,9 @@ extern const ValueRule shell;         // bash, sh
 extern const ValueRule stepNeed;      // system, python
 } // namespace rules
 
-/// The milliseconds in a duration as `rules::duration` accepts it (30s,
-/// 1m30s, 500ms: integers with h, m, s or ms), or nothing for any other text.
+/// The milliseconds in a duration written as `rules::duration` reads it (30s,
+/// 1m30s, 500ms: integers with h, m, s or ms, at most docker's longest), or
+/// nothing for any other text. 0 is returned; the rule refuses it.
 std::optional<long long> durationMillis(llvm::StringRef value);
 
 /// Why `value` is not a valid member of `words`, suggesting the closest one.

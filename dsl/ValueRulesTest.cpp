@@ -132,8 +132,22 @@ TEST(ValueRulesTest, ModelsAndHealthchecks) {
   expectInvalid(rules::revision, {"", "-x", "a b"});
   expectValid(rules::healthUrl, {"/health", "http://localhost:8000/health", "https://x/y"});
   expectInvalid(rules::healthUrl, {"", "health", "/a b", "/a\"b", "ftp://x"});
-  expectValid(rules::duration, {"30s", "1m30s", "500ms", "1h", "0s"});
-  expectInvalid(rules::duration, {"", "30", "s", "30 s", "1.5s", "30sec", "-1s"});
+  expectValid(rules::duration, {"30s", "1m30s", "500ms", "1h", "1ms", "0s1ms"});
+  expectValid(rules::duration, {"2562047h47m16s854ms"});
+  expectInvalid(rules::duration, {"", "30", "s", "30 s", "1.5s", "30sec", "-1s", "1us", "500ns"});
+  // Docker 20.10 refuses a HEALTHCHECK duration under 1ms, 0 included.
+  for (const char *zero : {"0s", "0ms", "0m0s", "000h"})
+    EXPECT_EQ(rules::duration.check(zero),
+              "docker refuses a duration under 1ms; leave the key out for docker's default")
+        << zero;
+  // Beyond Go's time.Duration (int64 nanoseconds), with no overflow on the way.
+  for (const char *huge : {"2562047h47m16s855ms", "2562048h", "9223372036855ms",
+                           "99999999999999999999999s", "9223372036854775807h1s"})
+    EXPECT_EQ(rules::duration.check(huge), "docker's longest duration is 2562047h47m16s854ms")
+        << huge;
+  // A malformed part after a long one is malformed, not long.
+  EXPECT_EQ(rules::duration.check("99999999999999h1x"),
+            "expected a duration like '30s', '1m30s' or '500ms'");
   expectValid(rules::stage, {"runtime", "builder"});
   EXPECT_EQ(rules::stage.check("buidler"), "did you mean 'builder'?");
   EXPECT_EQ(rules::stage.check("final"), "expected 'runtime' or 'builder'");
@@ -147,6 +161,9 @@ TEST(ValueRulesTest, DurationMillis) {
   EXPECT_EQ(std::nullopt, durationMillis(""));
   EXPECT_EQ(std::nullopt, durationMillis("1.5s"));
   EXPECT_EQ(std::nullopt, durationMillis("30"));
+  EXPECT_EQ(0, durationMillis("0s"));
+  EXPECT_EQ(9223372036854, durationMillis("2562047h47m16s854ms"));
+  EXPECT_EQ(std::nullopt, durationMillis("2562048h"));
 }
 
 TEST(ValueRulesTest, QuotedEscapesAndShortens) {
