@@ -46,7 +46,7 @@ sed -i "s|127\\.0\\.0\\.1:3141|127.0.0.1:$(e2e_port index)|" "$work/imageplan.ya
 
 step "gen: the model stage installs huggingface_hub 1.23.0 and downloads with it"
 (cd "$work" && "$imageplan" gen imageplan.yaml --dialect docker20 -o Dockerfile) || fail "gen failed"
-grep -q "'huggingface_hub==1.23.0'" "$work/Dockerfile" || fail "the model stage does not install huggingface_hub 1.23.0"
+grep -qw "huggingface_hub==1.23.0" "$work/Dockerfile" || fail "the model stage does not install huggingface_hub 1.23.0"
 grep -q "IMAGEPLAN_MODEL_CLIENT=huggingface_hub" "$work/Dockerfile" || fail "the download does not use huggingface_hub"
 grep -q "id=hf_token" "$work/Dockerfile" || fail "the token is not a build secret"
 if grep -q "$(cat "$(e2e_token_file)")" "$work/Dockerfile"; then fail "the token is in the Dockerfile"; fi
