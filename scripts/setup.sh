@@ -60,6 +60,12 @@ if ((with_tests)); then
   # loopback (lock resolves digests from it with skopeo; curl, for the
   # registry and hub APIs, too).
   packages+=(docker-registry skopeo curl)
+  # tests/e2e/debwheels.py: huggingface_hub's dependencies from Debian 12,
+  # repacked as wheels for the e2e index, and gpgv with Debian's keyring to
+  # check the unstable .debs it fetches.
+  packages+=(python3-httpx python3-httpcore python3-anyio python3-sniffio python3-idna
+    python3-certifi python3-h11 python3-rfc3986 python3-tqdm python3-typing-extensions
+    python3-packaging python3-yaml gpgv debian-archive-keyring)
   # tests/e2e/features.sh: a signed apt repository (dpkg-dev, gpg) and a git
   # daemon on loopback.
   packages+=(dpkg-dev gpg git)

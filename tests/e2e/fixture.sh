@@ -11,6 +11,8 @@
 #   servers-start   the local package index (wheelhouse built now) and the
 #                   fake model hub, each on a free port, with a new token
 #   servers-stop    stops both (by pid)
+#   hub-wheels      adds huggingface_hub and its dependencies, as wheels made
+#                   from Debian packages (debwheels.py), to the index's wheelhouse
 #   registry-start  Debian's docker-registry on a free loopback port
 #   registry-stop   stops it (by pid)
 # usage: fixture.sh STATE_DIR SUBCOMMAND
@@ -18,7 +20,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[[ $# == 2 ]] || fail "usage: fixture.sh STATE_DIR volatile-mount|volatile-release|dockerd-start|dockerd-stop|base-image|servers-start|servers-stop|registry-start|registry-stop"
+[[ $# == 2 ]] || fail "usage: fixture.sh STATE_DIR volatile-mount|volatile-release|dockerd-start|dockerd-stop|base-image|servers-start|servers-stop|hub-wheels|registry-start|registry-stop"
 e2e_init "$1"
 case $2 in
 volatile-mount)
@@ -44,6 +46,7 @@ servers-start)
   e2e_servers_start
   ;;
 servers-stop) e2e_servers_stop ;;
+hub-wheels) e2e_hub_wheels ;;
 registry-start) e2e_registry_start ;;
 registry-stop) e2e_registry_stop ;;
 *) fail "unknown subcommand '$2'" ;;

@@ -66,23 +66,42 @@ e2e_servers_start() {
   (umask 077 && printf 'hf_e2e_%s\n' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$dir/hf_token")
   e2e_serve index --root "$dir/wheelhouse"
   e2e_hub_copy "$dir/hub"
-  e2e_serve hub --root "$dir/hub" --private e2e-org/tiny-model --token-file "$dir/hf_token"
+  e2e_serve hub --root "$dir/hub" --private e2e-org/tiny-model --private e2e-org/hub-model \
+    --token-file "$dir/hf_token"
+}
+
+# Adds huggingface_hub and every wheel it needs to the running index's
+# wheelhouse (debwheels.py: made from Debian packages, the sid .debs checked
+# with gpgv and their SHA256, the bookworm ones installed on this host). The
+# downloads are kept in $E2E_STATE/debian-wheels, like the base image tarball.
+e2e_hub_wheels() {
+  local dir=$E2E_STATE/debian-wheels
+  mkdir -p "$dir"
+  [[ -d $E2E_STATE/servers/wheelhouse/simple ]] || fail "no wheelhouse; run the e2e_servers fixture first"
+  timeout --kill-after=10 600 "$E2E_PYTHON" "$e2e_dir/debwheels.py" --mirror "$(e2e_debian_mirror)" \
+    --cache "$dir" --out "$E2E_STATE/servers/wheelhouse/simple" >"$dir/debwheels.log" 2>&1 ||
+    { cat "$dir/debwheels.log" >&2; fail "making the huggingface_hub wheelhouse failed (log above)"; }
+  grep -v ' -> simple/' "$dir/debwheels.log"
 }
 
 # e2e_hub_copy DIR: the hub's repositories (e2e/hub) in DIR, plus a weights
-# file in LFS made now, 3 MiB of deterministic bytes, so no binary is
-# committed and a download can be cut half-way.
+# file in LFS made now for each, of deterministic bytes, so no binary is
+# committed and a download can be cut half-way: 3 MiB for tiny-model, 24 MiB
+# for hub-model (a copy of tiny-model otherwise), whose cut falls after the
+# first 10 MiB chunk huggingface_hub writes, so its resume has bytes to keep.
 e2e_hub_copy() {
   rm -rf "$1"
   mkdir -p "$1"
   cp -R "$e2e_dir/hub/." "$1/"
-  "$E2E_PYTHON" - "$1/e2e-org/tiny-model/weights.bin" <<'PY'
+  cp -R "$1/e2e-org/tiny-model" "$1/e2e-org/hub-model"
+  "$E2E_PYTHON" - "$1/e2e-org/tiny-model/weights.bin" 3 "$1/e2e-org/hub-model/weights.bin" 24 <<'PY'
 import hashlib, sys
-out, block = bytearray(), b"imageplan"
-while len(out) < 3 * 1024 * 1024:
-    block = hashlib.sha256(block).digest()
-    out += block
-open(sys.argv[1], "wb").write(bytes(out))
+for path, mib in zip(sys.argv[1::2], sys.argv[2::2]):
+    out, block = bytearray(), b"imageplan"
+    while len(out) < int(mib) * 1024 * 1024:
+        block = hashlib.sha256(block).digest()
+        out += block
+    open(path, "wb").write(bytes(out))
 PY
 }
 
