@@ -79,11 +79,18 @@ bool DockerfileLines::nextLogicalLine(LogicalLine &line, char escape) {
 }
 
 void DockerfileLines::readHeredocs(const LogicalLine &line, size_t from,
-                                   std::vector<DockerfileHeredoc> &heredocs, LineError error) {
+                                   char escape, std::vector<DockerfileHeredoc> &heredocs,
+                                   LineError error) {
   llvm::StringRef text = line.text;
   char quote = 0;
   for (size_t i = from; i + 2 < text.size(); ++i) {
     char c = text[i];
+    // The escape character quotes the next one, except inside '...':
+    // `'it'\''s <<x'` holds no heredoc marker.
+    if (c == escape && quote != '\'') {
+      ++i;
+      continue;
+    }
     if (quote) {
       if (c == quote)
         quote = 0;

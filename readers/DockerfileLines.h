@@ -53,9 +53,10 @@ public:
   /// character; false at the end.
   bool nextLogicalLine(LogicalLine &line, char escape);
   /// `<<EOF`, `<<-EOF`, `<<"EOF"` markers outside quotes in `line` from
-  /// offset `from`; each body runs to a line holding only its name.
-  void readHeredocs(const LogicalLine &line, size_t from, std::vector<DockerfileHeredoc> &heredocs,
-                    LineError error);
+  /// offset `from` (`escape` quotes the character after it outside '...');
+  /// each body runs to a line holding only its name.
+  void readHeredocs(const LogicalLine &line, size_t from, char escape,
+                    std::vector<DockerfileHeredoc> &heredocs, LineError error);
   /// Where the text ends, for problems found there.
   llvm::SMLoc end() const { return llvm::SMLoc::getFromPointer(endOfText); }
 

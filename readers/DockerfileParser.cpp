@@ -101,7 +101,7 @@ private:
     llvm::StringRef args = text.substr(argsStart).rtrim(" \t");
     bool json = takesJson(inst.keyword) && args.startswith("[");
     if ((inst.keyword == "RUN" || inst.keyword == "COPY" || inst.keyword == "ADD") && !json)
-      lines.readHeredocs(line, argsStart, inst.heredocs,
+      lines.readHeredocs(line, argsStart, file.escape, inst.heredocs,
                          [this](llvm::SMLoc loc, const llvm::Twine &message) { error(loc, message); });
 
     if (file.stages.empty() && inst.keyword != "FROM" && inst.keyword != "ARG") {

@@ -182,10 +182,12 @@ TEST_F(DockerfileParserTest, HeredocsInRunAndCopy) {
                     "COPY <<-\"CONF\" app.py /etc/\n"
                     "\tkey=value\n"
                     "\tCONF\n"
-                    "RUN echo '<<NOT' && cat <<<here\n");
+                    "RUN echo '<<NOT' && cat <<<here\n"
+                    "RUN printf '%s' 'it'\\''s `not <<NOT`' \"a\\\" <<NOT\"\n");
   ASSERT_TRUE(file) << diags.output();
   const auto &insts = file->stages[0].instructions;
-  ASSERT_EQ(insts.size(), 3u);
+  ASSERT_EQ(insts.size(), 4u);
+  EXPECT_TRUE(insts[3].heredocs.empty());
   ASSERT_EQ(insts[0].heredocs.size(), 1u);
   EXPECT_EQ(insts[0].heredocs[0].name, "EOF");
   EXPECT_EQ(insts[0].heredocs[0].body, "apt-get update\napt-get install -y curl\n");
