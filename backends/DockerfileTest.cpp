@@ -88,6 +88,31 @@ TEST(DockerfileTest, SystemInstall) {
             layerText({plan::SystemInstall{{"libgl1", "python3"}}}));
 }
 
+TEST(DockerfileTest, LockedCachesFollowTheFromChainThroughFirstChildrenOnly) {
+  // base -> first -> grandchild build one after the other and keep base's
+  // locked apt cache; second, a sibling of first that can build at the same
+  // time, locks a cache of its own. pip's cache is never per family.
+  plan::Plan p;
+  p.specPath = "spec.yaml";
+  auto stage = [](std::string name, std::string from, bool fromStage) {
+    plan::Stage s;
+    s.name = std::move(name);
+    s.from = std::move(from);
+    s.fromStage = fromStage;
+    s.distro = "debian12";
+    s.layers = {layer("step", ChangeClass::Rarely, {plan::SystemInstall{{"python3"}}})};
+    return s;
+  };
+  p.stages = {stage("base", "debian:12", false), stage("first", "base", true),
+              stage("second", "base", true), stage("grandchild", "first", true)};
+  std::string text = emitDockerfile(p);
+  std::vector<std::string> ids;
+  for (size_t at = text.find("id=apt-debian12-"); at != std::string::npos;
+       at = text.find("id=apt-debian12-", at + 1))
+    ids.push_back(text.substr(at + 16, text.find(',', at) - at - 16));
+  EXPECT_EQ(ids, (std::vector<std::string>{"base", "base", "second", "base"})) << text;
+}
+
 TEST(DockerfileTest, CreateVenv) {
   EXPECT_EQ("RUN python3.10 -m venv /opt/venv\n",
             layerText({plan::CreateVenv{"python3.10", "/opt/venv"}}));

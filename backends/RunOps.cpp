@@ -175,14 +175,20 @@ void emitOp(RunBuilder &b, const plan::RunScript &op) {
 
 std::vector<StageRunContext> stageRunContexts(const plan::Plan &plan) {
   std::vector<StageRunContext> contexts;
+  std::vector<bool> hasChild;
   for (const plan::Stage &stage : plan.stages) {
     StageRunContext context{stage.posixShell, stage.distro, stage.name};
-    // Stages come after the stages they are built FROM.
+    // Stages come after the stages they are built FROM. The first stage
+    // built FROM one continues its family; a second one can build at the
+    // same time as the first, so it starts a family of its own.
     if (stage.fromStage)
       for (size_t i = 0; i < contexts.size(); ++i)
-        if (plan.stages[i].name == stage.from)
+        if (plan.stages[i].name == stage.from && !hasChild[i]) {
           context.family = contexts[i].family;
+          hasChild[i] = true;
+        }
     contexts.push_back(std::move(context));
+    hasChild.push_back(false);
   }
   return contexts;
 }

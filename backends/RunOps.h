@@ -42,8 +42,10 @@ struct StageRunContext {
   /// The stage has no bash (Alpine, Wolfi), so scripts run under sh.
   bool posixShell = false;
   std::string distro; // plan::Stage::distro
-  /// The first stage of its FROM chain: the stages of one family build one
-  /// after the other, while stages of different families can build at once.
+  /// The first stage of its FROM chain, where each stage continues the
+  /// family of the stage it is built FROM only if it is that stage's first
+  /// child: the stages of one family build one after the other, while stages
+  /// of different families (siblings among them) can build at once.
   std::string family;
 };
 

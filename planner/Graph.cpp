@@ -10,6 +10,7 @@
 #include "planner/History.h"
 #include "planner/ModelNodes.h"
 #include "planner/Planner.h"
+#include "planner/PythonBaseStage.h"
 #include "planner/StageNodes.h"
 #include "planner/StepNodes.h"
 #include "planner/VariantNodes.h"
@@ -71,10 +72,11 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   addPinsStage(graph, in);
   if (in.poetryStage)
     addPoetryStage(graph, in);
+  std::optional<PythonBase> pythonBase = addPythonBaseStage(graph, in);
   std::optional<StageAnchors> builder;
   if (needsBuilder(in))
-    builder = addBuilderStage(graph, in);
-  std::optional<PythonBase> pythonBase = addPythonBaseStage(graph, in);
+    builder = addBuilderStage(graph, in,
+                              pythonBase && pythonBase->builder ? &*pythonBase : nullptr);
   std::vector<ModelStage> models;
   for (const dsl::ModelSpec &model : spec.models)
     if (model.bake.value)

@@ -11,7 +11,8 @@
 namespace imageplan::planner {
 
 std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
-                                       bool withHeaders) {
+                                       bool withHeaders,
+                                       const std::vector<std::string> &installed) {
   if (in.baseEnvironment)
     return std::nullopt;
   const dsl::PythonSpec &python = *in.spec.python;
@@ -27,10 +28,12 @@ std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in,
   std::vector<plan::Op> ops;
   double cost = costs::kPipBase;
   std::string command = "python3";
+  if (!packages.empty())
+    command = pythonCommand(in.base.manager, pythonVersion, in.base.wolfi);
+  llvm::erase_if(packages, [&](const std::string &p) { return llvm::is_contained(installed, p); });
   if (!packages.empty()) {
     ops.push_back(plan::SystemInstall{sortedUnique(packages), in.base.manager});
     cost = costs::kInterpreter;
-    command = pythonCommand(in.base.manager, pythonVersion, in.base.wolfi);
   }
   ops.push_back(plan::CreateVenv{command, kVenv});
   std::string version = python.version ? " " + python.version->value : "";

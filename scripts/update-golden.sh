@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates every expected output from the current build: the Dockerfile and
 # .dockerignore of each golden case (tests/golden/*/) and sample (samples/*/),
-# and the expected.txt diagnostics of each negative case (tests/negative/*/).
+# the expected.txt diagnostics of each negative case (tests/negative/*/), and
+# the score reports of tests/score/expected/.
 # Review the printed `git status` and the diff like code before committing.
 # usage: scripts/update-golden.sh
 set -euo pipefail
@@ -105,6 +106,13 @@ for dir in tests/negative/*/; do
   fi
   cmp -s "$scratch/stderr" "$dir/expected.txt" || cp "$scratch/stderr" "$dir/expected.txt"
   echo "updated: $dir"
+done
+
+# The score reports of tests/score/ (the cases its CMakeLists.txt lists).
+score_cases=$(sed -n 's/^foreach(case \(.*\))$/\1/p' tests/score/CMakeLists.txt)
+for case_name in $score_cases; do
+  tests/score/score.sh "$imageplan" "$case_name" --update >/dev/null ||
+    { echo "update-golden.sh: tests/score case $case_name failed" >&2; failures=$((failures + 1)); }
 done
 
 echo
