@@ -95,6 +95,16 @@ std::string scoreText(unsigned commits, const std::vector<ScoredDockerfile> &ent
   return text;
 }
 
+namespace {
+
+/// Dockerfile text as a JSON string: JSON holds UTF-8 only, so each invalid
+/// byte becomes U+FFFD (llvm::json asserts on invalid UTF-8 otherwise).
+std::string jsonText(llvm::StringRef text) {
+  return llvm::json::isUTF8(text) ? text.str() : llvm::json::fixUTF8(text);
+}
+
+} // namespace
+
 std::string scoreJson(unsigned commits, const std::vector<ScoredDockerfile> &entries) {
   std::string text;
   llvm::raw_string_ostream out(text);
@@ -107,22 +117,22 @@ std::string scoreJson(unsigned commits, const std::vector<ScoredDockerfile> &ent
   auto entryObject = [&](const ScoredDockerfile &entry) {
     const Score &score = entry.score;
     json.object([&] {
-      json.attribute("name", entry.name);
+      json.attribute("name", jsonText(entry.name));
       number("expectedRebuildSeconds", score.expectedSeconds(), 3);
       if (entry.showLowerBound)
         number("lowerBoundSeconds", score.lowerBoundSeconds(), 3);
       json.attributeArray("stages", [&] {
         for (const ScoredStage &stage : score.stages)
           json.object([&] {
-            json.attribute("name", stage.name);
-            json.attribute("from", stage.base);
+            json.attribute("name", jsonText(stage.name));
+            json.attribute("from", jsonText(stage.base));
             json.attribute("built", stage.built);
             number("expectedRebuildSeconds", expectedSeconds(stage, commits), 3);
             json.attributeArray("instructions", [&] {
               for (const ScoredInstruction &inst : stage.instructions)
                 json.object([&] {
                   json.attribute("line", int64_t(inst.line));
-                  json.attribute("instruction", inst.summary);
+                  json.attribute("instruction", jsonText(inst.summary));
                   number("costSeconds", inst.cost, 1);
                   json.attribute("invalidations", int64_t(inst.invalidated));
                   json.attribute("ownInputChanges", int64_t(inst.ownChanges));
@@ -130,7 +140,7 @@ std::string scoreJson(unsigned commits, const std::vector<ScoredDockerfile> &ent
                   if (!inst.notes.empty())
                     json.attributeArray("notes", [&] {
                       for (const std::string &note : inst.notes)
-                        json.value(note);
+                        json.value(jsonText(note));
                     });
                 });
             });

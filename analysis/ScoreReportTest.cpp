@@ -123,8 +123,15 @@ TEST(ScoreReport, DockerfileTextInNotesIsEscaped) {
   for (char c : text)
     EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7F)) << int(c) << " in\n" << text;
 
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse(scoreJson(1, entries));
+  // JSON holds UTF-8 only: an invalid byte is U+FFFD there, control bytes
+  // are JSON escapes (a Debug build asserted on the raw bytes).
+  std::string jsonText = scoreJson(1, entries);
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(jsonText);
   ASSERT_TRUE(bool(json)) << llvm::toString(json.takeError());
+  EXPECT_TRUE(llvm::json::isUTF8(jsonText));
+  EXPECT_NE(jsonText.find("make install\xef\xbf\xbd: no Makefile"), std::string::npos) << jsonText;
+  EXPECT_NE(jsonText.find("/src/\\u001b[2J\xef\xbf\xbd/sub\\u0001"), std::string::npos)
+      << jsonText;
 }
 
 } // namespace

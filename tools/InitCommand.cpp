@@ -1,5 +1,6 @@
-// Scans the folder, writes DIR/imageplan.yaml atomically (never over an
-// existing spec without --force), then compiles it to prove `gen` accepts it.
+// Scans the folder, compiles the starter spec it makes to prove `gen` accepts
+// it, then writes it to DIR/imageplan.yaml atomically (never over an existing
+// spec without --force).
 #include "tools/InitCommand.h"
 
 #include "tools/Compile.h"
@@ -26,18 +27,25 @@ int runInit(const InitOptions &options, llvm::raw_ostream &out, llvm::raw_ostrea
     diags.error("cannot scan the project: " + llvm::toString(facts.takeError()));
     return 1;
   }
-  llvm::Expected<WriteOutcome> written =
-      writeFileAtomically(specPath, init::writeStarterSpec(init::buildStarterSpec(*facts)),
-                          /*onlyIfChanged=*/false);
-  if (!written) {
-    diags.error(llvm::toString(written.takeError()));
-    return 1;
-  }
+  // Compiled before it is written: a spec `gen` would reject never lands on
+  // disk (a Dockerfile value no spec can hold, such as a control byte).
+  std::string text = init::writeStarterSpec(init::buildStarterSpec(*facts));
   CompileOptions compile;
   compile.specPath = std::string(specPath);
   compile.contextDir = options.dir;
-  if (!compileAndReport(diags, compile)) {
-    err << "note: the starter spec above does not compile; this is a bug in imageplan init\n";
+  llvm::Expected<Compiled> compiled =
+      compileSpecBuffer(diags, diags.addBuffer(text, specPath), compile);
+  diags.printSummary();
+  if (!compiled) {
+    llvm::consumeError(compiled.takeError());
+    err << "note: nothing was written: the starter spec made from the folder (the lines "
+           "above) does not compile\n";
+    return 1;
+  }
+  llvm::Expected<WriteOutcome> written =
+      writeFileAtomically(specPath, text, /*onlyIfChanged=*/false);
+  if (!written) {
+    diags.error(llvm::toString(written.takeError()));
     return 1;
   }
   out << "wrote " << specPath << "; review the comments at its top, then run: imageplan gen "
