@@ -10,7 +10,6 @@
 #include "planner/History.h"
 #include "planner/ModelNodes.h"
 #include "planner/Planner.h"
-#include "planner/PythonBaseStage.h"
 #include "planner/StageNodes.h"
 #include "planner/StepNodes.h"
 #include "planner/VariantNodes.h"
@@ -72,11 +71,10 @@ llvm::Expected<BuildGraph> buildGraph(readers::DiagnosticEngine &diags, const ds
   addPinsStage(graph, in);
   if (in.poetryStage)
     addPoetryStage(graph, in);
-  std::optional<PythonBase> pythonBase = addPythonBaseStage(graph, in);
   std::optional<StageAnchors> builder;
   if (needsBuilder(in))
-    builder = addBuilderStage(graph, in,
-                              pythonBase && pythonBase->builder ? &*pythonBase : nullptr);
+    builder = addBuilderStage(graph, in);
+  std::optional<PythonBase> pythonBase = addPythonBaseStage(graph, in);
   std::vector<ModelStage> models;
   for (const dsl::ModelSpec &model : spec.models)
     if (model.bake.value)

@@ -11,8 +11,7 @@
 namespace imageplan::planner {
 
 std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
-                                       bool withHeaders,
-                                       const std::vector<std::string> &installed) {
+                                       bool withHeaders) {
   if (in.baseEnvironment)
     return std::nullopt;
   const dsl::PythonSpec &python = *in.spec.python;
@@ -28,12 +27,10 @@ std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in,
   std::vector<plan::Op> ops;
   double cost = costs::kPipBase;
   std::string command = "python3";
-  if (!packages.empty())
-    command = pythonCommand(in.base.manager, pythonVersion, in.base.wolfi);
-  llvm::erase_if(packages, [&](const std::string &p) { return llvm::is_contained(installed, p); });
   if (!packages.empty()) {
     ops.push_back(plan::SystemInstall{sortedUnique(packages), in.base.manager});
     cost = costs::kInterpreter;
+    command = pythonCommand(in.base.manager, pythonVersion, in.base.wolfi);
   }
   ops.push_back(plan::CreateVenv{command, kVenv});
   std::string version = python.version ? " " + python.version->value : "";

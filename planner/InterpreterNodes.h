@@ -14,11 +14,9 @@ namespace imageplan::planner {
 
 /// The node that gives `stage` a venv at /opt/venv; `withHeaders` adds the
 /// C headers wheels compile against. None with `environment: base`, where
-/// the base image's environment is used as it is. Packages in `installed`
-/// (what the stage's base stage installed) are not installed again.
+/// the base image's environment is used as it is.
 std::optional<unsigned> addInterpreter(BuildGraph &graph, const GraphInputs &in, unsigned stage,
-                                       bool withHeaders,
-                                       const std::vector<std::string> &installed = {});
+                                       bool withHeaders);
 
 /// The interpreter alone, for a runtime that copies its venv from the builder
 /// (`builderStage`): the same python3 at the same path the venv's links point
@@ -33,7 +31,7 @@ std::optional<unsigned> addBareInterpreter(BuildGraph &graph, const GraphInputs 
 std::vector<std::string> runtimeInterpreterPackages(const GraphInputs &in);
 
 /// The runtime's interpreter node on a stage whose packages the shared Python
-/// base stage installed already (PythonBaseStage.h): the venv made from it, or
+/// base stage installed already (ModelNodes.h): the venv made from it, or
 /// nothing when the venv is copied from the builder.
 std::optional<unsigned> addInterpreterOnPythonBase(BuildGraph &graph, const GraphInputs &in,
                                                    unsigned stage);

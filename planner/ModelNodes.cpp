@@ -49,6 +49,15 @@ bool onRuntimeBase(const GraphInputs &in, const dsl::ModelSpec &model) {
   return modelStageBase(in, model).runtime == in.base.runtime;
 }
 
+/// True when `model` can download in the Python base stage: on the runtime's
+/// base, with nothing the stage does not install.
+bool fitsPythonBase(const GraphInputs &in, const dsl::ModelSpec &model, const PythonBase &shared) {
+  if (!onRuntimeBase(in, model))
+    return false;
+  std::vector<std::string> needed = downloadPackages(in.base, !dsl::usesUrllib(model));
+  return !needed.empty() && std::includes(shared.packages.begin(), shared.packages.end(),
+                                          needed.begin(), needed.end());
+}
 
 /// What the download needs before it runs: Python (from the distribution
 /// where the image has none, unless the stage starts from the Python base)
@@ -89,20 +98,38 @@ std::optional<unsigned> addDownloadTools(BuildGraph &graph, const GraphInputs &i
 
 } // namespace
 
-bool downloadsOnPythonBase(const GraphInputs &in, const dsl::ModelSpec &model,
-                           const std::vector<std::string> &installed) {
-  if (!onRuntimeBase(in, model))
-    return false;
-  std::vector<std::string> needed = downloadPackages(in.base, !dsl::usesUrllib(model));
-  return !needed.empty() &&
-         std::includes(installed.begin(), installed.end(), needed.begin(), needed.end());
+std::optional<PythonBase> addPythonBaseStage(BuildGraph &graph, const GraphInputs &in) {
+  // Packages from added apt repositories (a newer python3) install after
+  // the repositories, in the runtime stage.
+  if (!in.spec.system.repositories.empty())
+    return std::nullopt;
+  PythonBase shared;
+  shared.packages = runtimeInterpreterPackages(in);
+  if (shared.packages.empty())
+    return std::nullopt;
+  shared.packages.push_back("ca-certificates");
+  shared.packages = sortedUnique(std::move(shared.packages));
+  if (llvm::none_of(in.spec.models, [&](const dsl::ModelSpec &model) {
+        return model.bake.value && fitsPythonBase(in, model, shared);
+      }))
+    return std::nullopt;
+  StageInfo info;
+  info.name = uniqueStageName(graph, "runtime-base");
+  info.from = in.runtimeFrom();
+  info.purpose = "python for the runtime and the model downloads, installed once";
+  info.posixShell = lacksBash(in.base.manager);
+  shared.stage = addStage(graph, std::move(info));
+  addNode(graph, NodeKind::Interpreter, "python and CA certificates", shared.stage,
+          in.spec.python->loc, costs::kInterpreterRate, costs::kInterpreter,
+          {plan::SystemInstall{shared.packages, in.base.manager}}, {"python"});
+  return shared;
 }
 
 ModelStage addModelStage(BuildGraph &graph, const GraphInputs &in, const dsl::ModelSpec &model,
                          const std::optional<PythonBase> &pythonBase) {
   BaseImages base = modelStageBase(in, model);
   bool hub = !dsl::usesUrllib(model);
-  bool onPythonBase = pythonBase && downloadsOnPythonBase(in, model, pythonBase->packages);
+  bool onPythonBase = pythonBase && fitsPythonBase(in, model, *pythonBase);
   StageInfo info;
   info.name = uniqueStageName(graph, "model-" + modelSlug(model.id.value));
   // On the runtime's own base, a variant's choice of base holds here too.

@@ -5,7 +5,6 @@
 
 #include "planner/Graph.h"
 #include "planner/GraphInputs.h"
-#include "planner/PythonBaseStage.h"
 #include "planner/StageAnchors.h"
 
 #include <optional>
@@ -21,10 +20,17 @@ struct ModelStage {
   unsigned download = 0;
 };
 
-/// True when `model` can download in the Python base stage: on the runtime's
-/// base, with nothing that stage does not install (`installed`, sorted).
-bool downloadsOnPythonBase(const GraphInputs &in, const dsl::ModelSpec &model,
-                           const std::vector<std::string> &installed);
+/// The stage `runtime-base` that the runtime and the model stages on the
+/// runtime's base start from: it installs the runtime's interpreter packages
+/// and the CA certificates once, where each stage would otherwise install
+/// them itself (two `apt-get update`s and two installs of python3 on a cold
+/// build). Made only when a baked model downloads on the runtime's base with
+/// nothing but those packages; the runtime stage then makes only its venv.
+struct PythonBase {
+  unsigned stage = 0;
+  std::vector<std::string> packages; // what it installs, sorted
+};
+std::optional<PythonBase> addPythonBaseStage(BuildGraph &graph, const GraphInputs &in);
 
 /// The stage `model-<slug>` that downloads `model` (bake: true): from the
 /// Python base stage when there is one that has all its download needs.

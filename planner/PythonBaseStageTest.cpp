@@ -1,6 +1,6 @@
-// The runtime-base stage: python installed once for the runtime, the builder
-// and the models downloaded on the runtime's base (PythonBaseStage.h), and the
-// specs that keep one install per stage.
+// The runtime-base stage: python installed once for the runtime and the
+// models downloaded on the runtime's base (ModelNodes.h), and the specs that
+// keep one install per stage.
 #include "planner/Planner.h"
 
 #include "planner/TestSupport.h"
@@ -73,76 +73,7 @@ TEST(PythonBaseStageTest, VenvFromTheBuilderLeavesTheRuntimeNoInterpreterStep) {
   const plan::Stage &runtime = stageNamed(plan, "runtime");
   EXPECT_FALSE(findOp<plan::SystemInstall>(runtime));
   EXPECT_FALSE(findOp<plan::CreateVenv>(runtime));
-  // The builder makes the venv on the same python, adding what it needs.
-  const plan::Stage &builder = stageNamed(plan, "builder");
-  EXPECT_EQ(builder.from, "runtime-base");
-  const plan::SystemInstall *own = findOp<plan::SystemInstall>(builder);
-  ASSERT_TRUE(own);
-  EXPECT_EQ(own->packages, (std::vector<std::string>{"python3-dev", "python3-venv"}));
-}
-
-std::string builderSpec(llvm::StringRef base, llvm::StringRef python, llvm::StringRef extra = "") {
-  return "imageplan: 1\nname: x\nbase: " + base.str() + "\npython: " + python.str() + "\n" +
-         extra.str() + "app: {}\n";
-}
-
-TEST(PythonBaseStageTest, BuilderAndRuntimeStartFromOneInstall) {
-  // Wheels compiled in the builder, the venv made in the runtime (runtime
-  // system packages keep it there), and the venv made in the builder.
-  for (const std::string &spec :
-       {builderSpec(kDebian, "{version: \"3.11\", build: [fastsum==1.0]}",
-                    "system: {packages: [libgomp1], build_packages: [gcc]}\n"),
-        builderSpec(kDebian, "{version: \"3.11\", venv: builder, build: [fastsum==1.0]}")}) {
-    Planned planned = planFor(spec);
-    ASSERT_TRUE(planned.plan) << planned.diagnostics;
-    const plan::Plan &plan = *planned.plan;
-    const plan::Stage &base = stageNamed(plan, "runtime-base");
-    EXPECT_EQ(base.from, "debian:bookworm-slim");
-    EXPECT_EQ(base.purpose, "python for the runtime and the builder, installed once");
-    const plan::SystemInstall *shared = findOp<plan::SystemInstall>(base);
-    ASSERT_TRUE(shared) << spec;
-    EXPECT_TRUE(llvm::is_contained(shared->packages, "python3")) << spec;
-    EXPECT_FALSE(llvm::is_contained(shared->packages, "ca-certificates")) << spec;
-    for (llvm::StringRef name : {"builder", "runtime"}) {
-      const plan::Stage &stage = stageNamed(plan, name);
-      EXPECT_EQ(stage.from, "runtime-base") << name.str() << spec;
-      EXPECT_TRUE(stage.fromStage) << name.str();
-      for (const plan::Layer &layer : stage.layers)
-        for (const plan::Op &op : layer.ops)
-          if (const auto *install = std::get_if<plan::SystemInstall>(&op))
-            for (const std::string &package : shared->packages)
-              EXPECT_FALSE(llvm::is_contained(install->packages, package))
-                  << name.str() << " installs " << package << " again: " << spec;
-    }
-    const plan::SystemInstall *own = findOp<plan::SystemInstall>(stageNamed(plan, "builder"));
-    ASSERT_TRUE(own);
-    EXPECT_TRUE(llvm::is_contained(own->packages, "python3-dev")) << spec;
-    const plan::CreateVenv *venv = nullptr;
-    for (llvm::StringRef name : {"builder", "runtime"}) {
-      if (!venv)
-        venv = findOp<plan::CreateVenv>(stageNamed(plan, name));
-    }
-    ASSERT_TRUE(venv) << spec;
-    EXPECT_EQ(venv->python, "python3");
-  }
-}
-
-TEST(PythonBaseStageTest, BuilderOnAnotherImageOrWithoutPythonKeepsItsOwnBase) {
-  // A CUDA devel image for the builder, a builder for a build step alone, and
-  // python3 from an added repository.
-  std::string step = "steps:\n  - {name: s, stage: builder, run: \"true\"}\n";
-  for (const std::string &spec :
-       {builderSpec("{cuda: \"12.1.1\"}", "{version: \"3.10\", build: [fastsum==1.0]}"),
-        builderSpec(kDebian, "{version: \"3.11\"}", step),
-        builderSpec(kDebian, "{version: \"3.11\", build: [fastsum==1.0]}",
-                    "system:\n  repositories:\n    - {name: r, url: \"https://example.com/deb\", "
-                    "key: {fingerprint: F23C5A6CF475977595C89F51BA6932366A755776}}\n")}) {
-    Planned planned = planFor(spec);
-    ASSERT_TRUE(planned.plan) << planned.diagnostics;
-    EXPECT_FALSE(llvm::is_contained(stageNames(*planned.plan), "runtime-base")) << spec;
-    EXPECT_FALSE(stageNamed(*planned.plan, "builder").fromStage) << spec;
-    EXPECT_FALSE(stageNamed(*planned.plan, "runtime").fromStage) << spec;
-  }
+  EXPECT_EQ(stageNamed(plan, "builder").from, "debian:bookworm-slim");
 }
 
 TEST(PythonBaseStageTest, NotMadeWhereNoStageWouldInstallPythonTwice) {

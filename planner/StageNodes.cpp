@@ -121,32 +121,21 @@ bool needsBuilder(const GraphInputs &in) {
   return hasBuilderSteps(spec);
 }
 
-bool builderHasPython(const GraphInputs &in) {
-  return (in.hasPython() && !in.spec.python->build.empty()) || in.venvInBuilder;
-}
-
-StageAnchors addBuilderStage(BuildGraph &graph, const GraphInputs &in,
-                             const PythonBase *pythonBase) {
+StageAnchors addBuilderStage(BuildGraph &graph, const GraphInputs &in) {
   bool buildsWheels = in.hasPython() && !in.spec.python->build.empty();
-  bool python = builderHasPython(in);
+  bool python = buildsWheels || in.venvInBuilder;
   const char *purpose =
       in.venvInBuilder
           ? "builds the Python venv with the full toolchain; the runtime copies it whole"
           : "compiles Python wheels and runs build steps with the full toolchain";
-  StageInfo info = stageOnBase(kBuilderStage, in.develFrom(), purpose, in, python);
-  if (pythonBase) {
-    info.from = graph.stages[pythonBase->stage].name;
-    info.fromStage = true;
-  }
   StageAnchors builder;
-  builder.stage = addStage(graph, std::move(info));
+  builder.stage =
+      addStage(graph, stageOnBase(kBuilderStage, in.develFrom(), purpose, in, python));
   if (!in.spec.system.buildPackages.empty())
     builder.system =
         addSystemPackages(graph, in, builder.stage, in.spec.system.buildPackages, "build packages");
   if (python)
-    builder.interpreter =
-        addInterpreter(graph, in, builder.stage, /*withHeaders=*/true,
-                       pythonBase ? pythonBase->packages : std::vector<std::string>{});
+    builder.interpreter = addInterpreter(graph, in, builder.stage, /*withHeaders=*/true);
   addRepositoryNodes(graph, in, builder.stage, {builder.system, builder.interpreter});
   if (in.venvInBuilder)
     builder.pins = addPins(graph, in, builder, /*record=*/in.splitVenv);

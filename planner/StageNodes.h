@@ -43,16 +43,9 @@ StageInfo stageOnBase(std::string name, std::string from, std::string purpose,
 /// the venv (`venv: builder`) or a `stage: builder` step.
 bool needsBuilder(const GraphInputs &in);
 
-/// True when the builder makes a Python of its own: it builds wheels or the
-/// venv (a builder for `stage: builder` steps alone has none).
-bool builderHasPython(const GraphInputs &in);
-
 /// The builder stage: build packages, its venv with what wheels compile
-/// against, the wheel build, and the workdir of builder steps. With
-/// `pythonBase`, it starts from that stage and installs only the interpreter
-/// packages the base stage has not.
-StageAnchors addBuilderStage(BuildGraph &graph, const GraphInputs &in,
-                             const PythonBase *pythonBase = nullptr);
+/// against, the wheel build, and the workdir of builder steps.
+StageAnchors addBuilderStage(BuildGraph &graph, const GraphInputs &in);
 
 /// A custom stage: its workdir, its steps (registered in `steps`) and their
 /// `after:` edges.
