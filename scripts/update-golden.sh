@@ -110,6 +110,10 @@ done
 
 # The score reports of tests/score/ (the cases its CMakeLists.txt lists).
 score_cases=$(sed -n 's/^foreach(case \(.*\))$/\1/p' tests/score/CMakeLists.txt)
+if [[ -z $score_cases ]]; then
+  echo "update-golden.sh: no score cases found in tests/score/CMakeLists.txt" >&2
+  failures=$((failures + 1))
+fi
 for case_name in $score_cases; do
   tests/score/score.sh "$imageplan" "$case_name" --update >/dev/null ||
     { echo "update-golden.sh: tests/score case $case_name failed" >&2; failures=$((failures + 1)); }
